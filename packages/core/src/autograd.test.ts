@@ -1,0 +1,53 @@
+import '@rnnkit/backend-js';
+import { describe, expect, it } from 'vitest';
+import { tensor } from './ops/creation.js';
+import { add, mul } from './ops/elementwise.js';
+import { sum } from './ops/reduce.js';
+import { noGrad, valueAndGrad } from './tape.js';
+import { memory, tidy } from './tidy.js';
+
+describe('valueAndGrad', () => {
+  it('accumulates the gradient of a tensor used twice', () => {
+    const x = tensor([1, 2, 3]);
+    const { value, grads } = valueAndGrad(() => sum(mul(x, x)), [x]);
+    expect(value.item()).toBe(14);
+    expect(Array.from(grads[0].dataSync())).toEqual([2, 4, 6]);
+  });
+
+  it('gives zeros for an input the loss does not use', () => {
+    const x = tensor([1, 2]);
+    const y = tensor([5, 6]);
+    const { grads } = valueAndGrad(() => sum(x), [x, y]);
+    expect(Array.from(grads[1].dataSync())).toEqual([0, 0]);
+  });
+
+  it('requires a scalar loss', () => {
+    const x = tensor([1, 2]);
+    expect(() => valueAndGrad(() => mul(x, x), [x])).toThrow(/scalar loss, got shape \[2\]/);
+  });
+
+  it('does not record under noGrad', () => {
+    const x = tensor([1, 2]);
+    const { grads } = valueAndGrad(
+      () =>
+        add(
+          sum(x),
+          noGrad(() => sum(mul(x, x))),
+        ),
+      [x],
+    );
+    expect(Array.from(grads[0].dataSync())).toEqual([1, 1]);
+  });
+
+  it('frees intermediates: tidy + valueAndGrad leaves the tensor count unchanged', () => {
+    const w = tensor([0.5, -0.5]);
+    const run = () =>
+      tidy(() => {
+        valueAndGrad(() => sum(mul(add(w, w), w)), [w]);
+      });
+    run();
+    const before = memory().numTensors;
+    for (let i = 0; i < 10; i++) run();
+    expect(memory().numTensors).toBe(before);
+  });
+});

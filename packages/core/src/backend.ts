@@ -1,0 +1,170 @@
+import type { DType, Shape, TypedArray } from './dtype.js';
+
+/**
+ * What a kernel sees of a tensor: its shape, dtype and the backend-owned storage.
+ * Core validates shapes and dtypes before calling a kernel, so kernels may trust them.
+ */
+export interface KernelTensor<S = unknown> {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly size: number;
+  readonly storage: S;
+}
+
+type KT<S> = KernelTensor<S>;
+
+/** Hyperparameters of one SGD update, PyTorch semantics (`torch.optim.SGD`). */
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** True on the first step: the momentum buffer is initialised to the gradient. */
+  firstStep: boolean;
+}
+
+/** Hyperparameters of one Adam/AdamW update, PyTorch semantics. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding weightDecay·p to the gradient. */
+  decoupled: boolean;
+  /** 1 - beta1^t and 1 - beta2^t for the step t being taken (t starts at 1). */
+  biasCorrection1: number;
+  biasCorrection2: number;
+}
+
+/** Hyperparameters of one RMSprop update, PyTorch semantics (non-centered). */
+export interface RmspropHyper {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+}
+
+/**
+ * Optional fused recurrent step kernels. Core's cells use them when a backend provides them
+ * and fall back to composed kernels otherwise; the two paths must agree.
+ */
+export interface FusedKernels<S = unknown> {
+  /**
+   * LSTM step from precomputed gate pre-activations `gates` [B, 4H] (x·Wᵀ + h·Rᵀ + b, gate
+   * order i, f, g, o) and previous cell state `c` [B, H]; optional peepholes `p` [3H] (i, f, o).
+   * Returns the new h, c and the activated gates [B, 4H] saved for backward.
+   */
+  lstmCell?(gates: KT<S>, c: KT<S>, p: KT<S> | null): { h: S; c: S; act: S };
+  /** Backward of lstmCell: gradients of the pre-activations, the previous c and the peepholes. */
+  lstmCellBackward?(
+    act: KT<S>,
+    cPrev: KT<S>,
+    cNew: KT<S>,
+    p: KT<S> | null,
+    dh: KT<S>,
+    dc: KT<S>,
+  ): { dGates: S; dcPrev: S; dp: S | null };
+}
+
+/**
+ * The kernel set every backend implements. It is declared once here, so a backend that misses
+ * a kernel fails to compile. Kernels return new storage unless documented as in-place; the
+ * shapes of results are fixed by core (see the ops in `ops/`).
+ */
+export interface Backend<S = unknown> extends FusedKernels<S> {
+  readonly name: string;
+
+  // --- storage ---------------------------------------------------------------------------
+  /** Moves host values into backend storage; core never touches `values` afterwards, so the backend may keep it. */
+  upload(values: TypedArray, shape: Shape, dtype: DType): S;
+  /** Reads values back to the host. */
+  read(x: KT<S>): Promise<TypedArray>;
+  /** Synchronous readback, where the backend can. */
+  readSync?(x: KT<S>): TypedArray;
+  /** Frees native memory; must be safe for storages that share memory with others. */
+  dispose(storage: S): void;
+  fill(shape: Shape, value: number, dtype: DType): S;
+  copy(x: KT<S>): S;
+
+  // --- linear algebra ----------------------------------------------------------------------
+  /** 2-D matrix product op(a)·op(b); op transposes when the flag is set. */
+  matmul(a: KT<S>, b: KT<S>, transA: boolean, transB: boolean): S;
+
+  // --- elementwise, NumPy broadcasting to `outShape` -----------------------------------------
+  add(a: KT<S>, b: KT<S>, outShape: Shape): S;
+  sub(a: KT<S>, b: KT<S>, outShape: Shape): S;
+  mul(a: KT<S>, b: KT<S>, outShape: Shape): S;
+  div(a: KT<S>, b: KT<S>, outShape: Shape): S;
+  maximum(a: KT<S>, b: KT<S>, outShape: Shape): S;
+
+  // --- elementwise, unary ------------------------------------------------------------------
+  neg(x: KT<S>): S;
+  exp(x: KT<S>): S;
+  log(x: KT<S>): S;
+  sqrt(x: KT<S>): S;
+  abs(x: KT<S>): S;
+  tanh(x: KT<S>): S;
+  sigmoid(x: KT<S>): S;
+  relu(x: KT<S>): S;
+  /** a·x + b with scalars a, b. */
+  affine(x: KT<S>, a: number, b: number): S;
+  /** x raised to a scalar power. */
+  powScalar(x: KT<S>, p: number): S;
+  clip(x: KT<S>, lo: number, hi: number): S;
+  /** 1 where x > 0, else 0 (float). */
+  step(x: KT<S>): S;
+
+  // --- gradient helpers --------------------------------------------------------------------
+  /** dy·(1 − y²) from the output y of tanh. */
+  tanhGrad(y: KT<S>, dy: KT<S>): S;
+  /** dy·y·(1 − y) from the output y of sigmoid. */
+  sigmoidGrad(y: KT<S>, dy: KT<S>): S;
+  /** dy where x > 0, else 0. */
+  reluGrad(x: KT<S>, dy: KT<S>): S;
+
+  // --- reductions (axes sorted, unique; result drops them) ----------------------------------
+  sum(x: KT<S>, axes: readonly number[]): S;
+  max(x: KT<S>, axes: readonly number[]): S;
+
+  // --- layout ------------------------------------------------------------------------------
+  reshape(x: KT<S>, shape: Shape): S;
+  transpose(x: KT<S>, perm: readonly number[]): S;
+  concat(xs: readonly KT<S>[], axis: number, outShape: Shape): S;
+  slice(x: KT<S>, begin: readonly number[], size: readonly number[]): S;
+
+  // --- embeddings --------------------------------------------------------------------------
+  /** Rows of `table` [V, D] picked by int32 `indices` [N] → [N, D]. */
+  gather(table: KT<S>, indices: KT<S>): S;
+  /** Sums rows of `updates` [N, D] into a zero [numRows, D] at int32 `indices` [N]. */
+  scatterAdd(indices: KT<S>, updates: KT<S>, numRows: number): S;
+
+  // --- softmax and losses ------------------------------------------------------------------
+  /** Row-wise softmax of [N, C]. */
+  softmax(logits: KT<S>): S;
+  /** Row-wise log-softmax of [N, C]. */
+  logSoftmax(logits: KT<S>): S;
+  /** Per-row −log softmax(logits)[label] for logits [N, C] and int32 labels [N] → [N]. */
+  softmaxCrossEntropy(logits: KT<S>, labels: KT<S>): S;
+  /** (softmax(logits) − onehot(labels))·dloss[:, None] → [N, C]. */
+  softmaxCrossEntropyGrad(logits: KT<S>, labels: KT<S>, dloss: KT<S>): S;
+
+  // --- optimizer updates (may update in place and return the same storage) ------------------
+  sgdUpdate(param: KT<S>, grad: KT<S>, buf: KT<S> | null, h: SgdHyper): { param: S; buf: S | null };
+  adamUpdate(param: KT<S>, grad: KT<S>, m: KT<S>, v: KT<S>, h: AdamHyper): { param: S; m: S; v: S };
+  rmspropUpdate(
+    param: KT<S>,
+    grad: KT<S>,
+    sq: KT<S>,
+    buf: KT<S> | null,
+    h: RmspropHyper,
+  ): { param: S; sq: S; buf: S | null };
+
+  // --- optional capabilities ---------------------------------------------------------------
+  /** Called by core's `compile`; eager backends leave it out and core runs the function. */
+  compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+  /** Number of threads the backend computes with, for benchmark reports. */
+  threads?(): number;
+}

@@ -1,0 +1,29 @@
+export type {
+  AdamHyper,
+  Backend,
+  FusedKernels,
+  KernelTensor,
+  RmspropHyper,
+  SgdHyper,
+} from './backend.js';
+export { compile } from './compile.js';
+export type { DType, Shape, TypedArray } from './dtype.js';
+export { BackendError, DisposedError, fmtShape, RnnkitError, ShapeError } from './errors.js';
+export * as init from './init.js';
+export { type HostTensor, Module, Parameter, type StateDict } from './module.js';
+export * from './ops/index.js';
+export {
+  type BackendFactory,
+  getBackend,
+  listBackends,
+  registerBackend,
+  resetBackends,
+  setBackend,
+  useBackend,
+} from './registry.js';
+export { defaultRng, manualSeed, Rng } from './rng.js';
+export { type ScanOptions, type ScanStep, scan } from './scan.js';
+export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
+export { grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
+export { Tensor } from './tensor.js';
+export { dispose, keep, memory, tidy } from './tidy.js';

@@ -1,0 +1,14 @@
+import { setGradHooks } from '../tape.js';
+import { onesLike, zerosLike } from './creation.js';
+import { add } from './elementwise.js';
+
+setGradHooks({ add, onesLike, zerosLike });
+
+export * from './creation.js';
+export * from './elementwise.js';
+export * from './gather.js';
+export * from './layout.js';
+export * from './matmul.js';
+export * from './reduce.js';
+export * from './softmax.js';
+export * from './update.js';

@@ -1,0 +1,55 @@
+import { fmtShape, ShapeError } from '../errors.js';
+import { record } from '../tape.js';
+import type { Tensor } from '../tensor.js';
+import { add } from './elementwise.js';
+import { reshape } from './layout.js';
+import { assertFloat, backendOf, wrap } from './util.js';
+
+export interface MatmulOptions {
+  transA?: boolean;
+  transB?: boolean;
+}
+
+/** op(a)·op(b) for 2-D tensors; op transposes when transA/transB is set. */
+export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  const transA = opts.transA ?? false;
+  const transB = opts.transB ?? false;
+  const be = backendOf('matmul', a, b);
+  assertFloat('matmul', a, b);
+  if (a.rank !== 2 || b.rank !== 2) {
+    throw new ShapeError(
+      `matmul: expects 2-D tensors, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`,
+    );
+  }
+  const [m, ka] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (ka !== kb) {
+    throw new ShapeError(
+      `matmul: inner dimensions differ: a ${fmtShape(a.shape)} (transA=${transA}) gives k=${ka}, b ${fmtShape(b.shape)} (transB=${transB}) gives k=${kb}`,
+    );
+  }
+  const y = wrap(be, be.matmul(a, b, transA, transB), [m, n]);
+  record([a, b], [y], ([dy]) => [
+    transA ? matmul(b, dy, { transA: transB, transB: true }) : matmul(dy, b, { transB: !transB }),
+    transB ? matmul(dy, a, { transA: true, transB: transA }) : matmul(a, dy, { transA: !transA }),
+  ]);
+  return y;
+}
+
+/**
+ * PyTorch's `F.linear`: x·wᵀ (+ b) with w laid out [outFeatures, inFeatures].
+ * x may have any leading dimensions.
+ */
+export function linear(x: Tensor, w: Tensor, b?: Tensor | null): Tensor {
+  const inF = w.shape[1];
+  if (x.shape[x.rank - 1] !== inF) {
+    throw new ShapeError(
+      `linear: input ${fmtShape(x.shape)} has ${x.shape[x.rank - 1]} features, weight ${fmtShape(w.shape)} expects ${inF}`,
+    );
+  }
+  const lead = x.shape.slice(0, -1);
+  const x2 = x.rank === 2 ? x : reshape(x, [-1, inF]);
+  let y = matmul(x2, w, { transB: true });
+  if (b) y = add(y, b);
+  return x.rank === 2 ? y : reshape(y, [...lead, w.shape[0]]);
+}

@@ -1,0 +1,50 @@
+import type { AdamHyper, RmspropHyper, SgdHyper } from '../backend.js';
+import { fmtShape, ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { backendOf } from './util.js';
+
+function check(op: string, param: Tensor, ...others: (Tensor | null)[]): void {
+  for (const o of others) {
+    if (o && (o.size !== param.size || o.rank !== param.rank)) {
+      throw new ShapeError(
+        `${op}: state ${fmtShape(o.shape)} does not match parameter ${fmtShape(param.shape)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Optimizer updates run outside autograd and replace the storage of the tensors they update
+ * (in place on backends that can). Each returns nothing; `param` and the state tensors change.
+ */
+export function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, h: SgdHyper): void {
+  const be = backendOf('sgdUpdate', param, grad, ...(buf ? [buf] : []));
+  check('sgdUpdate', param, grad, buf);
+  const r = be.sgdUpdate(param, grad, buf, h);
+  param.replaceStorage(r.param);
+  if (buf && r.buf) buf.replaceStorage(r.buf);
+}
+
+export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, h: AdamHyper): void {
+  const be = backendOf('adamUpdate', param, grad, m, v);
+  check('adamUpdate', param, grad, m, v);
+  const r = be.adamUpdate(param, grad, m, v, h);
+  param.replaceStorage(r.param);
+  m.replaceStorage(r.m);
+  v.replaceStorage(r.v);
+}
+
+export function rmspropUpdate(
+  param: Tensor,
+  grad: Tensor,
+  sq: Tensor,
+  buf: Tensor | null,
+  h: RmspropHyper,
+): void {
+  const be = backendOf('rmspropUpdate', param, grad, sq, ...(buf ? [buf] : []));
+  check('rmspropUpdate', param, grad, sq, buf);
+  const r = be.rmspropUpdate(param, grad, sq, buf, h);
+  param.replaceStorage(r.param);
+  sq.replaceStorage(r.sq);
+  if (buf && r.buf) buf.replaceStorage(r.buf);
+}

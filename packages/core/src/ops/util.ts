@@ -1,0 +1,41 @@
+import type { Backend } from '../backend.js';
+import type { DType, Shape } from '../dtype.js';
+import { fmtShape, RnnkitError, ShapeError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+
+/** Wraps kernel output storage in a Tensor on `backend`. */
+export function wrap(
+  backend: Backend,
+  storage: unknown,
+  shape: Shape,
+  dtype: DType = 'float32',
+): Tensor {
+  return new Tensor(backend, storage, shape, dtype);
+}
+
+/** The backend shared by all inputs; mixing backends is an error that names the op. */
+export function backendOf(op: string, ...xs: Tensor[]): Backend {
+  const b = xs[0].backend;
+  for (const x of xs) {
+    if (x.backend !== b) {
+      throw new RnnkitError(
+        `${op}: inputs live on different backends ('${b.name}' and '${x.backend.name}'); move them to one backend first`,
+      );
+    }
+  }
+  return b;
+}
+
+export function assertFloat(op: string, ...xs: Tensor[]): void {
+  for (const x of xs) {
+    if (x.dtype !== 'float32') {
+      throw new ShapeError(`${op}: expected a float32 tensor, got ${x.dtype} ${fmtShape(x.shape)}`);
+    }
+  }
+}
+
+export function assertRank(op: string, name: string, x: Tensor, rank: number): void {
+  if (x.rank !== rank) {
+    throw new ShapeError(`${op}: ${name} must have rank ${rank}, got shape ${fmtShape(x.shape)}`);
+  }
+}

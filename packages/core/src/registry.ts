@@ -1,0 +1,132 @@
+import type { Backend } from './backend.js';
+import { BackendError } from './errors.js';
+
+export type BackendFactory = () => Backend | Promise<Backend>;
+
+interface Entry {
+  factory: BackendFactory;
+  priority: number;
+  instance?: Backend;
+  pending?: Promise<Backend>;
+}
+
+/** Which package provides each backend name rnnkit knows of. */
+const PACKAGE_OF: Record<string, string> = {
+  js: '@rnnkit/backend-js',
+  'tfjs-cpu': '@rnnkit/backend-tfjs',
+  'tfjs-wasm': '@rnnkit/backend-tfjs',
+  onnx: '@rnnkit/backend-onnx',
+  'onnx-cuda': '@rnnkit/backend-onnx',
+};
+
+const registry = new Map<string, Entry>();
+let current: Backend | undefined;
+
+/**
+ * Makes a backend available by name. Backend packages call this when imported, so importing
+ * the package is enough. The highest priority wins when no backend was chosen explicitly.
+ */
+export function registerBackend(
+  name: string,
+  factory: BackendFactory,
+  options: { priority?: number } = {},
+): void {
+  registry.set(name, { factory, priority: options.priority ?? 0 });
+}
+
+/** Names of the registered backends, highest priority first. */
+export function listBackends(): string[] {
+  return [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+}
+
+function entryOf(name: string): Entry {
+  const e = registry.get(name);
+  if (e) return e;
+  const pkg = PACKAGE_OF[name];
+  const known = listBackends();
+  const have = known.length
+    ? `registered backends: ${known.join(', ')}`
+    : 'no backend is registered';
+  const hint = pkg
+    ? `install ${pkg} and import it once (import '${pkg}')`
+    : `known names are ${Object.keys(PACKAGE_OF).join(', ')}`;
+  throw new BackendError(`unknown backend '${name}': ${hint}; ${have}`);
+}
+
+/** Starts (once) and selects a backend by name; works for backends that initialise asynchronously. */
+export async function setBackend(name: string): Promise<Backend> {
+  const e = entryOf(name);
+  if (!e.instance) {
+    e.pending ??= Promise.resolve()
+      .then(() => e.factory())
+      .then((b) => {
+        e.instance = b;
+        return b;
+      });
+    try {
+      await e.pending;
+    } catch (err) {
+      e.pending = undefined;
+      throw new BackendError(`backend '${name}' failed to start: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+  current = e.instance;
+  return current!;
+}
+
+/** Synchronous `setBackend` for backends whose factory is synchronous (or already started). */
+export function useBackend(name: string): Backend {
+  const e = entryOf(name);
+  if (!e.instance) {
+    const made = e.factory();
+    if (made instanceof Promise) {
+      throw new BackendError(
+        `backend '${name}' initialises asynchronously; use 'await setBackend("${name}")' instead of useBackend`,
+      );
+    }
+    e.instance = made;
+  }
+  current = e.instance;
+  return current;
+}
+
+/**
+ * The current backend. When none was chosen, the highest-priority registered backend that
+ * starts synchronously is selected.
+ */
+export function getBackend(): Backend {
+  if (current) return current;
+  for (const name of listBackends()) {
+    const e = registry.get(name)!;
+    if (!e.instance) {
+      const made = e.factory();
+      if (made instanceof Promise) {
+        e.pending = made.then((b) => {
+          e.instance = b;
+          return b;
+        });
+        e.pending.catch(() => {
+          e.pending = undefined;
+        });
+        continue;
+      }
+      e.instance = made;
+    }
+    current = e.instance;
+    return current;
+  }
+  throw new BackendError(
+    "no backend is selected: install @rnnkit/backend-js and import it once (import '@rnnkit/backend-js'), or await setBackend(name)",
+  );
+}
+
+/** Forgets the current choice and all instances (for tests). */
+export function resetBackends(): void {
+  current = undefined;
+  for (const e of registry.values()) {
+    e.instance = undefined;
+    e.pending = undefined;
+  }
+}

@@ -1,0 +1,148 @@
+import { engine } from './engine.js';
+import { RnnkitError } from './errors.js';
+import type { Tensor } from './tensor.js';
+
+/** One recorded kernel call: its inputs, outputs and the rule that maps output grads to input grads. */
+interface Entry {
+  inputs: readonly Tensor[];
+  outputs: readonly Tensor[];
+  backward: (dys: Tensor[]) => (Tensor | null)[];
+}
+
+class Tape {
+  readonly entries: Entry[] = [];
+  /** Tensors whose gradient is wanted or that depend on one. */
+  readonly tracked = new Set<number>();
+}
+
+const tapes: Tape[] = [];
+let paused = 0;
+
+function active(): Tape | undefined {
+  return paused > 0 ? undefined : tapes[tapes.length - 1];
+}
+
+/** True while an op's result would be recorded for autograd. */
+export function isRecording(): boolean {
+  return active() !== undefined;
+}
+
+/**
+ * Records an op for autograd when one of its inputs is tracked. `backward` gets the gradient of
+ * each output (zeros filled in for outputs nobody used) and returns one gradient per input
+ * (null for inputs with no gradient, such as int32 indices).
+ */
+export function record(
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  backward: (dys: Tensor[]) => (Tensor | null)[],
+): void {
+  const tape = active();
+  if (!tape) return;
+  let needed = false;
+  for (const x of inputs) {
+    if (tape.tracked.has(x.id)) {
+      needed = true;
+      break;
+    }
+  }
+  if (!needed) return;
+  for (const y of outputs) tape.tracked.add(y.id);
+  tape.entries.push({ inputs, outputs, backward });
+}
+
+/** Runs `fn` without recording (gradients of what it computes are not taken). */
+export function noGrad<T>(fn: () => T): T {
+  paused++;
+  try {
+    return fn();
+  } finally {
+    paused--;
+  }
+}
+
+export interface GradHooks {
+  zerosLike(t: Tensor): Tensor;
+  onesLike(t: Tensor): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+}
+
+let hooks: GradHooks | undefined;
+
+/** Wires the few ops the tape needs (set once by ops/index). */
+export function setGradHooks(h: GradHooks): void {
+  hooks = h;
+}
+
+/**
+ * Evaluates `fn` and the gradients of its scalar result with respect to `wrt`.
+ * Intermediate tensors are freed; the value and the gradients are returned to the caller's scope.
+ * A tensor in `wrt` that the result does not depend on gets a zero gradient.
+ */
+export function valueAndGrad(
+  fn: () => Tensor,
+  wrt: readonly Tensor[],
+): { value: Tensor; grads: Tensor[] } {
+  const h = hooks!;
+  const tape = new Tape();
+  for (const w of wrt) tape.tracked.add(w.id);
+  const scope = new Set<Tensor>();
+  engine.scopes.push(scope);
+  tapes.push(tape);
+  engine.holdDepth++;
+  let value: Tensor;
+  let grads: Tensor[];
+  try {
+    try {
+      value = fn();
+    } finally {
+      tapes.pop();
+      engine.holdDepth--;
+    }
+    if (value.size !== 1) {
+      throw new RnnkitError(
+        `valueAndGrad: the function must return a scalar loss, got shape [${value.shape.join(', ')}]; reduce it with sum() or mean()`,
+      );
+    }
+    grads = noGrad(() => backprop(tape, value, wrt, h));
+  } finally {
+    engine.scopes.pop();
+  }
+  const parent = engine.scopes[engine.scopes.length - 1];
+  const keepSet = new Set<Tensor>([value, ...grads]);
+  for (const t of scope) {
+    if (keepSet.has(t)) parent?.add(t);
+    else if (!wrt.includes(t)) t.dispose();
+  }
+  return { value, grads };
+}
+
+/** Gradients only; see valueAndGrad. */
+export function grad(fn: () => Tensor, wrt: readonly Tensor[]): Tensor[] {
+  const { value, grads } = valueAndGrad(fn, wrt);
+  value.dispose();
+  return grads;
+}
+
+function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHooks): Tensor[] {
+  const grads = new Map<number, Tensor>();
+  grads.set(value.id, h.onesLike(value));
+  for (let i = tape.entries.length - 1; i >= 0; i--) {
+    const e = tape.entries[i];
+    let any = false;
+    for (const y of e.outputs) if (grads.has(y.id)) any = true;
+    if (!any) continue;
+    const dys = e.outputs.map((y) => grads.get(y.id) ?? h.zerosLike(y));
+    const dxs = e.backward(dys);
+    for (let j = 0; j < e.inputs.length; j++) {
+      const x = e.inputs[j];
+      const dx = dxs[j];
+      if (!dx || !tape.tracked.has(x.id)) continue;
+      const prev = grads.get(x.id);
+      grads.set(x.id, prev ? h.add(prev, dx) : dx);
+    }
+    // Gradients of this entry's outputs are consumed; free their memory early.
+    for (const y of e.outputs) grads.delete(y.id);
+  }
+  return wrt.map((w) => grads.get(w.id) ?? h.zerosLike(w));
+}

@@ -1,0 +1,97 @@
+import type { Backend, KernelTensor } from './backend.js';
+import type { DType, Shape, TypedArray } from './dtype.js';
+import { engine } from './engine.js';
+import { DisposedError, RnnkitError } from './errors.js';
+import { sizeOf } from './shape.js';
+
+let nextId = 1;
+
+/**
+ * An n-dimensional array whose storage belongs to a backend. Create tensors with `tensor`,
+ * `zeros`, ... and combine them with the ops; read values back with `data()` or `dataSync()`.
+ */
+export class Tensor implements KernelTensor {
+  readonly id: number;
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly size: number;
+  readonly backend: Backend;
+  #storage: unknown;
+  #disposed = false;
+
+  constructor(backend: Backend, storage: unknown, shape: Shape, dtype: DType) {
+    this.id = nextId++;
+    this.backend = backend;
+    this.#storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    engine.track(this);
+  }
+
+  get storage(): unknown {
+    if (this.#disposed) {
+      throw new DisposedError(
+        `tensor #${this.id} [${this.shape.join(', ')}] was used after dispose()`,
+      );
+    }
+    return this.#storage;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Replaces the storage (used by optimizers and loadStateDict); frees the old one if different. */
+  replaceStorage(storage: unknown): void {
+    const old = this.storage;
+    if (old !== storage) this.backend.dispose(old);
+    this.#storage = storage;
+  }
+
+  /** Reads the values back to the host. */
+  async data(): Promise<TypedArray> {
+    return this.backend.read(this);
+  }
+
+  /** Reads the values back synchronously; throws on backends that cannot. */
+  dataSync(): TypedArray {
+    const read = this.backend.readSync;
+    if (!read) {
+      throw new RnnkitError(
+        `backend '${this.backend.name}' cannot read synchronously; use await tensor.data()`,
+      );
+    }
+    return read.call(this.backend, this);
+  }
+
+  /** The single value of a one-element tensor, synchronously. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new RnnkitError(
+        `item(): tensor has ${this.size} elements, shape [${this.shape.join(', ')}]; item() needs exactly one`,
+      );
+    }
+    return this.dataSync()[0];
+  }
+
+  /** Values as a plain array (flat, row-major). */
+  async array(): Promise<number[]> {
+    return Array.from(await this.data());
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.backend.dispose(this.#storage);
+    this.#disposed = true;
+    engine.untrack(this);
+  }
+
+  toString(): string {
+    return `Tensor(#${this.id}, [${this.shape.join(', ')}], ${this.dtype}, ${this.backend.name})`;
+  }
+}
