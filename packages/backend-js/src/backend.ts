@@ -10,12 +10,22 @@ import type {
 } from '@rnnkit/core';
 import { BinOp, binary } from './kernels/binary.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
+import { gruCell, gruCellBackward } from './kernels/gru-cell.js';
 import { concat, slice, transposeNd } from './kernels/layout.js';
+import { lstmCell, lstmCellBackward } from './kernels/lstm-cell.js';
 import { matmul } from './kernels/matmul.js';
 import { adam, rmsprop, sgd } from './kernels/optim.js';
 import { reduce } from './kernels/reduce.js';
 import { crossEntropy, crossEntropyGrad, softmaxRows } from './kernels/softmax.js';
-import { affine, map, reluGrad, sigmoidGrad, sigmoidInto, tanhGrad, tanhInto } from './kernels/unary.js';
+import {
+  affine,
+  map,
+  reluGrad,
+  sigmoidGrad,
+  sigmoidInto,
+  tanhGrad,
+  tanhInto,
+} from './kernels/unary.js';
 
 type S = TypedArray;
 type KT = KernelTensor<S>;
@@ -173,9 +183,45 @@ export class JsBackend implements Backend<S> {
     adam(f32(p), f32(g), f32(m), f32(v), h);
     return { param: p.storage, m: m.storage, v: v.storage };
   }
-  rmspropUpdate(p: KT, g: KT, sq: KT, buf: KT | null, h: RmspropHyper): { param: S; sq: S; buf: S | null } {
+  rmspropUpdate(
+    p: KT,
+    g: KT,
+    sq: KT,
+    buf: KT | null,
+    h: RmspropHyper,
+  ): { param: S; sq: S; buf: S | null } {
     rmsprop(f32(p), f32(g), f32(sq), buf ? f32(buf) : null, h);
     return { param: p.storage, sq: sq.storage, buf: buf ? buf.storage : null };
+  }
+
+  lstmCell(gates: KT, c: KT, p: KT | null): { h: S; c: S; act: S } {
+    return lstmCell(f32(gates), f32(c), p ? f32(p) : null, c.shape[0], c.shape[1]);
+  }
+  lstmCellBackward(
+    act: KT,
+    cPrev: KT,
+    cNew: KT,
+    p: KT | null,
+    dh: KT,
+    dc: KT,
+  ): { dGates: S; dcPrev: S; dp: S | null } {
+    const [B, H] = cPrev.shape;
+    return lstmCellBackward(
+      f32(act),
+      f32(cPrev),
+      f32(cNew),
+      p ? f32(p) : null,
+      f32(dh),
+      f32(dc),
+      B,
+      H,
+    );
+  }
+  gruCell(xg: KT, hg: KT, h: KT): { h: S; act: S } {
+    return gruCell(f32(xg), f32(hg), f32(h), h.shape[0], h.shape[1]);
+  }
+  gruCellBackward(act: KT, hg: KT, h: KT, dh: KT): { dxg: S; dhg: S; dh: S } {
+    return gruCellBackward(f32(act), f32(hg), f32(h), f32(dh), h.shape[0], h.shape[1]);
   }
 
   threads(): number {

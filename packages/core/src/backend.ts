@@ -48,17 +48,18 @@ export interface RmspropHyper {
 }
 
 /**
- * Optional fused recurrent step kernels. Core's cells use them when a backend provides them
- * and fall back to composed kernels otherwise; the two paths must agree.
+ * Optional fused recurrent step kernels. Core's `lstmCell`/`gruCell` ops use them when a backend
+ * provides them and compose smaller kernels otherwise; the two paths must agree.
  */
 export interface FusedKernels<S = unknown> {
   /**
-   * LSTM step from precomputed gate pre-activations `gates` [B, 4H] (x·Wᵀ + h·Rᵀ + b, gate
-   * order i, f, g, o) and previous cell state `c` [B, H]; optional peepholes `p` [3H] (i, f, o).
-   * Returns the new h, c and the activated gates [B, 4H] saved for backward.
+   * LSTM step from gate pre-activations `gates` [B, 4H] (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, gate
+   * order i, f, g, o as PyTorch) and the previous cell state `c` [B, H]; optional peepholes `p`
+   * [3, H] (rows i, f, o; i and f see c_{t-1}, o sees c_t). Returns h, c and the activated
+   * gates [B, 4H] that the backward needs.
    */
   lstmCell?(gates: KT<S>, c: KT<S>, p: KT<S> | null): { h: S; c: S; act: S };
-  /** Backward of lstmCell: gradients of the pre-activations, the previous c and the peepholes. */
+  /** Backward of lstmCell: gradients of the gate pre-activations, of c_{t-1} and of the peepholes. */
   lstmCellBackward?(
     act: KT<S>,
     cPrev: KT<S>,
@@ -67,6 +68,14 @@ export interface FusedKernels<S = unknown> {
     dh: KT<S>,
     dc: KT<S>,
   ): { dGates: S; dcPrev: S; dp: S | null };
+  /**
+   * GRU step, reset gate applied after the recurrent product (PyTorch, cuDNN, ONNX
+   * linear_before_reset=1): `xg` [B, 3H] = x·W_ihᵀ + b_ih and `hg` [B, 3H] = h·W_hhᵀ + b_hh in gate
+   * order r, z, n; `h` [B, H]. Returns h' and the activations [B, 3H] (r, z, n) for backward.
+   */
+  gruCell?(xg: KT<S>, hg: KT<S>, h: KT<S>): { h: S; act: S };
+  /** Backward of gruCell: gradients of xg, hg and h. */
+  gruCellBackward?(act: KT<S>, hg: KT<S>, h: KT<S>, dh: KT<S>): { dxg: S; dhg: S; dh: S };
 }
 
 /**

@@ -77,7 +77,8 @@ export function setGradHooks(h: GradHooks): void {
 /**
  * Evaluates `fn` and the gradients of its scalar result with respect to `wrt`.
  * Intermediate tensors are freed; the value and the gradients are returned to the caller's scope.
- * A tensor in `wrt` that the result does not depend on gets a zero gradient.
+ * A tensor in `wrt` that the result does not depend on gets a zero gradient. To take other
+ * results out of `fn` (outputs, states), pass them through `keep()` inside it.
  */
 export function valueAndGrad(
   fn: () => Tensor,

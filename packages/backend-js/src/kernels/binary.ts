@@ -34,7 +34,13 @@ function same(op: BinOp, a: Float32Array, b: Float32Array, out: Float32Array): v
 }
 
 /** out = a op b where b (length m) repeats along a (length n, a multiple of m). */
-function repeatB(op: BinOp, a: Float32Array, b: Float32Array, out: Float32Array, flip: boolean): void {
+function repeatB(
+  op: BinOp,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  flip: boolean,
+): void {
   const n = out.length;
   const m = b.length;
   for (let off = 0; off < n; off += m) {

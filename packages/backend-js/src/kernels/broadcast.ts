@@ -44,6 +44,7 @@ export function isTrailing(shape: Shape, outShape: Shape): boolean {
   while (start < shape.length && shape[start] === 1) start++;
   const off = outShape.length - (shape.length - start);
   if (off < 0) return false;
-  for (let i = start; i < shape.length; i++) if (shape[i] !== outShape[off + i - start]) return false;
+  for (let i = start; i < shape.length; i++)
+    if (shape[i] !== outShape[off + i - start]) return false;
   return true;
 }

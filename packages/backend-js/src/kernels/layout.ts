@@ -38,7 +38,11 @@ export function transposeNd(x: TypedArray, shape: Shape, perm: readonly number[]
 }
 
 /** Concatenation along `axis` by block copies. */
-export function concat(xs: readonly { data: TypedArray; shape: Shape }[], axis: number, outShape: Shape): TypedArray {
+export function concat(
+  xs: readonly { data: TypedArray; shape: Shape }[],
+  axis: number,
+  outShape: Shape,
+): TypedArray {
   const out = like(xs[0].data, sizeOf(outShape));
   let outer = 1;
   for (let i = 0; i < axis; i++) outer *= outShape[i];
@@ -55,7 +59,12 @@ export function concat(xs: readonly { data: TypedArray; shape: Shape }[], axis: 
 }
 
 /** The block [begin, begin+size) of x, copied row by row of the innermost contiguous run. */
-export function slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[]): TypedArray {
+export function slice(
+  x: TypedArray,
+  shape: Shape,
+  begin: readonly number[],
+  size: readonly number[],
+): TypedArray {
   const r = shape.length;
   const out = like(x, sizeOf(size));
   if (out.length === 0) return out;

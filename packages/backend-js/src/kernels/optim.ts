@@ -15,7 +15,13 @@ export function sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, 
 }
 
 /** torch.optim.Adam / AdamW (decoupled), in place on p, m, v. */
-export function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamHyper): void {
+export function adam(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  h: AdamHyper,
+): void {
   const { lr, beta1, beta2, eps, weightDecay, decoupled, biasCorrection1, biasCorrection2 } = h;
   const stepSize = lr / biasCorrection1;
   const bc2Sqrt = Math.sqrt(biasCorrection2);

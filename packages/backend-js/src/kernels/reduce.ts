@@ -1,7 +1,12 @@
 import type { Shape } from '@rnnkit/core';
 
 /** Reduces `axes` (sorted, unique) of x; op 0 = sum, 1 = max. Result drops the axes. */
-export function reduce(x: Float32Array, shape: Shape, axes: readonly number[], op: 0 | 1): Float32Array {
+export function reduce(
+  x: Float32Array,
+  shape: Shape,
+  axes: readonly number[],
+  op: 0 | 1,
+): Float32Array {
   const r = shape.length;
   const outShape = shape.filter((_, i) => !axes.includes(i));
   let outSize = 1;

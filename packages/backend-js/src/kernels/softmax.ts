@@ -18,11 +18,17 @@ export function softmaxRows(x: Float32Array, n: number, c: number, log: boolean)
 }
 
 function checkLabel(y: number, c: number, r: number): void {
-  if (y < 0 || y >= c) throw new RangeError(`softmaxCrossEntropy: label ${y} in row ${r} is outside [0, ${c})`);
+  if (y < 0 || y >= c)
+    throw new RangeError(`softmaxCrossEntropy: label ${y} in row ${r} is outside [0, ${c})`);
 }
 
 /** Per-row −log softmax(x)[label]. */
-export function crossEntropy(x: Float32Array, n: number, c: number, labels: Int32Array): Float32Array {
+export function crossEntropy(
+  x: Float32Array,
+  n: number,
+  c: number,
+  labels: Int32Array,
+): Float32Array {
   const out = new Float32Array(n);
   for (let r = 0; r < n; r++) {
     const o = r * c;

@@ -5,10 +5,12 @@ import { add } from './elementwise.js';
 setGradHooks({ add, onesLike, zerosLike });
 
 export * from './creation.js';
+export * from './dropout.js';
 export * from './elementwise.js';
 export * from './gather.js';
 export * from './layout.js';
 export * from './matmul.js';
+export * from './recurrent.js';
 export * from './reduce.js';
 export * from './softmax.js';
 export * from './update.js';

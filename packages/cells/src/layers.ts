@@ -1,0 +1,95 @@
+import {
+  type Backend,
+  dropout,
+  gather,
+  getBackend,
+  init,
+  linear,
+  Module,
+  Parameter,
+  type Rng,
+  ShapeError,
+  type Tensor,
+} from '@rnnkit/core';
+
+export interface LinearOptions {
+  inFeatures: number;
+  outFeatures: number;
+  bias?: boolean;
+  rng?: Rng;
+  backend?: Backend;
+}
+
+/**
+ * PyTorch's nn.Linear: y = x·weightᵀ + bias with weight [outFeatures, inFeatures] and bias
+ * [outFeatures], both initialised uniform(−1/√inFeatures, 1/√inFeatures).
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(o: LinearOptions) {
+    super();
+    this.inFeatures = o.inFeatures;
+    this.outFeatures = o.outFeatures;
+    const k = 1 / Math.sqrt(o.inFeatures);
+    const io = { rng: o.rng, backend: o.backend ?? getBackend() };
+    this.weight = new Parameter(init.uniform([o.outFeatures, o.inFeatures], -k, k, io));
+    this.bias = o.bias === false ? null : new Parameter(init.uniform([o.outFeatures], -k, k, io));
+  }
+
+  /** x [..., inFeatures] → [..., outFeatures]. */
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}
+
+export interface EmbeddingOptions {
+  numEmbeddings: number;
+  embeddingDim: number;
+  rng?: Rng;
+  backend?: Backend;
+}
+
+/** PyTorch's nn.Embedding: weight [numEmbeddings, embeddingDim] initialised N(0, 1). */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  weight: Parameter;
+
+  constructor(o: EmbeddingOptions) {
+    super();
+    this.numEmbeddings = o.numEmbeddings;
+    this.embeddingDim = o.embeddingDim;
+    this.weight = new Parameter(
+      init.normal([o.numEmbeddings, o.embeddingDim], 0, 1, {
+        rng: o.rng,
+        backend: o.backend ?? getBackend(),
+      }),
+    );
+  }
+
+  /** int32 indices of any shape → [..., embeddingDim]. */
+  forward(indices: Tensor): Tensor {
+    if (indices.dtype !== 'int32') {
+      throw new ShapeError(`Embedding: indices must be int32, got ${indices.dtype}`);
+    }
+    return gather(this.weight, indices);
+  }
+}
+
+/** Inverted dropout, active only in training mode. */
+export class Dropout extends Module {
+  constructor(
+    readonly p: number,
+    private readonly rng?: Rng,
+  ) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.training && this.p > 0 ? dropout(x, this.p, this.rng) : x;
+  }
+}

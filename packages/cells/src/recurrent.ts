@@ -1,0 +1,318 @@
+import {
+  add,
+  type Backend,
+  concat,
+  defaultRng,
+  dropout,
+  fmtShape,
+  getBackend,
+  init,
+  Module,
+  matmul,
+  mul,
+  Parameter,
+  type Rng,
+  RnnkitError,
+  reshape,
+  ShapeError,
+  scan,
+  stack,
+  sub,
+  type Tensor,
+  tensor,
+  transpose,
+  unstack,
+  zeros,
+} from '@rnnkit/core';
+import {
+  type CellKind,
+  type CellState,
+  type CellWeights,
+  cellStep,
+  foldsHiddenBias,
+  gateCount,
+  type Nonlinearity,
+  prepare,
+  type StepConfig,
+} from './steps.js';
+
+/** Options shared by RNN, LSTM and GRU layers (PyTorch names, camelCase). */
+export interface RecurrentOptions {
+  inputSize: number;
+  hiddenSize: number;
+  /** Stacked layers (default 1). */
+  numLayers?: number;
+  /** Biases b_ih and b_hh (default true). */
+  bias?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training mode only (default 0). */
+  dropout?: number;
+  /** Run a second layer backwards in time; outputs are concatenated [forward, backward]. */
+  bidirectional?: boolean;
+  /** Input and output are [batch, time, features] (default true) rather than [time, batch, features]. */
+  batchFirst?: boolean;
+  /** Return every step's output (default true) or only the final hidden state [batch, D·hidden]. */
+  returnSequences?: boolean;
+  /** Use the backend's fused cell kernels when present (default true). */
+  fused?: boolean;
+  rng?: Rng;
+  backend?: Backend;
+}
+
+/** Recurrent state of a whole layer stack: [numLayers·numDirections, batch, hidden] each. */
+export interface LayerState {
+  h: Tensor;
+  c?: Tensor;
+}
+
+export interface ForwardOptions {
+  /**
+   * Valid length of each sequence in the batch. Steps past a sequence's length neither change
+   * its state nor receive gradient, and their outputs are zero (as PyTorch's packed sequences).
+   */
+  lengths?: readonly number[] | Int32Array;
+}
+
+export interface RecurrentOutput {
+  /** [batch, time, D·hidden] (batchFirst), or [batch, D·hidden] when returnSequences is false. */
+  output: Tensor;
+  /** Final state of every layer and direction; for variable lengths, the state at each sequence's last step. */
+  state: LayerState;
+}
+
+/** Layer-specific settings the concrete classes pass in. */
+export interface CellSpec {
+  kind: CellKind;
+  nonlinearity?: Nonlinearity;
+  resetAfter?: boolean;
+  peephole?: boolean;
+  forgetBias?: number;
+}
+
+/**
+ * The shared machinery of RNN, LSTM and GRU: parameters named as PyTorch names them
+ * (weight_ih_l0 → weightIhL0, …_reverse → …Reverse), stacking, bidirectionality, dropout between
+ * layers, variable lengths, and the time loop through core's `scan`.
+ */
+export abstract class RecurrentLayer extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly batchFirst: boolean;
+  readonly returnSequences: boolean;
+  readonly #cfg: StepConfig;
+  readonly #rng: Rng;
+
+  constructor(o: RecurrentOptions, spec: CellSpec) {
+    super();
+    for (const [k, v] of Object.entries({ inputSize: o.inputSize, hiddenSize: o.hiddenSize })) {
+      if (!Number.isInteger(v) || v <= 0)
+        throw new RnnkitError(
+          `${spec.kind.toUpperCase()}: ${k} must be a positive integer, got ${v}`,
+        );
+    }
+    this.inputSize = o.inputSize;
+    this.hiddenSize = o.hiddenSize;
+    this.numLayers = o.numLayers ?? 1;
+    this.bias = o.bias ?? true;
+    this.dropout = o.dropout ?? 0;
+    this.bidirectional = o.bidirectional ?? false;
+    this.batchFirst = o.batchFirst ?? true;
+    this.returnSequences = o.returnSequences ?? true;
+    this.#rng = o.rng ?? defaultRng;
+    this.#cfg = {
+      kind: spec.kind,
+      hiddenSize: o.hiddenSize,
+      nonlinearity: spec.nonlinearity ?? 'tanh',
+      resetAfter: spec.resetAfter ?? true,
+      fused: o.fused ?? true,
+    };
+    if (spec.peephole && spec.kind !== 'lstm')
+      throw new RnnkitError('peephole connections exist only for LSTM');
+    const H = o.hiddenSize;
+    const G = gateCount(spec.kind);
+    const io = { rng: this.#rng, backend: o.backend ?? getBackend() };
+    const self = this as unknown as Record<string, Parameter>;
+    for (let l = 0; l < this.numLayers; l++) {
+      const inF = l === 0 ? o.inputSize : H * this.numDirections;
+      for (let d = 0; d < this.numDirections; d++) {
+        const sfx = suffix(l, d);
+        self[`weightIh${sfx}`] = new Parameter(init.rnnUniform([G * H, inF], H, io));
+        self[`weightHh${sfx}`] = new Parameter(init.rnnUniform([G * H, H], H, io));
+        if (this.bias) {
+          const bIh = init.rnnUniform([G * H], H, io);
+          const bHh = init.rnnUniform([G * H], H, io);
+          if (spec.forgetBias !== undefined) setForgetBias(bIh, bHh, H, spec.forgetBias);
+          self[`biasIh${sfx}`] = new Parameter(bIh);
+          self[`biasHh${sfx}`] = new Parameter(bHh);
+        }
+        if (spec.peephole) self[`peephole${sfx}`] = new Parameter(init.rnnUniform([3, H], H, io));
+      }
+    }
+  }
+
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  get kind(): CellKind {
+    return this.#cfg.kind;
+  }
+
+  /** The parameters of one layer and direction (0 forward, 1 reverse). */
+  weights(layer: number, direction: number): CellWeights {
+    const self = this as unknown as Record<string, Parameter | undefined>;
+    const sfx = suffix(layer, direction);
+    return {
+      weightIh: self[`weightIh${sfx}`]!,
+      weightHh: self[`weightHh${sfx}`]!,
+      biasIh: self[`biasIh${sfx}`] ?? null,
+      biasHh: self[`biasHh${sfx}`] ?? null,
+      peephole: self[`peephole${sfx}`] ?? null,
+    };
+  }
+
+  /** Zero state for a batch. */
+  initialState(batch: number): LayerState {
+    const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
+    const be = this.weights(0, 0).weightIh.backend;
+    return this.kind === 'lstm'
+      ? { h: zeros(shape, 'float32', be), c: zeros(shape, 'float32', be) }
+      : { h: zeros(shape, 'float32', be) };
+  }
+
+  /**
+   * Runs the whole sequence. `x` is [batch, time, inputSize] (or time-major when batchFirst is
+   * false); `state` defaults to zeros.
+   */
+  forward(x: Tensor, state?: LayerState, options: ForwardOptions = {}): RecurrentOutput {
+    const name = this.constructor.name;
+    if (x.rank !== 3 || x.shape[2] !== this.inputSize) {
+      throw new ShapeError(
+        `${name}: input must be [${this.batchFirst ? 'batch, time' : 'time, batch'}, ${this.inputSize}], got ${fmtShape(x.shape)}`,
+      );
+    }
+    let seq = this.batchFirst ? transpose(x, [1, 0, 2]) : x; // [T, B, F]
+    const [T, B] = seq.shape;
+    const s0 = state ?? this.initialState(B);
+    this.checkState(s0, B);
+    const mask = options.lengths ? lengthMask(options.lengths, T, B, x.backend) : null;
+    const hs = unstack(s0.h, 0);
+    const cs = s0.c ? unstack(s0.c, 0) : null;
+    const finalH: Tensor[] = [];
+    const finalC: Tensor[] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      if (l > 0 && this.dropout > 0 && this.training) seq = dropout(seq, this.dropout, this.#rng);
+      const outs: Tensor[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const k = l * this.numDirections + d;
+        const r = this.runDirection(
+          seq,
+          this.weights(l, d),
+          { h: hs[k], c: cs?.[k] },
+          mask,
+          d === 1,
+        );
+        outs.push(r.ys);
+        finalH.push(r.state.h);
+        if (r.state.c) finalC.push(r.state.c);
+      }
+      seq = concat(outs, 2);
+    }
+    const out: LayerState = { h: stack(finalH, 0) };
+    if (finalC.length) out.c = stack(finalC, 0);
+    let output: Tensor;
+    if (this.returnSequences) output = this.batchFirst ? transpose(seq, [1, 0, 2]) : seq;
+    else output = concat(finalH.slice(-this.numDirections), 1);
+    return { output, state: out };
+  }
+
+  private runDirection(
+    seq: Tensor,
+    w: CellWeights,
+    s: CellState,
+    mask: Tensor | null,
+    reverse: boolean,
+  ): { ys: Tensor; state: CellState } {
+    const cfg = this.#cfg;
+    const [T, B, F] = seq.shape;
+    const GH = gateCount(cfg.kind) * cfg.hiddenSize;
+    let bias = w.biasIh;
+    if (foldsHiddenBias(cfg) && w.biasHh) bias = bias ? add(bias, w.biasHh) : w.biasHh;
+    let xp = matmul(reshape(seq, [T * B, F]), w.weightIh, { transB: true });
+    if (bias) xp = add(xp, bias);
+    const prepared = prepare(cfg, w);
+    const init = s.c ? [s.h, s.c] : [s.h];
+    const xs = mask ? [reshape(xp, [T, B, GH]), mask] : [reshape(xp, [T, B, GH])];
+    const r = scan(
+      (carry, [xpt, m]) => {
+        const prev: CellState = { h: carry[0], c: carry[1] };
+        let next = cellStep(cfg, prepared, xpt, prev);
+        if (m) next = { h: hold(prev.h, next.h, m), c: next.c && hold(prev.c!, next.c, m) };
+        const y = m ? mul(next.h, m) : next.h;
+        return { carry: next.c ? [next.h, next.c] : [next.h], ys: [y] };
+      },
+      xs,
+      init,
+      { reverse },
+    );
+    return { ys: r.ys[0], state: { h: r.carry[0], c: r.carry[1] } };
+  }
+
+  private checkState(s: LayerState, batch: number): void {
+    const want = [this.numLayers * this.numDirections, batch, this.hiddenSize];
+    const bad = (t: Tensor | undefined) =>
+      t && (t.rank !== 3 || t.shape.some((d, i) => d !== want[i]));
+    if (bad(s.h) || bad(s.c)) {
+      throw new ShapeError(
+        `${this.constructor.name}: initial state must be [numLayers·numDirections, batch, hidden] = ${fmtShape(want)}, got h ${fmtShape(s.h.shape)}${s.c ? ` c ${fmtShape(s.c.shape)}` : ''}`,
+      );
+    }
+    if (this.kind === 'lstm' && !s.c)
+      throw new RnnkitError('LSTM: initial state needs both h and c');
+  }
+}
+
+/** prev + m·(next − prev): keeps the previous state where the mask is 0. */
+function hold(prev: Tensor, next: Tensor, m: Tensor): Tensor {
+  return add(prev, mul(m, sub(next, prev)));
+}
+
+function suffix(layer: number, direction: number): string {
+  return `L${layer}${direction === 1 ? 'Reverse' : ''}`;
+}
+
+/** [T, B, 1] float mask: 1 where t < length[b]. */
+function lengthMask(
+  lengths: readonly number[] | Int32Array,
+  T: number,
+  B: number,
+  be: Backend,
+): Tensor {
+  if (lengths.length !== B) {
+    throw new ShapeError(`lengths has ${lengths.length} entries for a batch of ${B}`);
+  }
+  const m = new Float32Array(T * B);
+  for (let b = 0; b < B; b++) {
+    const n = lengths[b];
+    if (!Number.isInteger(n) || n < 1 || n > T) {
+      throw new RnnkitError(
+        `lengths[${b}] = ${n} must be an integer in [1, ${T}] (the padded time length)`,
+      );
+    }
+    for (let t = 0; t < n; t++) m[t * B + b] = 1;
+  }
+  return tensor(m, [T, B, 1], 'float32', be);
+}
+
+/** Sets the forget-gate block (rows H..2H) of b_ih to `value` and of b_hh to 0. */
+function setForgetBias(bIh: Tensor, bHh: Tensor, H: number, value: number): void {
+  const a = bIh.dataSync() as Float32Array;
+  const b = bHh.dataSync() as Float32Array;
+  a.fill(value, H, 2 * H);
+  b.fill(0, H, 2 * H);
+  bIh.replaceStorage(bIh.backend.upload(a, bIh.shape, 'float32'));
+  bHh.replaceStorage(bHh.backend.upload(b, bHh.shape, 'float32'));
+}
