@@ -48,7 +48,7 @@ export function concat(
   for (let i = 0; i < axis; i++) outer *= outShape[i];
   const outBlock = out.length / Math.max(outer, 1);
   let off = 0;
-  for (const { data, shape } of xs) {
+  for (const { data } of xs) {
     const block = outer === 0 ? 0 : data.length / outer;
     for (let o = 0; o < outer; o++) {
       out.set(data.subarray(o * block, (o + 1) * block), o * outBlock + off);

@@ -14,7 +14,7 @@ export function gather(table: Tensor, indices: Tensor): Tensor {
     throw new ShapeError(`gather: table must be [V, D], got ${fmtShape(table.shape)}`);
   if (indices.dtype !== 'int32') {
     throw new ShapeError(
-      `gather: indices must be int32, got ${indices.dtype} ${fmtShape(indices.shape)}`,
+      `gather: indices must be int32, got ${indices.dtype} ${fmtShape(indices.shape)} (table ${fmtShape(table.shape)})`,
     );
   }
   const [v, d] = table.shape;

@@ -1,4 +1,5 @@
-import { normAxis } from '../shape.js';
+import { fmtShape, ShapeError } from '../errors.js';
+import { broadcastShapes, normAxis } from '../shape.js';
 import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { affine, mul } from './elementwise.js';
@@ -21,9 +22,8 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepDims = fal
   const axes = axesOf('sum', x, axis);
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const y0 = wrap(x.backend, x.backend.sum(x, axes), outShape);
-  const y = keepDims ? reshape(y0, keptShape(x, axes)) : y0;
   record([x], [y0], ([dy]) => [broadcastTo(reshape(dy, keptShape(x, axes)), x.shape)]);
-  return y;
+  return keepDims ? reshape(y0, keptShape(x, axes)) : y0;
 }
 
 /** Mean over `axis` (all axes when omitted). */
@@ -40,7 +40,6 @@ export function max(x: Tensor, axis?: number | readonly number[], keepDims = fal
   const axes = axesOf('max', x, axis);
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const y0 = wrap(x.backend, x.backend.max(x, axes), outShape);
-  const y = keepDims ? reshape(y0, keptShape(x, axes)) : y0;
   record([x], [y0], ([dy]) => {
     const b = x.backend;
     const ym = reshape(y0, keptShape(x, axes));
@@ -49,11 +48,17 @@ export function max(x: Tensor, axis?: number | readonly number[], keepDims = fal
     const mask = wrap(b, b.affine(wrap(b, b.step(gap), x.shape), -1, 1), x.shape);
     return [mul(mask, reshape(dy, keptShape(x, axes)))];
   });
-  return y;
+  return keepDims ? reshape(y0, keptShape(x, axes)) : y0;
 }
 
 /** Broadcasts x to `shape` (a differentiable copy). */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const target = broadcastShapes('broadcastTo', x.shape, shape);
+  if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(
+      `broadcastTo: ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}`,
+    );
+  }
   const b = x.backend;
   const zero = wrap(b, b.fill(shape, 0, 'float32'), shape);
   const y = wrap(b, b.add(x, zero, shape), shape);
