@@ -1,0 +1,149 @@
+import {
+  adamUpdate,
+  add,
+  DisposedError,
+  dispose,
+  keep,
+  matmul,
+  mean,
+  memory,
+  mul,
+  sgdUpdate,
+  square,
+  sub,
+  type Tensor,
+  tanh,
+  tidy,
+  valueAndGrad,
+  zeros,
+} from '@rnnkit/core';
+import { describe, expect, it } from 'vitest';
+import { type Ctx, ft, values } from './context.js';
+import * as ref from './reference.js';
+
+export function memoryTests(ctx: Ctx): void {
+  describe('memory', () => {
+    it('tidy returns its result (also inside arrays and objects) and disposes the rest', async () => {
+      const before = memory().numTensors;
+      let inner: Tensor[] = [];
+      const out = tidy(() => {
+        const a = ft(ctx, [1, 2], [2]);
+        const b = ft(ctx, [3, 4], [2]);
+        const c = add(a, b);
+        const d = mul(a, b);
+        const e = tanh(a);
+        inner = [a, b, e];
+        return { sum: c, list: [d] };
+      });
+      expect(inner.every((t) => t.isDisposed)).toBe(true);
+      expect(out.sum.isDisposed).toBe(false);
+      expect(await values(out.sum)).toEqual([4, 6]);
+      expect(await values(out.list[0])).toEqual([3, 8]);
+      expect(memory().numTensors).toBe(before + 2);
+      dispose(out);
+      expect(memory().numTensors).toBe(before);
+    });
+
+    it('nested tidy hands the inner result to the outer scope; keep() survives both', async () => {
+      const before = memory().numTensors;
+      let kept: Tensor | undefined;
+      let innerResult: Tensor | undefined;
+      const out = tidy(() => {
+        const x = ft(ctx, [2], [1]);
+        kept = keep(ft(ctx, [5], [1]));
+        innerResult = tidy(() => mul(x, x));
+        expect(innerResult.isDisposed).toBe(false);
+        return add(innerResult, x);
+      });
+      expect(innerResult!.isDisposed).toBe(true);
+      expect(kept!.isDisposed).toBe(false);
+      expect(await values(out)).toEqual([6]);
+      expect(await values(kept!)).toEqual([5]);
+      dispose([out, kept]);
+      expect(memory().numTensors).toBe(before);
+    });
+
+    it('using a disposed tensor throws DisposedError (ops and readback)', async () => {
+      const a = ft(ctx, [1, 2], [2]);
+      const b = ft(ctx, [3, 4], [2]);
+      a.dispose();
+      expect(a.isDisposed).toBe(true);
+      expect(() => add(a, b)).toThrow(DisposedError);
+      if (ctx.be().readSync) expect(() => a.dataSync()).toThrow(DisposedError);
+      await expect(Promise.resolve().then(() => a.data())).rejects.toBeInstanceOf(DisposedError);
+      a.dispose(); // disposing twice is harmless
+      b.dispose();
+    });
+
+    it('valueAndGrad frees its intermediates: only the value and the gradients remain', () => {
+      const w = ft(ctx, ref.rand([3, 2], 7000));
+      const x = ft(ctx, ref.rand([4, 3], 7001));
+      const before = memory().numTensors;
+      const { value, grads } = valueAndGrad(() => mean(square(tanh(matmul(x, w)))), [w, x]);
+      expect(memory().numTensors).toBe(before + 1 + grads.length);
+      dispose([value, grads, w, x]);
+    });
+
+    it('training loop: live tensors are the same after 5 and after 50 iterations (no leak)', async () => {
+      const be = ctx.be();
+      const x = ft(ctx, ref.rand([8, 3], 7100));
+      const y = ft(ctx, ref.rand([8, 2], 7101));
+      const w1 = ft(ctx, ref.rand([3, 4], 7102));
+      const b1 = zeros([4], 'float32', be);
+      const w2 = ft(ctx, ref.rand([4, 2], 7103));
+      const params = [w1, b1, w2];
+      const m = params.map((p) => zeros(p.shape, 'float32', be));
+      const v = params.map((p) => zeros(p.shape, 'float32', be));
+      const momentum = params.map((p) => zeros(p.shape, 'float32', be));
+      const losses: number[] = [];
+      const counts: number[] = [];
+      const start = memory().numTensors;
+      for (let step = 1; step <= 50; step++) {
+        const { loss, grads } = tidy(() => {
+          const r = valueAndGrad(() => {
+            const h = tanh(add(matmul(x, w1), b1));
+            return mean(square(sub(matmul(h, w2), y)));
+          }, params);
+          return { loss: r.value, grads: r.grads };
+        });
+        losses.push((await values(loss))[0]);
+        // Optimizer-style updates outside the tidy: Adam for the weights, SGD with momentum for the bias.
+        for (const i of [0, 2]) {
+          adamUpdate(params[i], grads[i], m[i], v[i], {
+            lr: 0.05,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weightDecay: 0,
+            decoupled: false,
+            biasCorrection1: 1 - 0.9 ** step,
+            biasCorrection2: 1 - 0.999 ** step,
+          });
+        }
+        sgdUpdate(b1, grads[1], momentum[1], {
+          lr: 0.05,
+          momentum: 0.9,
+          dampening: 0,
+          nesterov: false,
+          weightDecay: 0,
+          firstStep: step === 1,
+        });
+        dispose([loss, grads]);
+        counts.push(memory().numTensors);
+      }
+      expect(counts[4]).toBe(start);
+      expect(counts[49]).toBe(counts[4]);
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(losses[49]).toBeLessThan(losses[0]);
+      dispose([x, y, params, m, v, momentum]);
+    });
+
+    it('memory().numTensors counts creations and disposals exactly', () => {
+      const before = memory().numTensors;
+      const ts = [ft(ctx, [1], [1]), ft(ctx, [2, 3], [2]), zeros([2, 2], 'float32', ctx.be())];
+      expect(memory().numTensors).toBe(before + 3);
+      dispose(ts);
+      expect(memory().numTensors).toBe(before);
+    });
+  });
+}
