@@ -10,6 +10,7 @@ import type {
 } from '@rnnkit/core';
 import { BinOp, binary } from './kernels/binary.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
+import { fexp } from './kernels/fastmath.js';
 import { gruCell, gruCellBackward } from './kernels/gru-cell.js';
 import { concat, slice, transposeNd } from './kernels/layout.js';
 import { lstmCell, lstmCellBackward } from './kernels/lstm-cell.js';
@@ -88,7 +89,7 @@ export class JsBackend implements Backend<S> {
     return affine(f32(x), -1, 0);
   }
   exp(x: KT): S {
-    return map(f32(x), Math.exp);
+    return map(f32(x), fexp);
   }
   log(x: KT): S {
     return map(f32(x), Math.log);

@@ -1,9 +1,11 @@
+import { fsigmoid, ftanh } from './fastmath.js';
+
 /**
  * Fused GRU step (reset after the recurrent product, PyTorch's formula), forward and backward.
  * xg = x·W_ihᵀ + b_ih and hg = h·W_hhᵀ + b_hh are [B, 3H] in gate order r, z, n.
  */
 
-const sig = (v: number) => 1 / (1 + Math.exp(-v));
+const sig = fsigmoid;
 
 export function gruCell(
   xg: Float32Array,
@@ -20,7 +22,7 @@ export function gruCell(
     for (let j = 0; j < H; j++) {
       const r = sig(xg[g0 + j] + hg[g0 + j]);
       const z = sig(xg[g0 + H + j] + hg[g0 + H + j]);
-      const n = Math.tanh(xg[g0 + 2 * H + j] + r * hg[g0 + 2 * H + j]);
+      const n = ftanh(xg[g0 + 2 * H + j] + r * hg[g0 + 2 * H + j]);
       out[s0 + j] = n + z * (h[s0 + j] - n);
       act[g0 + j] = r;
       act[g0 + H + j] = z;

@@ -10,10 +10,35 @@ function like(x: TypedArray, n: number): TypedArray {
   return x instanceof Int32Array ? new Int32Array(n) : new Float32Array(n);
 }
 
-/** General n-d transpose by an odometer over the output. */
+/** out[j][i] = x[i][j] for x of rows x cols, with `inner` contiguous elements per entry. */
+function swap2(x: TypedArray, rows: number, cols: number, inner: number, out: TypedArray): void {
+  if (inner === 1) {
+    for (let i = 0; i < rows; i++) {
+      let src = i * cols;
+      for (let j = 0, dst = i; j < cols; j++, dst += rows) out[dst] = x[src++];
+    }
+    return;
+  }
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const src = (i * cols + j) * inner;
+      out.set(x.subarray(src, src + inner), (j * rows + i) * inner);
+    }
+  }
+}
+
+/**
+ * n-d transpose. Swapping two leading axes while keeping the rest (the [B,T,F]↔[T,B,F] of
+ * every batch-first recurrent layer, and 2-D transposes) copies contiguous blocks; anything else
+ * walks an odometer over the output.
+ */
 export function transposeNd(x: TypedArray, shape: Shape, perm: readonly number[]): TypedArray {
   const r = shape.length;
   const out = like(x, x.length);
+  if (r >= 2 && perm[0] === 1 && perm[1] === 0 && perm.every((p, i) => i < 2 || p === i)) {
+    swap2(x, shape[0], shape[1], x.length / Math.max(1, shape[0] * shape[1]), out);
+    return out;
+  }
   const inStrides = new Array<number>(r);
   let acc = 1;
   for (let i = r - 1; i >= 0; i--) {

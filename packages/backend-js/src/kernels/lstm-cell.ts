@@ -1,10 +1,12 @@
+import { fsigmoid, ftanh } from './fastmath.js';
+
 /**
  * Fused LSTM step, forward and backward, one pass over [B, H] each. Gate order i, f, g, o
  * (PyTorch); peepholes p [3, H] rows i, f, o (Gers & Schmidhuber 2001: i and f see c_{t-1},
  * o sees c_t). `act` keeps the activated gates for the backward pass.
  */
 
-const sig = (v: number) => 1 / (1 + Math.exp(-v));
+const sig = fsigmoid;
 
 export function lstmCell(
   gates: Float32Array,
@@ -23,11 +25,11 @@ export function lstmCell(
       const cp = c[s0 + j];
       const i = sig(gates[g0 + j] + (p ? p[j] * cp : 0));
       const f = sig(gates[g0 + H + j] + (p ? p[H + j] * cp : 0));
-      const g = Math.tanh(gates[g0 + 2 * H + j]);
+      const g = ftanh(gates[g0 + 2 * H + j]);
       const cv = f * cp + i * g;
       const o = sig(gates[g0 + 3 * H + j] + (p ? p[2 * H + j] * cv : 0));
       cn[s0 + j] = cv;
-      h[s0 + j] = o * Math.tanh(cv);
+      h[s0 + j] = o * ftanh(cv);
       act[g0 + j] = i;
       act[g0 + H + j] = f;
       act[g0 + 2 * H + j] = g;
@@ -60,7 +62,7 @@ export function lstmCellBackward(
       const o = act[g0 + 3 * H + j];
       const cp = cPrev[s0 + j];
       const cv = cNew[s0 + j];
-      const tc = Math.tanh(cv);
+      const tc = ftanh(cv);
       const dhv = dh[s0 + j];
       const dgo = dhv * tc * o * (1 - o);
       let dcv = dc[s0 + j] + dhv * o * (1 - tc * tc);

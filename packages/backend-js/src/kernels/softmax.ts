@@ -1,3 +1,4 @@
+import { fexp } from './fastmath.js';
 /** Row-wise softmax / log-softmax of [n, c], max-shifted for stability. */
 export function softmaxRows(x: Float32Array, n: number, c: number, log: boolean): Float32Array {
   const out = new Float32Array(n * c);
@@ -6,12 +7,12 @@ export function softmaxRows(x: Float32Array, n: number, c: number, log: boolean)
     let m = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < c; j++) if (x[o + j] > m) m = x[o + j];
     let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(x[o + j] - m);
+    for (let j = 0; j < c; j++) s += fexp(x[o + j] - m);
     if (log) {
       const lse = m + Math.log(s);
       for (let j = 0; j < c; j++) out[o + j] = x[o + j] - lse;
     } else {
-      for (let j = 0; j < c; j++) out[o + j] = Math.exp(x[o + j] - m) / s;
+      for (let j = 0; j < c; j++) out[o + j] = fexp(x[o + j] - m) / s;
     }
   }
   return out;
@@ -37,7 +38,7 @@ export function crossEntropy(
     let m = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < c; j++) if (x[o + j] > m) m = x[o + j];
     let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(x[o + j] - m);
+    for (let j = 0; j < c; j++) s += fexp(x[o + j] - m);
     out[r] = m + Math.log(s) - x[o + y];
   }
   return out;
@@ -59,10 +60,10 @@ export function crossEntropyGrad(
     let m = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < c; j++) if (x[o + j] > m) m = x[o + j];
     let s = 0;
-    for (let j = 0; j < c; j++) s += Math.exp(x[o + j] - m);
+    for (let j = 0; j < c; j++) s += fexp(x[o + j] - m);
     const g = dloss[r];
     const inv = 1 / s;
-    for (let j = 0; j < c; j++) out[o + j] = Math.exp(x[o + j] - m) * inv * g;
+    for (let j = 0; j < c; j++) out[o + j] = fexp(x[o + j] - m) * inv * g;
     out[o + y] -= g;
   }
   return out;

@@ -1,3 +1,4 @@
+import { fsigmoid, ftanh } from './fastmath.js';
 /** Elementwise kernels on Float32Array; each returns a new array. */
 
 export function map(x: Float32Array, f: (v: number) => number): Float32Array {
@@ -8,12 +9,12 @@ export function map(x: Float32Array, f: (v: number) => number): Float32Array {
 }
 
 export function sigmoidInto(x: Float32Array, out: Float32Array): Float32Array {
-  for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+  for (let i = 0; i < x.length; i++) out[i] = fsigmoid(x[i]);
   return out;
 }
 
 export function tanhInto(x: Float32Array, out: Float32Array): Float32Array {
-  for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+  for (let i = 0; i < x.length; i++) out[i] = ftanh(x[i]);
   return out;
 }
 

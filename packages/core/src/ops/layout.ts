@@ -155,15 +155,23 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   );
 }
 
-/** Splits along an axis into tensors with that axis removed. */
+/**
+ * Splits along an axis into tensors with that axis removed. Recorded as one op whose gradient
+ * stacks the pieces' gradients, so a loop over T slices costs O(T), not O(T²) zero-padding.
+ */
 export function unstack(x: Tensor, axis = 0): Tensor[] {
   const ax = normAxis('unstack', axis, x.rank);
   const n = x.shape[ax];
   const size = x.shape.map((d, i) => (i === ax ? 1 : d));
+  const outShape = x.shape.filter((_, i) => i !== ax);
+  const be = x.backend;
   const out: Tensor[] = [];
   for (let k = 0; k < n; k++) {
     const begin = x.shape.map((_, i) => (i === ax ? k : 0));
-    out.push(squeeze(slice(x, begin, size), ax));
+    const piece = wrap(be, n === 1 ? be.copy(x) : be.slice(x, begin, size), size, x.dtype);
+    out.push(wrap(be, be.reshape(piece, outShape), outShape, x.dtype));
+    piece.dispose();
   }
+  record([x], out, (dys) => [stack(dys, ax)]);
   return out;
 }
