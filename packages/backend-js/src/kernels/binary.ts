@@ -33,7 +33,7 @@ function same(op: BinOp, a: Float32Array, b: Float32Array, out: Float32Array): v
   }
 }
 
-/** out = a op b where b (length m) repeats along a (length n, a multiple of m). */
+/** out = a op b where b (length m) repeats along a (length n, a multiple of m); b op a when flip. */
 function repeatB(
   op: BinOp,
   a: Float32Array,
@@ -43,11 +43,41 @@ function repeatB(
 ): void {
   const n = out.length;
   const m = b.length;
-  for (let off = 0; off < n; off += m) {
-    const av = a.subarray(off, off + m);
-    const ov = out.subarray(off, off + m);
-    if (!flip) same(op, av, b, ov);
-    else same(op, b, av, ov);
+  // Plain index loops: a subarray per row would allocate n/m views per call.
+  switch (op) {
+    case BinOp.Add:
+      for (let off = 0; off < n; off += m)
+        for (let j = 0; j < m; j++) out[off + j] = a[off + j] + b[j];
+      break;
+    case BinOp.Mul:
+      for (let off = 0; off < n; off += m)
+        for (let j = 0; j < m; j++) out[off + j] = a[off + j] * b[j];
+      break;
+    case BinOp.Sub:
+      if (flip)
+        for (let off = 0; off < n; off += m)
+          for (let j = 0; j < m; j++) out[off + j] = b[j] - a[off + j];
+      else
+        for (let off = 0; off < n; off += m)
+          for (let j = 0; j < m; j++) out[off + j] = a[off + j] - b[j];
+      break;
+    case BinOp.Div:
+      if (flip)
+        for (let off = 0; off < n; off += m)
+          for (let j = 0; j < m; j++) out[off + j] = b[j] / a[off + j];
+      else
+        for (let off = 0; off < n; off += m)
+          for (let j = 0; j < m; j++) out[off + j] = a[off + j] / b[j];
+      break;
+    case BinOp.Max:
+      // Same operand order as `same` so NaN handling does not depend on the fast path taken.
+      for (let off = 0; off < n; off += m)
+        for (let j = 0; j < m; j++) {
+          const x = flip ? b[j] : a[off + j];
+          const y = flip ? a[off + j] : b[j];
+          out[off + j] = x > y ? x : y;
+        }
+      break;
   }
 }
 

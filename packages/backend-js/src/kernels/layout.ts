@@ -22,7 +22,9 @@ function swap2(x: TypedArray, rows: number, cols: number, inner: number, out: Ty
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const src = (i * cols + j) * inner;
-      out.set(x.subarray(src, src + inner), (j * rows + i) * inner);
+      const dst = (j * rows + i) * inner;
+      if (inner >= 256) out.set(x.subarray(src, src + inner), dst);
+      else for (let q = 0; q < inner; q++) out[dst + q] = x[src + q];
     }
   }
 }
