@@ -50,4 +50,27 @@ describe('valueAndGrad', () => {
     for (let i = 0; i < 10; i++) run();
     expect(memory().numTensors).toBe(before);
   });
+
+  it('frees what a throwing tidy or loss function allocated', () => {
+    const p = tensor([1, 2]);
+    const before = memory().numTensors;
+    expect(() =>
+      tidy(() => {
+        tensor([1, 2]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(memory().numTensors).toBe(before);
+    expect(() =>
+      valueAndGrad(() => {
+        mul(p, p);
+        throw new Error('bad loss');
+      }, [p]),
+    ).toThrow('bad loss');
+    expect(memory().numTensors).toBe(before);
+    expect(p.isDisposed).toBe(false);
+    // A non-scalar loss is refused after the forward ran: its tensors are freed too.
+    expect(() => valueAndGrad(() => mul(p, p), [p])).toThrow(/scalar loss/);
+    expect(memory().numTensors).toBe(before);
+  });
 });

@@ -106,9 +106,18 @@ export function valueAndGrad(
       );
     }
     grads = noGrad(() => backprop(tape, value, wrt, h));
-  } finally {
+  } catch (e) {
     engine.scopes.pop();
+    // A throwing loss function or backward rule leaks nothing it allocated.
+    const parent = engine.scopes[engine.scopes.length - 1];
+    for (const t of scope) {
+      if (wrt.includes(t)) continue;
+      if (engine.holdDepth > 0) parent?.add(t);
+      else t.dispose();
+    }
+    throw e;
   }
+  engine.scopes.pop();
   const parent = engine.scopes[engine.scopes.length - 1];
   const keepSet = new Set<Tensor>([value, ...grads]);
   for (const t of scope) {

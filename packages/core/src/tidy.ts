@@ -20,9 +20,17 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (e) {
     engine.scopes.pop();
+    // Nothing escapes a throwing scope: free what it made (or hand it up while a tape holds it).
+    const parent = engine.scopes[engine.scopes.length - 1];
+    for (const t of scope) {
+      if (engine.holdDepth > 0) parent?.add(t);
+      else t.dispose();
+    }
+    throw e;
   }
+  engine.scopes.pop();
   const survivors = new Set<Tensor>();
   collect(result, survivors);
   const parent = engine.scopes[engine.scopes.length - 1];
