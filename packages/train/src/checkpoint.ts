@@ -1,0 +1,186 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { type HostTensor, type Module, RnnkitError, type Tensor } from '@rnnkit/core';
+import type { OptimizerState } from './optim/optimizer.js';
+import {
+  CorruptFileError,
+  decodeSafetensors,
+  encodeSafetensors,
+  type NamedArray,
+} from './safetensors.js';
+
+/** Where a run stands, so a resumed run continues exactly. */
+export interface Progress {
+  step: number;
+  epoch: number;
+  /** Batches of `epoch` already consumed. */
+  batchInEpoch: number;
+}
+
+/**
+ * Everything one training run needs to continue: weights, optimizer state, RNG states, progress,
+ * the recurrent state carried between chunks (truncated BPTT), and JSON-able config/extra data.
+ */
+export interface CheckpointData {
+  model: Record<string, HostTensor>;
+  optimizer?: OptimizerState;
+  rng?: Record<string, number[]>;
+  progress: Progress;
+  carry?: Record<string, HostTensor>;
+  config?: unknown;
+  extra?: unknown;
+  metrics?: Record<string, number>;
+}
+
+const FORMAT = 'rnnkit-checkpoint';
+const VERSION = 1;
+
+function hostOf(t: Tensor): HostTensor {
+  return { shape: [...t.shape], data: t.dataSync() as Float32Array };
+}
+
+/** Host copies of a module's parameters, by name. */
+export function modelTensors(model: Module): Record<string, HostTensor> {
+  return Object.fromEntries(model.namedParameters().map(([n, p]) => [n, hostOf(p)]));
+}
+
+/** Host copies of named tensors (e.g. a carried LSTM state { h, c }). */
+export function hostTensors(ts: Record<string, Tensor | undefined>): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {};
+  for (const [k, t] of Object.entries(ts)) if (t) out[k] = hostOf(t);
+  return out;
+}
+
+/** Loads checkpoint weights into a model; a different architecture gives an error naming the mismatch. */
+export function restoreModel(model: Module, ckpt: CheckpointData, source = 'checkpoint'): void {
+  try {
+    model.loadStateDict(ckpt.model);
+  } catch (e) {
+    throw new RnnkitError(
+      `${source} was made by a different architecture than this ${model.constructor.name}: ${(e as Error).message}`,
+    );
+  }
+}
+
+export function encodeCheckpoint(c: CheckpointData): Uint8Array {
+  const tensors: Record<string, NamedArray> = {};
+  for (const [k, t] of Object.entries(c.model)) tensors[`model.${k}`] = t;
+  for (const [k, t] of Object.entries(c.optimizer?.tensors ?? {})) tensors[`optim.${k}`] = t;
+  for (const [k, t] of Object.entries(c.carry ?? {})) tensors[`carry.${k}`] = t;
+  const { tensors: _, ...optMeta } = c.optimizer ?? { tensors: {} };
+  const meta = {
+    format: FORMAT,
+    version: VERSION,
+    optimizer: c.optimizer ? optMeta : undefined,
+    rng: c.rng,
+    progress: c.progress,
+    config: c.config,
+    extra: c.extra,
+    metrics: c.metrics,
+  };
+  return encodeSafetensors(tensors, { rnnkit: JSON.stringify(meta) });
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): CheckpointData {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(metadata.rnnkit ?? 'null');
+  } catch {
+    throw new CorruptFileError(`${source}: its rnnkit metadata does not parse`);
+  }
+  if (!meta || meta.format !== FORMAT) {
+    throw new CorruptFileError(
+      `${source} is a safetensors file but not an rnnkit checkpoint (no rnnkit metadata)`,
+    );
+  }
+  const pick = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(tensors)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, t]) => [
+          k.slice(prefix.length),
+          { shape: t.shape, data: t.data as Float32Array },
+        ]),
+    );
+  const p = meta.progress as Partial<Progress> | undefined;
+  if (
+    !p ||
+    ![p.step, p.epoch, p.batchInEpoch].every((v) => Number.isInteger(v) && (v as number) >= 0)
+  ) {
+    throw new CorruptFileError(
+      `${source}: its rnnkit metadata has no valid progress {step, epoch, batchInEpoch}`,
+    );
+  }
+  const optMeta = meta.optimizer as Omit<OptimizerState, 'tensors'> | undefined;
+  return {
+    model: pick('model.'),
+    optimizer: optMeta ? { ...optMeta, tensors: pick('optim.') } : undefined,
+    carry: pick('carry.'),
+    rng: meta.rng as Record<string, number[]> | undefined,
+    progress: meta.progress as Progress,
+    config: meta.config,
+    extra: meta.extra,
+    metrics: meta.metrics as Record<string, number> | undefined,
+  };
+}
+
+/** Test hook: runs after the temporary file is written, before it replaces the old one. */
+export interface SaveHooks {
+  beforeRename?: () => void;
+}
+
+/**
+ * Writes a checkpoint atomically: a temporary file in the same folder, flushed to disk, then
+ * renamed over the target. A crash at any point leaves the previous checkpoint intact.
+ */
+export function saveCheckpoint(path: string, c: CheckpointData, hooks: SaveHooks = {}): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  const bytes = encodeCheckpoint(c);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      // writeSync may write less than asked; loop until every byte is out.
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    hooks.beforeRename?.();
+    renameSync(tmp, path);
+  } catch (e) {
+    // A failed write (disk full, interrupted) must not leave a half-written temporary behind.
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  try {
+    const dfd = openSync(dirname(path), 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // Directory fsync is best effort (not supported on every platform).
+  }
+}
+
+/** Reads a checkpoint; a missing, truncated or foreign file gives an error that says which. */
+export function loadCheckpoint(path: string): CheckpointData {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new RnnkitError(
+      `cannot read checkpoint ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  return decodeCheckpoint(bytes, `checkpoint ${path}`);
+}

@@ -1,0 +1,47 @@
+export {
+  type CheckpointData,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  hostTensors,
+  loadCheckpoint,
+  modelTensors,
+  type Progress,
+  restoreModel,
+  type SaveHooks,
+  saveCheckpoint,
+} from './checkpoint.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
+export { crossEntropy, mseLoss, type Reduction } from './losses.js';
+export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
+export { Optimizer, type OptimizerState } from './optim/optimizer.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export {
+  barReporter,
+  interactive,
+  lineReporter,
+  type ProgressInfo,
+  type ProgressReporter,
+  silentReporter,
+} from './progress.js';
+export {
+  CorruptFileError,
+  decodeSafetensors,
+  encodeSafetensors,
+  type NamedArray,
+} from './safetensors.js';
+export { cosine, type Schedule, stepDecay, warmup } from './schedules.js';
+export {
+  type BatchSource,
+  type Callback,
+  type Carry,
+  evaluate,
+  type FitOptions,
+  type FitResult,
+  type LossFn,
+  NonFiniteLossError,
+  type StepInfo,
+  type StopReason,
+  Trainer,
+  type ValidationInfo,
+} from './trainer.js';

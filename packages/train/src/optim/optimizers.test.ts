@@ -1,0 +1,241 @@
+import '@rnnkit/backend-js';
+import { Parameter, tensor } from '@rnnkit/core';
+import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
+import { expectClose, readFixture } from '../test-utils/helpers.js';
+import { Adam, AdamW } from './adam.js';
+import type { Optimizer } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
+import { SGD } from './sgd.js';
+
+interface OptimCase {
+  name: string;
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop';
+  options: Record<string, number | boolean | number[]>;
+  param0: number[];
+  grads: number[][];
+  params: number[][];
+}
+
+const fixture = readFixture<{ cases: OptimCase[] }>('optim.json');
+
+/** Maps the recorded torch.optim keyword arguments to rnnkit's options, refusing any it does not know. */
+function make(c: OptimCase, p: Parameter): Optimizer {
+  const o = c.options;
+  const num = (k: string) => o[k] as number;
+  const known = new Set([
+    'lr',
+    'weight_decay',
+    'maximize',
+    'amsgrad',
+    'centered',
+    'momentum',
+    'dampening',
+    'nesterov',
+    'betas',
+    'eps',
+    'alpha',
+  ]);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new Error(`unmapped torch option ${k}`);
+  // Options rnnkit does not implement must be at their off setting in the fixture.
+  expect(o.maximize ?? false).toBe(false);
+  expect(o.amsgrad ?? false).toBe(false);
+  expect(o.centered ?? false).toBe(false);
+  switch (c.optimizer) {
+    case 'SGD':
+      return new SGD([p], {
+        lr: num('lr'),
+        momentum: num('momentum'),
+        dampening: num('dampening'),
+        nesterov: o.nesterov as boolean,
+        weightDecay: num('weight_decay'),
+      });
+    case 'Adam':
+    case 'AdamW': {
+      const Cls = c.optimizer === 'Adam' ? Adam : AdamW;
+      const [b1, b2] = o.betas as number[];
+      return new Cls([p], {
+        lr: num('lr'),
+        betas: [b1, b2],
+        eps: num('eps'),
+        weightDecay: num('weight_decay'),
+      });
+    }
+    case 'RMSprop':
+      return new RMSprop([p], {
+        lr: num('lr'),
+        alpha: num('alpha'),
+        eps: num('eps'),
+        weightDecay: num('weight_decay'),
+        momentum: num('momentum'),
+      });
+  }
+}
+
+function param(values: ArrayLike<number>): Parameter {
+  return new Parameter(tensor(Float32Array.from(values), [values.length]));
+}
+
+function values(p: Parameter): number[] {
+  return Array.from(p.dataSync());
+}
+
+describe('optimizers match torch.optim (fixtures/optim.json)', () => {
+  it('has the documented cases', () => {
+    expect(fixture.cases.map((c) => c.name).sort()).toEqual(
+      [
+        'adam',
+        'adam_weight_decay',
+        'adamw',
+        'rmsprop',
+        'rmsprop_momentum',
+        'sgd',
+        'sgd_momentum',
+        'sgd_nesterov',
+        'sgd_weight_decay',
+      ].sort(),
+    );
+  });
+
+  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: five steps within 1e-6', (_, c) => {
+    expect(c.grads).toHaveLength(5);
+    expect(c.params).toHaveLength(5);
+    const p = param(c.param0);
+    const opt = make(c, p);
+    for (let k = 0; k < c.grads.length; k++) {
+      opt.step([tensor(Float32Array.from(c.grads[k]), [c.grads[k].length])]);
+      expectClose(values(p), c.params[k], 1e-6, `${c.name} after step ${k + 1}`);
+    }
+    expect(opt.stepCount).toBe(5);
+  });
+
+  it('the fixture cases differ from each other (the options matter)', () => {
+    // Guards the comparison above: if every case had the same trajectory, a wrong mapping could pass.
+    const finals = new Set(
+      fixture.cases.map((c) => c.params[4].map((v) => v.toFixed(6)).join(',')),
+    );
+    expect(finals.size).toBe(fixture.cases.length);
+  });
+});
+
+describe('optimizer state dict', () => {
+  it.each(fixture.cases.map((c) => [c.name, c] as const))(
+    '%s: save after 2 steps, load into a new optimizer, continue = uninterrupted',
+    (_, c) => {
+      const grad = (k: number) => tensor(Float32Array.from(c.grads[k]), [c.grads[k].length]);
+      const pA = param(c.param0);
+      const a = make(c, pA);
+      for (let k = 0; k < 5; k++) a.step([grad(k)]);
+
+      const pB = param(c.param0);
+      const b = make(c, pB);
+      b.step([grad(0)]);
+      b.step([grad(1)]);
+      const saved = b.stateDict();
+      const weightsAt2 = values(pB);
+      // Stepping b further must not change what was saved (host copies).
+      const snapshot = JSON.stringify(Object.values(saved.tensors).map((t) => Array.from(t.data)));
+      b.step([grad(2)]);
+      expect(JSON.stringify(Object.values(saved.tensors).map((t) => Array.from(t.data)))).toBe(
+        snapshot,
+      );
+
+      // Direct and through a checkpoint file's bytes.
+      const viaBytes = decodeCheckpoint(
+        encodeCheckpoint({
+          model: {},
+          optimizer: saved,
+          progress: { step: 2, epoch: 0, batchInEpoch: 2 },
+        }),
+      ).optimizer!;
+      for (const state of [saved, viaBytes]) {
+        const pC = param(weightsAt2);
+        const cOpt = make(c, pC);
+        cOpt.loadStateDict(state);
+        expect(cOpt.stepCount).toBe(2);
+        for (let k = 2; k < 5; k++) cOpt.step([grad(k)]);
+        expect(values(pC)).toEqual(values(pA));
+      }
+    },
+  );
+
+  it('stateDict names its buffers and settings', () => {
+    const p = param([1, 2, 3]);
+    const opt = new Adam([p], { lr: 0.1, betas: [0.8, 0.9], eps: 1e-6, weightDecay: 0.5 });
+    opt.step([tensor([0.1, 0.2, 0.3])]);
+    const s = opt.stateDict();
+    expect(s.type).toBe('Adam');
+    expect(s.stepCount).toBe(1);
+    expect(s.lr).toBe(0.1);
+    expect(s.hyper).toEqual({ beta1: 0.8, beta2: 0.9, eps: 1e-6, weightDecay: 0.5 });
+    expect(Object.keys(s.tensors).sort()).toEqual(['0.m', '0.v']);
+    // m = (1 − β1)·(g + weightDecay·p) after one step (L2 decay enters the gradient for Adam).
+    expectClose(
+      s.tensors['0.m'].data,
+      [0.2 * (0.1 + 0.5), 0.2 * (0.2 + 1), 0.2 * (0.3 + 1.5)],
+      1e-6,
+      'm',
+    );
+    expectClose(s.tensors['0.v'].data, [0.1 * 0.6 ** 2, 0.1 * 1.2 ** 2, 0.1 * 1.8 ** 2], 1e-6, 'v');
+  });
+
+  it('restores the learning rate a schedule had set', () => {
+    const p = param([1, 2]);
+    const a = new SGD([p], { lr: 0.1 });
+    a.lr = 0.025;
+    const b = new SGD([param([1, 2])], { lr: 0.1 });
+    b.loadStateDict(a.stateDict());
+    expect(b.lr).toBe(0.025);
+    expect(b.baseLr).toBe(0.1);
+  });
+
+  it('loading Adam state into SGD is an error naming both', () => {
+    const adam = new Adam([param([1, 2])], { lr: 0.1 });
+    adam.step([tensor([1, 1])]);
+    const sgd = new SGD([param([1, 2])], { lr: 0.1 });
+    expect(() => sgd.loadStateDict(adam.stateDict())).toThrow(/Adam.*SGD/);
+    const adamw = new AdamW([param([1, 2])], { lr: 0.1 });
+    expect(() => adamw.loadStateDict(adam.stateDict())).toThrow(
+      /optimizer state is for Adam, this optimizer is AdamW/,
+    );
+  });
+
+  it('mismatched hyperparameters are an error naming the setting', () => {
+    const a = new Adam([param([1, 2])], { lr: 0.1, betas: [0.9, 0.999] });
+    a.step([tensor([1, 1])]);
+    const b = new Adam([param([1, 2])], { lr: 0.1, betas: [0.5, 0.999] });
+    expect(() => b.loadStateDict(a.stateDict())).toThrow(/beta1 0\.5 \(checkpoint 0\.9\)/);
+
+    const s = new SGD([param([1])], { lr: 0.1, momentum: 0.9 });
+    const n = new SGD([param([1])], { lr: 0.1, momentum: 0.9, nesterov: true });
+    expect(() => n.loadStateDict(s.stateDict())).toThrow(/nesterov/);
+    const r = new RMSprop([param([1])], { alpha: 0.9 });
+    expect(() => new RMSprop([param([1])], { alpha: 0.99 }).loadStateDict(r.stateDict())).toThrow(
+      /alpha/,
+    );
+  });
+
+  it('state for a parameter of another size is an error', () => {
+    const a = new Adam([param([1, 2, 3])]);
+    a.step([tensor([1, 1, 1])]);
+    const b = new Adam([param([1, 2])]);
+    expect(() => b.loadStateDict(a.stateDict())).toThrow(/does not fit parameter 0/);
+  });
+
+  it('step checks the number of gradients; constructor checks lr and params', () => {
+    const opt = new SGD([param([1])], { lr: 0.1 });
+    expect(() => opt.step([])).toThrow(/got 0 gradients for 1 parameters/);
+    expect(() => new SGD([param([1])], { lr: 0 })).toThrow(/lr must be positive/);
+    expect(() => new Adam([])).toThrow(/no parameters/);
+  });
+
+  it('frozen parameters are not updated', () => {
+    const p = param([1, 2]);
+    p.trainable = false;
+    const q = param([1, 2]);
+    const opt = new SGD([p, q], { lr: 0.5 });
+    opt.step([tensor([1, 1]), tensor([1, 1])]);
+    expect(values(p)).toEqual([1, 2]);
+    expect(values(q)).toEqual([0.5, 1.5]);
+  });
+});

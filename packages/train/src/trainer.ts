@@ -1,0 +1,373 @@
+import {
+  defaultRng,
+  dispose,
+  keep,
+  type Module,
+  noGrad,
+  type Rng,
+  RnnkitError,
+  Tensor,
+  tensor,
+  tidy,
+  valueAndGrad,
+} from '@rnnkit/core';
+import {
+  type CheckpointData,
+  hostTensors,
+  modelTensors,
+  restoreModel,
+  saveCheckpoint,
+} from './checkpoint.js';
+import { clipGradNorm, clipGradValue } from './clip.js';
+import type { Optimizer } from './optim/optimizer.js';
+import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
+import type { Schedule } from './schedules.js';
+
+/** Recurrent state carried from one batch to the next (truncated BPTT), e.g. { h, c }. */
+export type Carry = Record<string, Tensor | undefined>;
+
+/** The batches of one epoch; structurally the same as @rnnkit/data's Dataset. */
+export interface BatchSource<B> {
+  numBatches(): number;
+  batches(epoch: number): Iterable<B>;
+}
+
+/** Computes the loss of one batch; may take and return a carried state. */
+export type LossFn<B> = (
+  batch: B,
+  carry: Carry | undefined,
+) => Tensor | { loss: Tensor; carry?: Carry };
+
+export interface StepInfo {
+  step: number;
+  epoch: number;
+  loss: number;
+  lr: number;
+  gradNorm?: number;
+}
+
+export interface ValidationInfo {
+  step: number;
+  epoch: number;
+  valLoss: number;
+  improved: boolean;
+}
+
+/** Hooks called during fit; every method optional. */
+export interface Callback {
+  onStep?(info: StepInfo): void;
+  onValidation?(info: ValidationInfo): void;
+}
+
+export interface FitOptions<B> {
+  model: Module;
+  optimizer: Optimizer;
+  loss: LossFn<B>;
+  train: BatchSource<B>;
+  validation?: BatchSource<B>;
+  /** Stop after this many epochs (default 1 when neither maxSteps nor minutes is given). */
+  epochs?: number;
+  maxSteps?: number;
+  minutes?: number;
+  /** Carry the state returned by `loss` into the next batch of the epoch, detached (truncated BPTT). */
+  tbptt?: boolean;
+  clipNorm?: number;
+  clipValue?: number;
+  schedule?: Schedule;
+  /** Validate every N steps (default: at the end of every epoch). */
+  validateEvery?: number;
+  earlyStopping?: { patience: number; minDelta?: number };
+  /** Checkpoints: `last.safetensors` every `every` steps and at the end; `best.safetensors` on a new best validation loss. */
+  checkpoint?: { dir: string; every?: number; config?: unknown; extra?: unknown };
+  /** Continue from a checkpoint exactly where it stopped. */
+  resume?: CheckpointData;
+  /** Extra generators whose state is saved and restored (the default generator always is). */
+  rngs?: Record<string, Rng>;
+  callbacks?: Callback[];
+  /** 'bar' (default on a terminal outside CI), 'lines', 'none', or your own reporter. */
+  progress?: 'bar' | 'lines' | 'none' | ProgressReporter;
+  /** 'nats' reports validation losses also in bits (language models); default plain numbers. */
+  lossUnit?: 'nats';
+  /** Items per batch (e.g. characters) for the throughput shown by the progress bar. */
+  itemsPerBatch?: number;
+  itemsUnit?: string;
+  /** Aborting (e.g. on Ctrl-C) stops after the current step and saves a resumable checkpoint. */
+  signal?: AbortSignal;
+}
+
+export type StopReason = 'epochs' | 'maxSteps' | 'minutes' | 'earlyStopping' | 'aborted';
+
+export interface FitResult {
+  steps: number;
+  epochs: number;
+  seconds: number;
+  stopReason: StopReason;
+  trainLoss: { step: number; loss: number }[];
+  validation: { step: number; loss: number }[];
+  bestValLoss?: number;
+}
+
+/** Raised when a loss is NaN or infinite; parameters and checkpoints are left as they were before that step. */
+export class NonFiniteLossError extends RnnkitError {
+  override name = 'NonFiniteLossError';
+}
+
+/** Mean loss over a dataset in evaluation mode, without gradients (carrying state when tbptt). */
+export function evaluate<B>(
+  model: Module,
+  loss: LossFn<B>,
+  data: BatchSource<B>,
+  tbptt = false,
+): number {
+  const wasTraining = model.training;
+  model.eval();
+  let total = 0;
+  let n = 0;
+  let carry: Carry | undefined;
+  try {
+    for (const batch of data.batches(0)) {
+      const r = tidy(() =>
+        noGrad(() => {
+          const out = loss(batch, carry);
+          return out instanceof Tensor ? { loss: out } : out;
+        }),
+      );
+      total += r.loss.item();
+      n++;
+      dispose(r.loss);
+      if (tbptt) {
+        if (carry) dispose(carry);
+        carry = r.carry;
+      } else if (r.carry) dispose(r.carry);
+      dispose(batch);
+    }
+  } finally {
+    if (carry) dispose(carry);
+    model.train(wasTraining);
+  }
+  if (n === 0) throw new RnnkitError('evaluate: the dataset produced no batches');
+  return total / n;
+}
+
+/** Losses near zero read better in exponent form. */
+export function formatLoss(x: number): string {
+  return Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(4) : x.toExponential(3);
+}
+
+function reporterOf(p: FitOptions<unknown>['progress']): ProgressReporter {
+  if (p && typeof p === 'object') return p;
+  const mode = p ?? (interactive() ? 'bar' : 'lines');
+  if (mode === 'bar') return barReporter();
+  if (mode === 'lines') return lineReporter();
+  return { update() {}, log() {}, stop() {} };
+}
+
+/**
+ * Trains `model` by backpropagation through time: for each batch, loss → gradients (core's
+ * autograd) → optional clipping → optimizer step, with validation, early stopping, checkpoints,
+ * a NaN/Inf guard, progress and exact resume.
+ */
+export class Trainer {
+  async fit<B>(o: FitOptions<B>): Promise<FitResult> {
+    const { model, optimizer } = o;
+    const epochs = o.epochs ?? (o.maxSteps || o.minutes ? Number.POSITIVE_INFINITY : 1);
+    const rngs: Record<string, Rng> = { default: defaultRng, ...o.rngs };
+    const report = reporterOf(o.progress as FitOptions<unknown>['progress']);
+    const perEpoch = o.train.numBatches();
+    if (perEpoch === 0)
+      throw new RnnkitError(
+        'Trainer.fit: the training data produced no batches; use more data or a smaller batch size',
+      );
+    const totalSteps = Number.isFinite(epochs)
+      ? Math.min(epochs * perEpoch, o.maxSteps ?? Number.POSITIVE_INFINITY)
+      : o.maxSteps;
+    const params = model.parameters();
+    const result: FitResult = {
+      steps: 0,
+      epochs: 0,
+      seconds: 0,
+      stopReason: 'epochs',
+      trainLoss: [],
+      validation: [],
+    };
+    let step = 0;
+    let epoch = 0;
+    let skip = 0;
+    let carry: Carry | undefined;
+    let best = Number.POSITIVE_INFINITY;
+    let sinceBest = 0;
+    let lastGood: string | undefined;
+    if (o.resume) {
+      restoreModel(model, o.resume);
+      if (o.resume.optimizer) optimizer.loadStateDict(o.resume.optimizer);
+      for (const [k, s] of Object.entries(o.resume.rng ?? {})) rngs[k]?.setState(s);
+      ({ step, epoch, batchInEpoch: skip } = o.resume.progress);
+      if (o.resume.carry && Object.keys(o.resume.carry).length && o.tbptt) {
+        carry = Object.fromEntries(
+          Object.entries(o.resume.carry).map(([k, h]) => [k, keep(tensor(h.data, h.shape))]),
+        );
+      }
+      best = o.resume.metrics?.bestValLoss ?? best;
+      sinceBest = o.resume.metrics?.sinceBest ?? 0;
+    }
+    const start = performance.now();
+    const ckpt = (batchInEpoch: number): CheckpointData => ({
+      model: modelTensors(model),
+      optimizer: optimizer.stateDict(),
+      rng: Object.fromEntries(Object.entries(rngs).map(([k, r]) => [k, r.getState()])),
+      progress: { step, epoch, batchInEpoch },
+      carry: o.tbptt && carry ? hostTensors(carry) : undefined,
+      config: o.checkpoint?.config,
+      extra: o.checkpoint?.extra,
+      metrics: Number.isFinite(best) ? { bestValLoss: best, sinceBest } : undefined,
+    });
+    const save = (name: string, batchInEpoch: number) => {
+      if (!o.checkpoint) return;
+      const path = `${o.checkpoint.dir}/${name}`;
+      saveCheckpoint(path, ckpt(batchInEpoch));
+      if (name === 'last.safetensors') lastGood = path;
+    };
+    const validate = () => {
+      if (!o.validation) return false;
+      const valLoss = evaluate(model, o.loss, o.validation, o.tbptt);
+      const improved = valLoss < best - (o.earlyStopping?.minDelta ?? 0);
+      result.validation.push({ step, loss: valLoss });
+      if (improved) {
+        best = valLoss;
+        sinceBest = 0;
+      } else sinceBest++;
+      const shown =
+        o.lossUnit === 'nats'
+          ? `${valLoss.toFixed(4)} nats (${(valLoss / Math.LN2).toFixed(3)} bits/char)`
+          : formatLoss(valLoss);
+      report.log(`validation at step ${step}: loss ${shown}${improved ? ' — best so far' : ''}`);
+      for (const c of o.callbacks ?? []) c.onValidation?.({ step, epoch, valLoss, improved });
+      return improved;
+    };
+    let rateT = performance.now();
+    let rateStep = step;
+    let rate: number | undefined;
+    let stop: StopReason | undefined;
+    try {
+      outer: for (; epoch < epochs; epoch++) {
+        let b = 0;
+        for (const batch of o.train.batches(epoch)) {
+          if (b < skip) {
+            b++;
+            dispose(batch);
+            continue;
+          }
+          let r: { loss: number; carry?: Carry; norm?: number };
+          try {
+            r = this.step(o, params, batch, carry, step, lastGood);
+          } finally {
+            dispose(batch);
+          }
+          if (carry) dispose(carry);
+          if (o.tbptt) carry = r.carry;
+          else {
+            if (r.carry) dispose(r.carry);
+            carry = undefined;
+          }
+          step++;
+          b++;
+          result.trainLoss.push({ step, loss: r.loss });
+          for (const c of o.callbacks ?? [])
+            c.onStep?.({ step, epoch, loss: r.loss, lr: optimizer.lr, gradNorm: r.norm });
+          if (o.itemsPerBatch && performance.now() - rateT > 1000) {
+            rate = ((step - rateStep) * o.itemsPerBatch) / ((performance.now() - rateT) / 1000);
+            rateT = performance.now();
+            rateStep = step;
+          }
+          report.update({
+            step,
+            totalSteps,
+            epoch,
+            loss: r.loss,
+            rate,
+            rateUnit: o.itemsUnit,
+            valLoss: result.validation.at(-1)?.loss,
+          });
+          const atEpochEnd = b === perEpoch;
+          if (
+            (o.validateEvery && step % o.validateEvery === 0) ||
+            (!o.validateEvery && atEpochEnd)
+          ) {
+            // Progress b (not 0) at an epoch's end: resuming from it must not redo the epoch.
+            if (validate()) save('best.safetensors', b);
+            if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) stop = 'earlyStopping';
+          }
+          if (o.checkpoint?.every && step % o.checkpoint.every === 0) save('last.safetensors', b);
+          if (o.maxSteps && step >= o.maxSteps) stop = 'maxSteps';
+          if (o.minutes && performance.now() - start > o.minutes * 60_000) stop = 'minutes';
+          if (o.signal?.aborted) stop = 'aborted';
+          if (stop) {
+            skip = b;
+            break outer;
+          }
+        }
+        skip = 0;
+        if (carry) dispose(carry);
+        carry = undefined;
+      }
+    } catch (e) {
+      // A NaN/Inf loss (or an error in the loss function) ends the run: free the carried state.
+      if (carry) dispose(carry);
+      throw e;
+    } finally {
+      report.stop();
+    }
+    // Where the run stands: inside an epoch (skip batches on resume) or at the start of the next.
+    const inEpoch = stop && skip < perEpoch ? skip : 0;
+    if (stop && skip >= perEpoch) epoch++;
+    if (o.checkpoint) save('last.safetensors', inEpoch);
+    if (carry) dispose(carry);
+    result.steps = step;
+    result.epochs = epoch;
+    result.seconds = (performance.now() - start) / 1000;
+    result.stopReason = stop ?? 'epochs';
+    if (Number.isFinite(best)) result.bestValLoss = best;
+    return result;
+  }
+
+  private step<B>(
+    o: FitOptions<B>,
+    params: ReturnType<Module['parameters']>,
+    batch: B,
+    carry: Carry | undefined,
+    step: number,
+    lastGood: string | undefined,
+  ): { loss: number; carry?: Carry; norm?: number } {
+    const r = tidy(() => {
+      let next: Carry | undefined;
+      const { value, grads } = valueAndGrad(() => {
+        const out = o.loss(batch, carry);
+        const r = out instanceof Tensor ? { loss: out } : out;
+        if (r.carry) {
+          next = {};
+          for (const [k, t] of Object.entries(r.carry)) if (t) next[k] = keep(t);
+        }
+        return r.loss;
+      }, params);
+      const loss = value.item();
+      if (!Number.isFinite(loss)) {
+        // Thrown below, outside tidy, so this step's value and gradients are freed first.
+        if (next) dispose(next);
+        return { loss, finite: false };
+      }
+      let g = grads;
+      let norm: number | undefined;
+      if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
+      if (o.clipValue) g = clipGradValue(g, o.clipValue);
+      if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
+      o.optimizer.step(g);
+      return { loss, carry: next, norm, finite: true };
+    });
+    if (!r.finite) {
+      throw new NonFiniteLossError(
+        `loss became ${r.loss} at step ${step + 1}; training stopped before updating the weights${lastGood ? `, and the last good checkpoint ${lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
+      );
+    }
+    return r;
+  }
+}
