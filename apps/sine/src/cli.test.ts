@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = resolve(import.meta.dirname, '../dist/cli.js');
+
+/** Runs the built CLI as a user would; resolves with exit code and output even on failure. */
+async function sine(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      env: { ...process.env, CI: 'true' },
+      timeout: 240_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function metric(stdout: string, label: string): number {
+  const m = stdout.match(new RegExp(`${label}\\s+([0-9.e+-]+)`));
+  if (!m) throw new Error(`no "${label}" line in:\n${stdout}`);
+  return Number(m[1]);
+}
+
+describe('rnnkit-sine CLI (the README demo)', () => {
+  it('default run trains, forecasts one period within 0.05 MSE and writes a PNG plot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnkit-sine-'));
+    const png = join(dir, 'forecast.png');
+    const r = await sine(['--plot', png]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(metric(r.stdout, 'final train MSE')).toBeLessThanOrEqual(1e-4);
+    expect(metric(r.stdout, 'forecast MSE')).toBeLessThan(0.05);
+    expect(r.stdout).toContain('forecast →'); // the terminal chart
+    expect(r.stdout).toMatch(/validation at step \d+/); // progress lines when not a TTY
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: width and height are big-endian uint32 at offsets 16 and 20.
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(500);
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(200);
+  }, 240_000);
+
+  it('writes an SVG when the plot file ends in .svg, for every cell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnkit-sine-'));
+    for (const cell of ['lstm', 'lstm-peephole', 'gru']) {
+      const svg = join(dir, `${cell}.svg`);
+      const r = await sine([
+        '--cell',
+        cell,
+        '--epochs',
+        '1',
+        '--hidden',
+        '8',
+        '--points',
+        '400',
+        '--no-chart',
+        '--plot',
+        svg,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`training ${cell}`);
+      const text = readFileSync(svg, 'utf8');
+      expect(text).toContain('<svg');
+      expect(text).toContain('forecast');
+    }
+  }, 240_000);
+
+  it('rejects an unknown cell and lists the choices', async () => {
+    const r = await sine(['--cell', 'transformer']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/transformer/);
+    expect(r.stderr).toMatch(/lstm-peephole/);
+  });
+
+  it('names the package to install for a backend that is not installed', async () => {
+    const r = await sine(['--backend', 'tfjs-wasm', '--no-plot']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('@rnnkit/backend-tfjs');
+  });
+
+  it('rejects a non-numeric option with a clear message', async () => {
+    const r = await sine(['--epochs', 'many']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--epochs must be a positive integer');
+  });
+});
