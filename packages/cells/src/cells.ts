@@ -1,16 +1,19 @@
 import {
   add,
   type Backend,
+  fmtShape,
   getBackend,
   init,
   linear,
   Module,
   Parameter,
   type Rng,
+  RnnkitError,
   ShapeError,
   type Tensor,
   zeros,
 } from '@rnnkit/core';
+import { checkBool, checkInput, checkNonlinearity, checkPositiveInt } from './options.js';
 import {
   type CellKind,
   type CellState,
@@ -32,9 +35,11 @@ export interface CellOptions {
 }
 
 /**
- * One time step of a recurrent cell, for streaming and hand-written loops. Parameters are named
- * as PyTorch's nn.RNNCell/LSTMCell/GRUCell (weight_ih → weightIh, ...), same shapes and gate order
- * as the layers (see RNN, LSTM, GRU).
+ * One time step of a recurrent cell, for streaming and hand-written loops (the layers RNN, LSTM
+ * and GRU run whole sequences through core's `scan`). Parameters are named as PyTorch's
+ * nn.RNNCell/LSTMCell/GRUCell in camelCase (weight_ih → weightIh, bias_hh → biasHh), with the same
+ * shapes and gate order, so a PyTorch cell's state dict loads after `fromTorchName`. All weights
+ * are initialised uniform(−1/√H, 1/√H). `x` is [batch, inputSize]; states are [batch, H].
  */
 abstract class CellBase extends Module {
   readonly inputSize: number;
@@ -52,6 +57,14 @@ abstract class CellBase extends Module {
     extra: Partial<StepConfig> & { peephole?: boolean } = {},
   ) {
     super();
+    const who = new.target.name;
+    checkPositiveInt(who, 'inputSize', o.inputSize);
+    checkPositiveInt(who, 'hiddenSize', o.hiddenSize);
+    checkBool(who, 'bias', o.bias);
+    checkBool(who, 'fused', o.fused);
+    checkNonlinearity(who, extra.nonlinearity);
+    checkBool(who, 'resetAfter', extra.resetAfter);
+    checkBool(who, 'peephole', extra.peephole);
     this.inputSize = o.inputSize;
     this.hiddenSize = o.hiddenSize;
     const H = o.hiddenSize;
@@ -72,10 +85,14 @@ abstract class CellBase extends Module {
   }
 
   protected stepState(x: Tensor, s: CellState): CellState {
-    if (x.rank !== 2 || x.shape[1] !== this.inputSize) {
-      throw new ShapeError(
-        `${this.constructor.name}: input must be [batch, ${this.inputSize}], got [${x.shape.join(', ')}]`,
-      );
+    const who = this.constructor.name;
+    checkInput(who, x, ['batch'], this.inputSize);
+    const want = [x.shape[0], this.hiddenSize];
+    for (const [k, t] of Object.entries(s) as [string, Tensor | undefined][]) {
+      if (t && (t.rank !== 2 || t.shape[0] !== want[0] || t.shape[1] !== want[1]))
+        throw new ShapeError(
+          `${who}: state ${k} must be [batch, hiddenSize] = ${fmtShape(want)}, got ${fmtShape(t.shape)}; pass the state this cell returned for the same batch, or none for zeros`,
+        );
     }
     const w = {
       weightIh: this.weightIh,
@@ -98,7 +115,17 @@ abstract class CellBase extends Module {
   }
 }
 
-/** Elman cell: h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh). */
+/**
+ * Elman cell, as PyTorch's nn.RNNCell:
+ *
+ *   h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh),   act = tanh (default) | relu | linear (identity)
+ *
+ * Parameters (H = hiddenSize, I = inputSize):
+ *   weightIh [H, I] ↔ PyTorch weight_ih ↔ ONNX RNN W[d]
+ *   weightHh [H, H] ↔ weight_hh         ↔ ONNX RNN R[d]
+ *   biasIh [H], biasHh [H] ↔ bias_ih, bias_hh ↔ ONNX B[d] = [Wb, Rb] = [b_ih, b_hh]
+ *   (bias: false drops both biases.)
+ */
 export class RNNCell extends CellBase {
   constructor(o: CellOptions & { nonlinearity?: Nonlinearity }) {
     super(o, 'rnn', { nonlinearity: o.nonlinearity });
@@ -108,18 +135,53 @@ export class RNNCell extends CellBase {
   }
 }
 
-/** LSTM cell (optional peepholes); returns the new { h, c }. */
+/**
+ * LSTM cell, as PyTorch's nn.LSTMCell, with optional Gers & Schmidhuber (2001) peepholes exactly as
+ * ONNX's LSTM operator input `P`; returns the new { h, c }:
+ *
+ *   [a_i, a_f, a_g, a_o] = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh        (four blocks of H columns)
+ *   i = σ(a_i + p_i⊙c)    f = σ(a_f + p_f⊙c)    g = tanh(a_g)       (i and f see the old c)
+ *   c' = f⊙c + i⊙g
+ *   o = σ(a_o + p_o⊙c')                                            (o sees the new c')
+ *   h' = o⊙tanh(c')
+ *
+ * Parameters (gate blocks stacked in PyTorch's order i, f, g, o):
+ *   weightIh [4H, I] ↔ PyTorch weight_ih;   weightHh [4H, H] ↔ weight_hh
+ *   biasIh [4H], biasHh [4H] ↔ bias_ih, bias_hh
+ *   peephole [3, H], rows p_i, p_f, p_o (peephole: true only; PyTorch has no peepholes)
+ * ONNX's LSTM stacks the blocks i, o, f, c (c = our g) in W [D, 4H, I], R [D, 4H, H] and
+ * B [D, 8H] = [Wb, Rb], and P [D, 3H] as p_i, p_o, p_f: `toOnnxWeights` / `fromOnnxWeights`
+ * reorder. Without peepholes the cell equals PyTorch's; with them, ONNX Runtime's LSTM.
+ */
 export class LSTMCell extends CellBase {
   constructor(o: CellOptions & { peephole?: boolean }) {
     super(o, 'lstm', { peephole: o.peephole });
   }
   forward(x: Tensor, state?: { h: Tensor; c: Tensor }): { h: Tensor; c: Tensor } {
+    if (state && (!state.h || !state.c))
+      throw new RnnkitError(
+        `LSTMCell: state needs both h and c ([batch, ${this.hiddenSize}] each), or none for zeros`,
+      );
     const s = this.stepState(x, state ?? { h: this.zeroState(x), c: this.zeroState(x) });
     return { h: s.h, c: s.c! };
   }
 }
 
-/** GRU cell (resetAfter as GRU). */
+/**
+ * GRU cell, as PyTorch's nn.GRUCell (resetAfter: true, the default) or TensorFlow.js' GRU and the
+ * ONNX default (resetAfter: false):
+ *
+ *   r = σ(x·W_irᵀ + b_ir + h·W_hrᵀ + b_hr)     z = σ(x·W_izᵀ + b_iz + h·W_hzᵀ + b_hz)
+ *   resetAfter true:  n = tanh(x·W_inᵀ + b_in + r⊙(h·W_hnᵀ + b_hn))   (ONNX linear_before_reset=1)
+ *   resetAfter false: n = tanh(x·W_inᵀ + b_in + (r⊙h)·W_hnᵀ + b_hn)   (ONNX linear_before_reset=0)
+ *   h' = (1 − z)⊙n + z⊙h
+ *
+ * Parameters (gate blocks stacked in PyTorch's order r, z, n):
+ *   weightIh [3H, I] ↔ PyTorch weight_ih;   weightHh [3H, H] ↔ weight_hh
+ *   biasIh [3H], biasHh [3H] ↔ bias_ih, bias_hh
+ * ONNX's GRU stacks the blocks z, r, h (h = our n) in W [D, 3H, I], R [D, 3H, H] and
+ * B [D, 6H] = [Wb, Rb]: `toOnnxWeights` / `fromOnnxWeights` reorder.
+ */
 export class GRUCell extends CellBase {
   constructor(o: CellOptions & { resetAfter?: boolean }) {
     super(o, 'gru', { resetAfter: o.resetAfter });

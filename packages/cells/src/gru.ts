@@ -9,17 +9,19 @@ export interface GRUOptions extends RecurrentOptions {
 }
 
 /**
- * GRU layer, as PyTorch's nn.GRU:
+ * GRU layer, as PyTorch's nn.GRU (resetAfter: true, default) or TensorFlow.js (resetAfter: false),
+ * with h = h_{t−1}:
  *
  *   r = σ(x_t·W_irᵀ + b_ir + h·W_hrᵀ + b_hr)      z = σ(x_t·W_izᵀ + b_iz + h·W_hzᵀ + b_hz)
- *   resetAfter: n = tanh(x_t·W_inᵀ + b_in + r⊙(h·W_hnᵀ + b_hn))
- *   otherwise:  n = tanh(x_t·W_inᵀ + b_in + (r⊙h)·W_hnᵀ + b_hn)
+ *   resetAfter:  n = tanh(x_t·W_inᵀ + b_in + r⊙(h·W_hnᵀ + b_hn))   ONNX linear_before_reset=1
+ *   otherwise:   n = tanh(x_t·W_inᵀ + b_in + (r⊙h)·W_hnᵀ + b_hn)   ONNX linear_before_reset=0
  *   h_t = (1 − z)⊙n + z⊙h_{t−1}
  *
  * Parameters per layer l (and `…Reverse`), gate blocks stacked r, z, n (PyTorch):
  *   weightIhL{l} [3H, inputSize or D·H] ↔ weight_ih_l{l};  weightHhL{l} [3H, H] ↔ weight_hh_l{l}
  *   biasIhL{l}, biasHhL{l} [3H]         ↔ bias_ih_l{l}, bias_hh_l{l}
- * ONNX's GRU orders gates z, r, h: @rnnkit/onnx converts.
+ * ONNX's GRU stacks gates z, r, h (h = our n) in W [D, 3H, I], R [D, 3H, H] and
+ * B [D, 6H] = [Wb, Rb]; `toOnnxWeights` / `fromOnnxWeights` in this package reorder.
  */
 export class GRU extends RecurrentLayer {
   readonly resetAfter: boolean;

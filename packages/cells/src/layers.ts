@@ -1,6 +1,7 @@
 import {
   type Backend,
   dropout,
+  fmtShape,
   gather,
   getBackend,
   init,
@@ -11,6 +12,7 @@ import {
   ShapeError,
   type Tensor,
 } from '@rnnkit/core';
+import { checkBool, checkDropout, checkPositiveInt } from './options.js';
 
 export interface LinearOptions {
   inFeatures: number;
@@ -32,6 +34,9 @@ export class Linear extends Module {
 
   constructor(o: LinearOptions) {
     super();
+    checkPositiveInt('Linear', 'inFeatures', o.inFeatures);
+    checkPositiveInt('Linear', 'outFeatures', o.outFeatures);
+    checkBool('Linear', 'bias', o.bias);
     this.inFeatures = o.inFeatures;
     this.outFeatures = o.outFeatures;
     const k = 1 / Math.sqrt(o.inFeatures);
@@ -42,6 +47,10 @@ export class Linear extends Module {
 
   /** x [..., inFeatures] → [..., outFeatures]. */
   forward(x: Tensor): Tensor {
+    if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures)
+      throw new ShapeError(
+        `Linear: input must be [..., ${this.inFeatures}], got ${fmtShape(x.shape)}; the last dimension must equal inFeatures ${this.inFeatures}`,
+      );
     return linear(x, this.weight, this.bias);
   }
 }
@@ -61,6 +70,8 @@ export class Embedding extends Module {
 
   constructor(o: EmbeddingOptions) {
     super();
+    checkPositiveInt('Embedding', 'numEmbeddings', o.numEmbeddings);
+    checkPositiveInt('Embedding', 'embeddingDim', o.embeddingDim);
     this.numEmbeddings = o.numEmbeddings;
     this.embeddingDim = o.embeddingDim;
     this.weight = new Parameter(
@@ -87,6 +98,7 @@ export class Dropout extends Module {
     private readonly rng?: Rng,
   ) {
     super();
+    checkDropout('Dropout', p);
   }
 
   forward(x: Tensor): Tensor {

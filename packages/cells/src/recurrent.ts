@@ -5,6 +5,7 @@ import {
   defaultRng,
   dropout,
   fmtShape,
+  gather,
   getBackend,
   init,
   Module,
@@ -17,13 +18,20 @@ import {
   ShapeError,
   scan,
   stack,
-  sub,
   type Tensor,
   tensor,
   transpose,
   unstack,
   zeros,
 } from '@rnnkit/core';
+import {
+  checkBool,
+  checkDropout,
+  checkFinite,
+  checkInput,
+  checkNonlinearity,
+  checkPositiveInt,
+} from './options.js';
 import {
   type CellKind,
   type CellState,
@@ -107,12 +115,17 @@ export abstract class RecurrentLayer extends Module {
 
   constructor(o: RecurrentOptions, spec: CellSpec) {
     super();
-    for (const [k, v] of Object.entries({ inputSize: o.inputSize, hiddenSize: o.hiddenSize })) {
-      if (!Number.isInteger(v) || v <= 0)
-        throw new RnnkitError(
-          `${spec.kind.toUpperCase()}: ${k} must be a positive integer, got ${v}`,
-        );
-    }
+    const who = new.target.name;
+    checkPositiveInt(who, 'inputSize', o.inputSize);
+    checkPositiveInt(who, 'hiddenSize', o.hiddenSize);
+    if (o.numLayers !== undefined) checkPositiveInt(who, 'numLayers', o.numLayers);
+    checkDropout(who, o.dropout);
+    for (const k of ['bias', 'bidirectional', 'batchFirst', 'returnSequences', 'fused'] as const)
+      checkBool(who, k, o[k]);
+    checkNonlinearity(who, spec.nonlinearity);
+    checkBool(who, 'resetAfter', spec.resetAfter);
+    checkBool(who, 'peephole', spec.peephole);
+    checkFinite(who, 'forgetBias', spec.forgetBias);
     this.inputSize = o.inputSize;
     this.hiddenSize = o.hiddenSize;
     this.numLayers = o.numLayers ?? 1;
@@ -130,7 +143,7 @@ export abstract class RecurrentLayer extends Module {
       fused: o.fused ?? true,
     };
     if (spec.peephole && spec.kind !== 'lstm')
-      throw new RnnkitError('peephole connections exist only for LSTM');
+      throw new RnnkitError(`${who}: peephole connections exist only for LSTM`);
     const H = o.hiddenSize;
     const G = gateCount(spec.kind);
     const io = { rng: this.#rng, backend: o.backend ?? getBackend() };
@@ -188,17 +201,18 @@ export abstract class RecurrentLayer extends Module {
    * false); `state` defaults to zeros.
    */
   forward(x: Tensor, state?: LayerState, options: ForwardOptions = {}): RecurrentOutput {
-    const name = this.constructor.name;
-    if (x.rank !== 3 || x.shape[2] !== this.inputSize) {
-      throw new ShapeError(
-        `${name}: input must be [${this.batchFirst ? 'batch, time' : 'time, batch'}, ${this.inputSize}], got ${fmtShape(x.shape)}`,
-      );
-    }
+    checkInput(
+      this.constructor.name,
+      x,
+      this.batchFirst ? ['batch', 'time'] : ['time', 'batch'],
+      this.inputSize,
+    );
     let seq = this.batchFirst ? transpose(x, [1, 0, 2]) : x; // [T, B, F]
     const [T, B] = seq.shape;
     const s0 = state ?? this.initialState(B);
     this.checkState(s0, B);
     const mask = options.lengths ? lengthMask(options.lengths, T, B, x.backend) : null;
+    if (options.lengths) seq = zeroPadded(seq, options.lengths);
     const hs = unstack(s0.h, 0);
     const cs = s0.c ? unstack(s0.c, 0) : null;
     const finalH: Tensor[] = [];
@@ -233,7 +247,7 @@ export abstract class RecurrentLayer extends Module {
     seq: Tensor,
     w: CellWeights,
     s: CellState,
-    mask: Tensor | null,
+    mask: { valid: Tensor; padded: Tensor } | null,
     reverse: boolean,
   ): { ys: Tensor; state: CellState } {
     const cfg = this.#cfg;
@@ -245,12 +259,13 @@ export abstract class RecurrentLayer extends Module {
     if (bias) xp = add(xp, bias);
     const prepared = prepare(cfg, w);
     const init = s.c ? [s.h, s.c] : [s.h];
-    const xs = mask ? [reshape(xp, [T, B, GH]), mask] : [reshape(xp, [T, B, GH])];
+    const xp3 = reshape(xp, [T, B, GH]);
+    const xs = mask ? [xp3, mask.valid, mask.padded] : [xp3];
     const r = scan(
-      (carry, [xpt, m]) => {
+      (carry, [xpt, m, pm]) => {
         const prev: CellState = { h: carry[0], c: carry[1] };
         let next = cellStep(cfg, prepared, xpt, prev);
-        if (m) next = { h: hold(prev.h, next.h, m), c: next.c && hold(prev.c!, next.c, m) };
+        if (m) next = { h: hold(prev.h, next.h, m, pm), c: next.c && hold(prev.c!, next.c, m, pm) };
         const y = m ? mul(next.h, m) : next.h;
         return { carry: next.c ? [next.h, next.c] : [next.h], ys: [y] };
       },
@@ -262,35 +277,44 @@ export abstract class RecurrentLayer extends Module {
   }
 
   private checkState(s: LayerState, batch: number): void {
+    const who = this.constructor.name;
     const want = [this.numLayers * this.numDirections, batch, this.hiddenSize];
+    const fix = `pass tensors of shape ${fmtShape(want)} (${this.numLayers} layer(s) × ${this.numDirections} direction(s), batch ${batch}, hidden ${this.hiddenSize}), or no state for zeros`;
+    if (!s.h) throw new RnnkitError(`${who}: initial state needs h; ${fix}`);
     const bad = (t: Tensor | undefined) =>
       t && (t.rank !== 3 || t.shape.some((d, i) => d !== want[i]));
     if (bad(s.h) || bad(s.c)) {
       throw new ShapeError(
-        `${this.constructor.name}: initial state must be [numLayers·numDirections, batch, hidden] = ${fmtShape(want)}, got h ${fmtShape(s.h.shape)}${s.c ? ` c ${fmtShape(s.c.shape)}` : ''}`,
+        `${who}: initial state must be [numLayers·numDirections, batch, hidden] = ${fmtShape(want)}, got h ${fmtShape(s.h.shape)}${s.c ? `, c ${fmtShape(s.c.shape)}` : ''}; ${fix}`,
       );
     }
     if (this.kind === 'lstm' && !s.c)
-      throw new RnnkitError('LSTM: initial state needs both h and c');
+      throw new RnnkitError(`${who}: initial state needs both h and c; ${fix}`);
+    if (this.kind !== 'lstm' && s.c)
+      throw new RnnkitError(`${who}: only LSTM has a cell state c; pass { h } alone`);
   }
 }
 
-/** prev + m·(next − prev): keeps the previous state where the mask is 0. */
-function hold(prev: Tensor, next: Tensor, m: Tensor): Tensor {
-  return add(prev, mul(m, sub(next, prev)));
+/**
+ * next·m + prev·(1 − m), with `pm` = 1 − m: the new state at valid steps and the previous one at
+ * padded steps, both exactly (no rounding from prev + m·(next − prev)); the gradient reaches
+ * `next` only at valid steps and `prev` only at padded ones.
+ */
+function hold(prev: Tensor, next: Tensor, m: Tensor, pm: Tensor): Tensor {
+  return add(mul(next, m), mul(prev, pm));
 }
 
 function suffix(layer: number, direction: number): string {
   return `L${layer}${direction === 1 ? 'Reverse' : ''}`;
 }
 
-/** [T, B, 1] float mask: 1 where t < length[b]. */
+/** [T, B, 1] float masks: `valid` is 1 where t < length[b], `padded` = 1 − valid. */
 function lengthMask(
   lengths: readonly number[] | Int32Array,
   T: number,
   B: number,
   be: Backend,
-): Tensor {
+): { valid: Tensor; padded: Tensor } {
   if (lengths.length !== B) {
     throw new ShapeError(`lengths has ${lengths.length} entries for a batch of ${B}`);
   }
@@ -304,7 +328,29 @@ function lengthMask(
     }
     for (let t = 0; t < n; t++) m[t * B + b] = 1;
   }
-  return tensor(m, [T, B, 1], 'float32', be);
+  return {
+    valid: tensor(m, [T, B, 1], 'float32', be),
+    padded: tensor(
+      m.map((v) => 1 - v),
+      [T, B, 1],
+      'float32',
+      be,
+    ),
+  };
+}
+
+/**
+ * The input [T, B, F] with every padded step (t ≥ lengths[b]) replaced by zeros. A row gather,
+ * not a multiply by the mask: padding that holds NaN or ±Inf would survive 0·x, and reach the
+ * held state (forward) and the weight gradients (backward) through the padded steps' arithmetic.
+ */
+function zeroPadded(seq: Tensor, lengths: readonly number[] | Int32Array): Tensor {
+  const [T, B, F] = seq.shape;
+  const idx = new Int32Array(T * B);
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) idx[t * B + b] = t < lengths[b] ? t * B + b : T * B;
+  const table = concat([reshape(seq, [T * B, F]), zeros([1, F], 'float32', seq.backend)], 0);
+  return reshape(gather(table, tensor(idx, [T * B], 'int32', seq.backend)), [T, B, F]);
 }
 
 /** Sets the forget-gate block (rows H..2H) of b_ih to `value` and of b_hh to 0. */

@@ -1,7 +1,7 @@
 /**
  * rnnkit names parameters as PyTorch does, in camelCase: weight_ih_l0_reverse ↔ weightIhL0Reverse,
  * layers.0.bias_hh ↔ layers.0.biasHh. Shapes and gate order are PyTorch's, so loading a PyTorch
- * state dict is a renaming only (ONNX layouts differ and are converted in @rnnkit/onnx).
+ * state dict is a renaming only (ONNX layouts differ: see toOnnxWeights / fromOnnxWeights).
  */
 export function fromTorchName(name: string): string {
   return name

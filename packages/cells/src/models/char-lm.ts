@@ -1,5 +1,6 @@
-import { Module, reshape, ShapeError, type Tensor } from '@rnnkit/core';
+import { Module, RnnkitError, reshape, ShapeError, type Tensor } from '@rnnkit/core';
 import { Dropout, Embedding, Linear } from '../layers.js';
+import { checkPositiveInt } from '../options.js';
 import type { LayerState, RecurrentLayer } from '../recurrent.js';
 import { type LayerChoice, makeLayer } from './make-layer.js';
 
@@ -22,8 +23,13 @@ export class CharLM extends Module {
 
   constructor(readonly options: CharLMOptions) {
     super();
+    checkPositiveInt('CharLM', 'vocabSize', options.vocabSize);
+    if (options.embeddingDim !== undefined)
+      checkPositiveInt('CharLM', 'embeddingDim', options.embeddingDim);
     if (options.bidirectional)
-      throw new ShapeError('CharLM: a language model cannot be bidirectional');
+      throw new RnnkitError(
+        'CharLM: a language model cannot be bidirectional (the backward pass would see the characters it predicts); use bidirectional: false',
+      );
     const E = options.embeddingDim ?? options.hiddenSize;
     const io = { rng: options.rng, backend: options.backend };
     this.embedding = new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: E, ...io });
@@ -44,7 +50,7 @@ export class CharLM extends Module {
   forward(tokens: Tensor, state?: LayerState): { logits: Tensor; state: LayerState } {
     if (tokens.rank !== 2)
       throw new ShapeError(
-        `CharLM: tokens must be [batch, time], got [${tokens.shape.join(', ')}]`,
+        `CharLM: tokens must be int32 [batch, time], got [${tokens.shape.join(', ')}]${tokens.rank === 1 ? '; for one sequence use reshape(tokens, [1, time]), for one step per sequence use step()' : ''}`,
       );
     const x = this.embedding.forward(tokens);
     const { output, state: next } = this.rnn.forward(x, state);

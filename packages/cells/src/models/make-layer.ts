@@ -1,3 +1,4 @@
+import { RnnkitError } from '@rnnkit/core';
 import { GRU } from '../gru.js';
 import { LSTM } from '../lstm.js';
 import type { RecurrentLayer, RecurrentOptions } from '../recurrent.js';
@@ -27,6 +28,8 @@ export function makeLayer(o: LayerChoice): RecurrentLayer {
     case 'gru':
       return new GRU(o);
     default:
-      throw new Error(`unknown cell '${String(o.cell)}'; choose one of ${CELL_NAMES.join(', ')}`);
+      throw new RnnkitError(
+        `unknown cell '${String(o.cell)}'; choose one of ${CELL_NAMES.join(', ')}`,
+      );
   }
 }

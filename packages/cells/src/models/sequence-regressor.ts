@@ -1,5 +1,6 @@
-import { concat, Module, slice, squeeze, type Tensor, unstack } from '@rnnkit/core';
+import { concat, Module, RnnkitError, slice, squeeze, type Tensor, unstack } from '@rnnkit/core';
 import { Linear } from '../layers.js';
+import { checkPositiveInt } from '../options.js';
 import type { ForwardOptions, RecurrentLayer } from '../recurrent.js';
 import { type LayerChoice, makeLayer } from './make-layer.js';
 
@@ -21,6 +22,11 @@ export class SequenceRegressor extends Module {
 
   constructor(readonly options: SequenceRegressorOptions) {
     super();
+    checkPositiveInt('SequenceRegressor', 'outputSize', options.outputSize);
+    if (options.head !== undefined && options.head !== 'last' && options.head !== 'all')
+      throw new RnnkitError(
+        `SequenceRegressor: unknown head '${String(options.head)}'; choose 'last' or 'all'`,
+      );
     this.headMode = options.head ?? 'last';
     this.rnn = makeLayer({ ...options, batchFirst: true, returnSequences: true });
     this.head = new Linear({

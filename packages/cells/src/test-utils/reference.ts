@@ -1,0 +1,217 @@
+/**
+ * A float64 reference of the recurrent layers, written as plain loops over batch, time and units
+ * with the equations spelled out, independent of the code under test (no tensors, no scan, no
+ * masks). Tests use it for finite-difference gradients and as a second forward implementation.
+ *
+ * Values are flat row-major number arrays keyed by the layer's parameter names (weightIhL0,
+ * biasHhL1Reverse, peepholeL0, …) plus `x`, `h0` and, for LSTM, `c0`.
+ */
+
+export type RefKind = 'rnn' | 'lstm' | 'gru';
+
+export interface RefConfig {
+  kind: RefKind;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers?: number;
+  bidirectional?: boolean;
+  bias?: boolean;
+  batchFirst?: boolean;
+  returnSequences?: boolean;
+  nonlinearity?: 'tanh' | 'relu' | 'linear';
+  /** GRU (default true). */
+  resetAfter?: boolean;
+  /** LSTM: peephole weights [3, H] rows i, f, o. */
+  peephole?: boolean;
+}
+
+export type RefValues = Record<string, readonly number[]>;
+
+export interface RefOutput {
+  /** [B, T, D·H] (batchFirst) or [T, B, D·H]; [B, D·H] when returnSequences is false. */
+  output: number[];
+  /** [L·D, B, H]. */
+  hn: number[];
+  /** LSTM only, [L·D, B, H]. */
+  cn?: number[];
+}
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+function act(v: number, n: RefConfig['nonlinearity']): number {
+  if (n === 'relu') return Math.max(v, 0);
+  if (n === 'linear') return v;
+  return Math.tanh(v);
+}
+
+/** y[j] = Σ_i W[row0 + j, i]·v[i] + b[row0 + j] for j < rows; W is [*, v.length]. */
+function affine(
+  W: readonly number[],
+  b: readonly number[] | undefined,
+  v: readonly number[],
+  row0: number,
+  rows: number,
+): number[] {
+  const n = v.length;
+  const y = new Array<number>(rows);
+  for (let j = 0; j < rows; j++) {
+    let s = b ? b[row0 + j] : 0;
+    const off = (row0 + j) * n;
+    for (let i = 0; i < n; i++) s += W[off + i] * v[i];
+    y[j] = s;
+  }
+  return y;
+}
+
+export interface RefCellWeights {
+  weightIh: readonly number[];
+  weightHh: readonly number[];
+  biasIh?: readonly number[];
+  biasHh?: readonly number[];
+  peephole?: readonly number[];
+}
+
+/**
+ * One step of one sequence: x [I], h [H], c [H] (LSTM) → new h, c. Gate blocks in PyTorch order
+ * (LSTM i, f, g, o; GRU r, z, n); peepholes rows i, f, o.
+ */
+export function refStep(
+  cfg: Pick<RefConfig, 'kind' | 'hiddenSize' | 'nonlinearity' | 'resetAfter'>,
+  w: RefCellWeights,
+  x: readonly number[],
+  h: readonly number[],
+  c?: readonly number[],
+): { h: number[]; c?: number[] } {
+  const H = cfg.hiddenSize;
+  if (cfg.kind === 'rnn') {
+    const a = affine(w.weightIh, w.biasIh, x, 0, H);
+    const b = affine(w.weightHh, w.biasHh, h, 0, H);
+    return { h: a.map((v, j) => act(v + b[j], cfg.nonlinearity)) };
+  }
+  if (cfg.kind === 'lstm') {
+    const a = affine(w.weightIh, w.biasIh, x, 0, 4 * H);
+    const b = affine(w.weightHh, w.biasHh, h, 0, 4 * H);
+    const p = w.peephole;
+    const hn = new Array<number>(H);
+    const cn = new Array<number>(H);
+    for (let j = 0; j < H; j++) {
+      const cp = c![j];
+      const i = sigmoid(a[j] + b[j] + (p ? p[j] * cp : 0));
+      const f = sigmoid(a[H + j] + b[H + j] + (p ? p[H + j] * cp : 0));
+      const g = Math.tanh(a[2 * H + j] + b[2 * H + j]);
+      cn[j] = f * cp + i * g;
+      const o = sigmoid(a[3 * H + j] + b[3 * H + j] + (p ? p[2 * H + j] * cn[j] : 0));
+      hn[j] = o * Math.tanh(cn[j]);
+    }
+    return { h: hn, c: cn };
+  }
+  // GRU
+  const a = affine(w.weightIh, w.biasIh, x, 0, 3 * H);
+  const b = affine(w.weightHh, w.biasHh, h, 0, 2 * H); // r, z rows of h·W_hhᵀ + b_hh
+  const r = new Array<number>(H);
+  const z = new Array<number>(H);
+  for (let j = 0; j < H; j++) {
+    r[j] = sigmoid(a[j] + b[j]);
+    z[j] = sigmoid(a[H + j] + b[H + j]);
+  }
+  const resetAfter = cfg.resetAfter ?? true;
+  const hnPre = resetAfter
+    ? affine(w.weightHh, w.biasHh, h, 2 * H, H).map((v, j) => r[j] * v) // r⊙(h·W_hnᵀ + b_hn)
+    : affine(
+        w.weightHh,
+        w.biasHh,
+        h.map((v, k) => r[k] * v),
+        2 * H,
+        H,
+      ); // (r⊙h)·W_hnᵀ + b_hn
+  const out = new Array<number>(H);
+  for (let j = 0; j < H; j++) {
+    const n = Math.tanh(a[2 * H + j] + hnPre[j]);
+    out[j] = (1 - z[j]) * n + z[j] * h[j];
+  }
+  return { h: out };
+}
+
+function sfx(l: number, d: number): string {
+  return `L${l}${d === 1 ? 'Reverse' : ''}`;
+}
+
+/**
+ * The whole layer stack. `x` is [B, T, I] (batchFirst, default) or [T, B, I]; `h0`/`c0`
+ * [L·D, B, H] (zeros when absent). With `lengths`, sequence b uses steps 0…lengths[b]−1 only (the
+ * reverse direction starts at its last valid step), outputs past its length are 0 and its final
+ * state is the state after its last valid step — as PyTorch's packed sequences.
+ */
+export function refLayer(
+  cfg: RefConfig,
+  v: RefValues,
+  dims: { batch: number; time: number },
+  lengths?: readonly number[],
+): RefOutput {
+  const { batch: B, time: T } = dims;
+  const H = cfg.hiddenSize;
+  const L = cfg.numLayers ?? 1;
+  const D = cfg.bidirectional ? 2 : 1;
+  const bf = cfg.batchFirst ?? true;
+  const lens = lengths ?? new Array<number>(B).fill(T);
+  // seq[b][t] = input vector of layer l at step t
+  let seq: number[][][] = [];
+  for (let b = 0; b < B; b++) {
+    seq.push([]);
+    for (let t = 0; t < T; t++) {
+      const off = (bf ? b * T + t : t * B + b) * cfg.inputSize;
+      seq[b].push(Array.from(v.x.slice(off, off + cfg.inputSize)));
+    }
+  }
+  const hn = new Array<number>(L * D * B * H).fill(0);
+  const cn = new Array<number>(L * D * B * H).fill(0);
+  for (let l = 0; l < L; l++) {
+    const next: number[][][] = seq.map(() =>
+      Array.from({ length: T }, () => new Array<number>(D * H).fill(0)),
+    );
+    for (let d = 0; d < D; d++) {
+      const s = sfx(l, d);
+      const w: RefCellWeights = {
+        weightIh: v[`weightIh${s}`],
+        weightHh: v[`weightHh${s}`],
+        biasIh: v[`biasIh${s}`],
+        biasHh: v[`biasHh${s}`],
+        peephole: v[`peephole${s}`],
+      };
+      const k = l * D + d;
+      for (let b = 0; b < B; b++) {
+        const at = (k * B + b) * H;
+        let h = v.h0 ? Array.from(v.h0.slice(at, at + H)) : new Array<number>(H).fill(0);
+        let c: number[] | undefined;
+        if (cfg.kind === 'lstm')
+          c = v.c0 ? Array.from(v.c0.slice(at, at + H)) : new Array<number>(H).fill(0);
+        for (let i = 0; i < lens[b]; i++) {
+          const t = d === 1 ? lens[b] - 1 - i : i;
+          const r = refStep(cfg, w, seq[b][t], h, c);
+          h = r.h;
+          c = r.c;
+          for (let j = 0; j < H; j++) next[b][t][d * H + j] = h[j];
+        }
+        for (let j = 0; j < H; j++) {
+          hn[at + j] = h[j];
+          if (c) cn[at + j] = c[j];
+        }
+      }
+    }
+    seq = next;
+  }
+  let output: number[] = [];
+  if (cfg.returnSequences ?? true) {
+    if (bf) for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) output.push(...seq[b][t]);
+    else for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) output.push(...seq[b][t]);
+  } else {
+    // concat of the top layer's final states over directions: [B, D·H]
+    output = [];
+    for (let b = 0; b < B; b++)
+      for (let d = 0; d < D; d++) {
+        const at = (((L - 1) * D + d) * B + b) * H;
+        output.push(...hn.slice(at, at + H));
+      }
+  }
+  return cfg.kind === 'lstm' ? { output, hn, cn } : { output, hn };
+}
