@@ -1,7 +1,7 @@
-import { concat, Module, RnnkitError, slice, squeeze, type Tensor, unstack } from '@rnnkit/core';
+import { Module, RnnkitError, type Tensor } from '@rnnkit/core';
 import { Linear } from '../layers.js';
 import { checkPositiveInt } from '../options.js';
-import type { ForwardOptions, RecurrentLayer } from '../recurrent.js';
+import type { ForwardOptions, LayerState, RecurrentLayer } from '../recurrent.js';
 import { type LayerChoice, makeLayer } from './make-layer.js';
 
 export interface SequenceRegressorOptions
@@ -28,7 +28,12 @@ export class SequenceRegressor extends Module {
         `SequenceRegressor: unknown head '${String(options.head)}'; choose 'last' or 'all'`,
       );
     this.headMode = options.head ?? 'last';
-    this.rnn = makeLayer({ ...options, batchFirst: true, returnSequences: true });
+    // Only head 'all' needs every step's output; 'last' skips stacking and transposing them.
+    this.rnn = makeLayer({
+      ...options,
+      batchFirst: true,
+      returnSequences: this.headMode === 'all',
+    });
     this.head = new Linear({
       inFeatures: options.hiddenSize * (options.bidirectional ? 2 : 1),
       outFeatures: options.outputSize,
@@ -37,21 +42,14 @@ export class SequenceRegressor extends Module {
     });
   }
 
-  forward(x: Tensor, options: ForwardOptions = {}): Tensor {
-    const { output, state } = this.rnn.forward(x, undefined, options);
-    if (this.headMode === 'all') return this.head.forward(output);
-    // Last step of each sequence: the final state of the top layer (forward direction) — for
-    // variable lengths that is each sequence's own last valid step. Bidirectional: concat both.
-    const D = this.rnn.numDirections;
-    if (D === 1 && !options.lengths) {
-      const T = output.shape[1];
-      return this.head.forward(
-        squeeze(slice(output, [0, T - 1, 0], [output.shape[0], 1, output.shape[2]]), 1),
-      );
-    }
-    const L = this.rnn.numLayers;
-    const top = slice(state.h, [(L - 1) * D, 0, 0], [D, state.h.shape[1], state.h.shape[2]]);
-    const parts = D === 1 ? squeeze(top, 0) : concat(unstack(top, 0), 1);
-    return this.head.forward(parts);
+  /**
+   * `options.state` starts from a given state (e.g. carried across chunks for truncated BPTT);
+   * `options.lengths` gives each sequence's valid length.
+   */
+  forward(x: Tensor, options: ForwardOptions & { state?: LayerState } = {}): Tensor {
+    // head 'last': the layer returns the final state of its top layer (both directions
+    // concatenated), which for variable lengths is each sequence's own last valid step.
+    const { output } = this.rnn.forward(x, options.state, { lengths: options.lengths });
+    return this.head.forward(output);
   }
 }
