@@ -40,6 +40,16 @@ describe('SequenceRegressor', () => {
     const short = m.forward(slice(x, [1, 0, 0], [1, 3, 3])).dataSync();
     expect(maxAbs(y.slice(2, 4), short)).toBeLessThan(1e-6);
   });
+
+  it('options.state continues from a carried state (truncated BPTT)', () => {
+    const o = { cell: 'lstm' as const, inputSize: 3, hiddenSize: 5, outputSize: 2, numLayers: 2 };
+    const m = new SequenceRegressor({ ...o, rng: new Rng(6) });
+    const x = seeded([2, 6, 3], 7);
+    const whole = m.forward(x).dataSync();
+    const { state } = m.rnn.forward(slice(x, [0, 0, 0], [2, 3, 3]));
+    const rest = m.forward(slice(x, [0, 3, 0], [2, 3, 3]), { state }).dataSync();
+    expect(maxAbs(rest, whole)).toBeLessThan(1e-6);
+  });
 });
 
 describe('CharLM', () => {
