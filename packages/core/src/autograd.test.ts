@@ -2,6 +2,7 @@ import '@rnnkit/backend-js';
 import { describe, expect, it } from 'vitest';
 import { tensor } from './ops/creation.js';
 import { add, mul } from './ops/elementwise.js';
+import { reshape } from './ops/layout.js';
 import { sum } from './ops/reduce.js';
 import { noGrad, valueAndGrad } from './tape.js';
 import { memory, tidy } from './tidy.js';
@@ -72,5 +73,19 @@ describe('valueAndGrad', () => {
     // A non-scalar loss is refused after the forward ran: its tensors are freed too.
     expect(() => valueAndGrad(() => mul(p, p), [p])).toThrow(/scalar loss/);
     expect(memory().numTensors).toBe(before);
+  });
+
+  it('sums many gradient contributions exactly, however rules share their dy', () => {
+    const x = tensor([1, 2, 3]);
+    const a = tensor([0.5, -1, 2]);
+    const keepA = Array.from(a.dataSync());
+    const { grads } = valueAndGrad(() => {
+      let total = sum(add(x, x)); // add's rule hands the same dy to both inputs
+      for (let i = 0; i < 5; i++) total = add(total, sum(mul(x, a))); // 5 more contributions
+      total = add(total, sum(reshape(x, [3, 1]))); // a reshape passes its dy through
+      return total;
+    }, [x]);
+    expect(Array.from(grads[0].dataSync())).toEqual(keepA.map((v) => 2 + 5 * v + 1));
+    expect(Array.from(a.dataSync())).toEqual(keepA); // nothing the user holds was written
   });
 });

@@ -172,6 +172,17 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
   ): { param: S; sq: S; buf: S | null };
 
   // --- optional capabilities ---------------------------------------------------------------
+  /**
+   * acc += x for equal shapes, used by autograd to sum gradient contributions (a weight used at
+   * every time step gets one per step). May update `acc`'s storage in place and return it;
+   * without it core allocates a new sum each time.
+   */
+  addInPlace?(acc: KT<S>, x: KT<S>): S;
+  /**
+   * acc += op(a)·op(b) (matmul's transpose flags), used by autograd to add a weight gradient
+   * contribution straight into the running sum. May update in place and return acc's storage.
+   */
+  matmulAccumulate?(acc: KT<S>, a: KT<S>, b: KT<S>, transA: boolean, transB: boolean): S;
   /** Called by core's `compile`; eager backends leave it out and core runs the function. */
   compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Number of threads the backend computes with, for benchmark reports. */

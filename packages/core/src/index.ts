@@ -24,6 +24,6 @@ export {
 export { defaultRng, manualSeed, Rng } from './rng.js';
 export { type ScanOptions, type ScanStep, scan } from './scan.js';
 export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
-export { grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
+export { type Backward, fresh, grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
 export { Tensor } from './tensor.js';
 export { dispose, keep, memory, tidy } from './tidy.js';

@@ -6,7 +6,27 @@ import type { Tensor } from './tensor.js';
 interface Entry {
   inputs: readonly Tensor[];
   outputs: readonly Tensor[];
-  backward: (dys: Tensor[]) => (Tensor | null)[];
+  backward: Backward;
+}
+
+/**
+ * A backward rule: output gradients in, one gradient per input out (null for none). `acc[j]`,
+ * when given, is input j's gradient summed so far, owned by the tape: a rule may add its
+ * contribution into it in place and return that same tensor, which the tape then keeps as the
+ * total. Any other returned tensor is a contribution the tape adds itself.
+ */
+export type Backward = (dys: Tensor[], acc: (Tensor | undefined)[]) => (Tensor | null)[];
+
+/** Gradient tensors a rule allocated itself and hands over exclusively (see `fresh`). */
+const freshGrads = new WeakSet<Tensor>();
+
+/**
+ * Marks a gradient a backward rule just allocated and keeps no other reference to, so the tape
+ * may accumulate later contributions into it in place. Returns `t`.
+ */
+export function fresh(t: Tensor): Tensor {
+  freshGrads.add(t);
+  return t;
 }
 
 class Tape {
@@ -35,7 +55,7 @@ export function isRecording(): boolean {
 export function record(
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
-  backward: (dys: Tensor[]) => (Tensor | null)[],
+  backward: Backward,
 ): void {
   const tape = active();
   if (!tape) return;
@@ -65,6 +85,22 @@ export interface GradHooks {
   zerosLike(t: Tensor): Tensor;
   onesLike(t: Tensor): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
+}
+
+/** acc + x, in place in `acc` when the backend can (acc must be a sum the tape owns). */
+function accumulateInto(h: GradHooks, acc: Tensor, x: Tensor): Tensor {
+  const be = acc.backend;
+  if (
+    be.addInPlace &&
+    x.backend === be &&
+    acc.dtype === x.dtype &&
+    acc.rank === x.rank &&
+    acc.shape.every((d, i) => d === x.shape[i])
+  ) {
+    acc.replaceStorage(be.addInPlace(acc, x));
+    return acc;
+  }
+  return h.add(acc, x);
 }
 
 let hooks: GradHooks | undefined;
@@ -136,6 +172,9 @@ export function grad(fn: () => Tensor, wrt: readonly Tensor[]): Tensor[] {
 
 function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHooks): Tensor[] {
   const grads = new Map<number, Tensor>();
+  // Sums the tape itself allocated and has not handed to any backward rule: only these may be
+  // accumulated in place (a rule may return its dy, or one tensor for several inputs).
+  const owned = new Set<Tensor>();
   grads.set(value.id, h.onesLike(value));
   for (let i = tape.entries.length - 1; i >= 0; i--) {
     const e = tape.entries[i];
@@ -143,13 +182,28 @@ function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHook
     for (const y of e.outputs) if (grads.has(y.id)) any = true;
     if (!any) continue;
     const dys = e.outputs.map((y) => grads.get(y.id) ?? h.zerosLike(y));
-    const dxs = e.backward(dys);
+    for (const d of dys) owned.delete(d);
+    const acc = e.inputs.map((x) => {
+      const prev = grads.get(x.id);
+      return prev && owned.has(prev) ? prev : undefined;
+    });
+    const dxs = e.backward(dys, acc);
     for (let j = 0; j < e.inputs.length; j++) {
       const x = e.inputs[j];
       const dx = dxs[j];
       if (!dx || !tape.tracked.has(x.id)) continue;
       const prev = grads.get(x.id);
-      grads.set(x.id, prev ? h.add(prev, dx) : dx);
+      if (!prev) {
+        grads.set(x.id, dx);
+        if (freshGrads.has(dx)) owned.add(dx);
+      } else if (dx === acc[j]) {
+        // The rule added its contribution into the running sum in place.
+      } else if (owned.has(prev) && prev !== dx) grads.set(x.id, accumulateInto(h, prev, dx));
+      else {
+        const sum = h.add(prev, dx);
+        owned.add(sum);
+        grads.set(x.id, sum);
+      }
     }
     // Gradients of this entry's outputs are consumed; free their memory early.
     for (const y of e.outputs) grads.delete(y.id);

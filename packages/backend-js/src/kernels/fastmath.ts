@@ -15,7 +15,7 @@ const LN2_LO = 1.9082149292705877e-10;
 
 /** e^y: y = k·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor series to degree 9 (error < 3e-12). */
 export function fexp(y: number): number {
-  if (y !== y) return y; // NaN
+  if (Number.isNaN(y)) return y;
   if (y > 88.72) return Number.POSITIVE_INFINITY; // beyond float32's range
   if (y < -104) return 0;
   const k = Math.round(y * INV_LN2);

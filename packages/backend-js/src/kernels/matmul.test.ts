@@ -98,6 +98,11 @@ const SHAPES: Array<[number, number, number]> = [
   [261, 7, 10],
   [5, 6, 1030],
   [32, 128, 64],
+  // depth 1-4 with several rows: the direct small-k path
+  [40, 1, 33],
+  [12, 2, 20],
+  [9, 3, 17],
+  [16, 4, 8],
 ];
 
 describe('matmul against a naive float64 reference', () => {
@@ -235,5 +240,22 @@ describe('matmul details', () => {
     expect(() =>
       matmul(new Float32Array(4), new Float32Array(4), 2, 2, 2, false, false, new Float32Array(3)),
     ).toThrow(RangeError);
+  });
+
+  it('overwrites (does not read) the output when not accumulating, on every path', () => {
+    for (const [m, k, n] of [
+      [40, 1, 33],
+      [16, 4, 8],
+      [2, 9, 3],
+      [32, 128, 64],
+    ]) {
+      for (const transA of [false, true]) {
+        const a = randomArray(m * k, 7);
+        const b = randomArray(k * n, 8);
+        const out = new Float32Array(m * n).fill(Number.NaN);
+        matmul(a, b, m, k, n, transA, false, out);
+        expect(out.every(Number.isFinite)).toBe(true);
+      }
+    }
   });
 });

@@ -29,6 +29,11 @@ const NC = 1024;
 
 /** Below this many rows of op(A), the row path (no packing of B) is used. */
 const SMALL_M = 4;
+/**
+ * Up to this depth a direct loop is used: a product with k = 1 (the outer products of a batch-1
+ * weight gradient) would otherwise pack both operands and run a 4x4 tile per 16 products.
+ */
+const SMALL_K = 4;
 
 let packA = new Float64Array(0);
 let packB = new Float64Array(0);
@@ -64,6 +69,7 @@ export function matmul(
     throw new RangeError(`matmul: out has ${out.length} elements, need ${m * n}`);
   }
 
+  if (k <= SMALL_K && !transB) return matmulSmallK(a, b, m, k, n, transA, out, accumulate);
   if (m < SMALL_M) return matmulSmallM(a, b, m, k, n, transA, transB, out, accumulate);
   if (n === 1) {
     // out (m x 1) has the same memory layout as out^T (1 x m) = op(B)^T · op(A)^T, a one-row
@@ -106,6 +112,54 @@ export function matmul(
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Depth 1 to 4 with B stored k x n: each output row is a short sum of scaled rows of B,
+ * formed in float64 and rounded once, as the tiled path does.
+ */
+function matmulSmallK(
+  a: Float32Array,
+  b: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  out: Float32Array,
+  accumulate: boolean,
+): Float32Array {
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    // op(A)(i, p) is a[i*k + p], or a[p*m + i] when A is stored transposed.
+    const s = transA ? m : 1;
+    const a0 = transA ? a[i] : a[i * k];
+    if (k === 1) {
+      for (let j = 0; j < n; j++) out[o + j] = (accumulate ? out[o + j] : 0) + a0 * b[j];
+      continue;
+    }
+    const i1 = (transA ? i : i * k) + s;
+    const a1 = a[i1];
+    if (k === 2) {
+      for (let j = 0; j < n; j++)
+        out[o + j] = (accumulate ? out[o + j] : 0) + a0 * b[j] + a1 * b[n + j];
+      continue;
+    }
+    const a2 = a[i1 + s];
+    if (k === 3) {
+      for (let j = 0; j < n; j++)
+        out[o + j] = (accumulate ? out[o + j] : 0) + a0 * b[j] + a1 * b[n + j] + a2 * b[2 * n + j];
+      continue;
+    }
+    const a3 = a[i1 + 2 * s];
+    for (let j = 0; j < n; j++)
+      out[o + j] =
+        (accumulate ? out[o + j] : 0) +
+        a0 * b[j] +
+        a1 * b[n + j] +
+        a2 * b[2 * n + j] +
+        a3 * b[3 * n + j];
   }
   return out;
 }

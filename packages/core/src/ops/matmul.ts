@@ -1,5 +1,5 @@
 import { fmtShape, ShapeError } from '../errors.js';
-import { record } from '../tape.js';
+import { fresh, record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { reshape } from './layout.js';
@@ -29,11 +29,30 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     );
   }
   const y = wrap(be, be.matmul(a, b, transA, transB), [m, n]);
-  record([a, b], [y], ([dy]) => [
-    transA ? matmul(b, dy, { transA: transB, transB: true }) : matmul(dy, b, { transB: !transB }),
-    transB ? matmul(dy, a, { transA: true, transB: transA }) : matmul(a, dy, { transA: !transA }),
+  record([a, b], [y], ([dy], acc) => [
+    transA ? gradProduct(acc[0], b, dy, transB, true) : gradProduct(acc[0], dy, b, false, !transB),
+    transB ? gradProduct(acc[1], dy, a, true, transA) : gradProduct(acc[1], a, dy, !transA, false),
   ]);
   return y;
+}
+
+/**
+ * One gradient term op(x)·op(y). When the tape hands over the running sum `acc` and the backend
+ * can, the product is added into it in place (a recurrent weight gets one term per time step).
+ */
+function gradProduct(
+  acc: Tensor | undefined,
+  x: Tensor,
+  y: Tensor,
+  transA: boolean,
+  transB: boolean,
+): Tensor {
+  const be = x.backend;
+  if (acc && be.matmulAccumulate) {
+    acc.replaceStorage(be.matmulAccumulate(acc, x, y, transA, transB));
+    return acc;
+  }
+  return fresh(matmul(x, y, { transA, transB }));
 }
 
 /**
