@@ -1,13 +1,19 @@
 import { type Backend, type DType, type Shape, Tensor, tensor } from '@rnnkit/core';
 import type { Arr } from './reference.js';
 
+/** Default relative tolerance for float32 kernels against float64 references. */
+export const DEFAULT_TOL = 1e-5;
+
 /** Options of one conformance run; see `runConformance`. */
 export interface ConformanceOptions {
   /** The name the backend registers under (`setBackend(name)`). */
   name: string;
   /** Makes the backend under test. */
   create: () => Backend | Promise<Backend>;
-  /** Relative tolerance for float32 kernels (default 1e-5). */
+  /**
+   * Relative tolerance for float32 kernels (default 1e-5). The cell and layer gradient checks
+   * scale their tolerances by `tol / 1e-5`, so a backend that loosens this loosens them too.
+   */
   tol?: number;
 }
 

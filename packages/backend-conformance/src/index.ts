@@ -10,14 +10,16 @@
  * ```
  *
  * It registers vitest `describe`/`it` blocks (vitest is a peer dependency): kernels against
- * float64 references, every backward rule against finite differences, shape/dtype errors,
- * `scan`, memory (tidy, leaks, disposal), optimizer updates against PyTorch's formulas, and
- * the registry's error messages.
+ * float64 references, every backward rule against finite differences, the gradients of every
+ * @rnnkit/cells cell and layer option combination against finite differences, shape/dtype
+ * errors, `scan`, memory (tidy, leaks, disposal), optimizer updates against PyTorch's formulas,
+ * and the registry's error messages.
  */
 import { type Backend, registerBackend, setBackend } from '@rnnkit/core';
 import { beforeAll, describe } from 'vitest';
+import { cellGradTests } from './cells.js';
 import { composedGradTests } from './composed.js';
-import type { ConformanceOptions, Ctx } from './context.js';
+import { type ConformanceOptions, type Ctx, DEFAULT_TOL } from './context.js';
 import { errorTests } from './errors.js';
 import { fusedTests } from './fused.js';
 import { elementwiseGradTests } from './gradients.js';
@@ -31,12 +33,9 @@ import { optimizerTests } from './optimizers.js';
 import { scanTests } from './scan.js';
 import { storageTests } from './storage.js';
 
-export type { ConformanceOptions, Ctx } from './context.js';
+export { type ConformanceOptions, type Ctx, DEFAULT_TOL } from './context.js';
 export { checkGrad, type GradCase } from './gradcheck.js';
 export * as reference from './reference.js';
-
-/** Default relative tolerance for float32 kernels against float64 references. */
-export const DEFAULT_TOL = 1e-5;
 
 /**
  * Registers the conformance suite for one backend. `create` is registered under `name` with
@@ -71,6 +70,7 @@ export function runConformance(opts: ConformanceOptions): void {
     layoutGradTests(ctx);
     composedGradTests(ctx);
     fusedTests(ctx);
+    cellGradTests(ctx);
     scanTests(ctx);
     errorTests(ctx);
     memoryTests(ctx);

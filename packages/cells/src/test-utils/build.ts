@@ -3,8 +3,7 @@ import { GRU } from '../gru.js';
 import { LSTM } from '../lstm.js';
 import type { RecurrentLayer, RecurrentOptions } from '../recurrent.js';
 import { RNN } from '../rnn.js';
-import { seededValues } from './gradcheck.js';
-import type { RefConfig } from './reference.js';
+import { seededValues } from './seeded.js';
 
 /** A cell variant the tests sweep over. */
 export interface Variant {
@@ -36,23 +35,6 @@ export function buildLayer(v: Variant, o: LayerOptions, seed = 1): RecurrentLaye
   if (v.kind === 'lstm') return new LSTM({ ...opts, peephole: v.peephole ?? false });
   if (v.kind === 'gru') return new GRU({ ...opts, resetAfter: v.resetAfter ?? true });
   return new RNN({ ...opts, nonlinearity: v.nonlinearity ?? 'tanh' });
-}
-
-/** The float64 reference configuration matching buildLayer. */
-export function refConfig(v: Variant, o: LayerOptions): RefConfig {
-  return {
-    kind: v.kind,
-    inputSize: o.inputSize,
-    hiddenSize: o.hiddenSize,
-    numLayers: o.numLayers,
-    bidirectional: o.bidirectional,
-    bias: o.bias,
-    batchFirst: o.batchFirst,
-    returnSequences: o.returnSequences,
-    nonlinearity: v.nonlinearity,
-    resetAfter: v.resetAfter,
-    peephole: v.peephole,
-  };
 }
 
 /** A float32 tensor of seeded uniform(−scale, scale) values. */

@@ -1,7 +1,7 @@
 /**
- * A float64 reference of the recurrent layers, written as plain loops over batch, time and units
- * with the equations spelled out, independent of the code under test (no tensors, no scan, no
- * masks). Tests use it for finite-difference gradients and as a second forward implementation.
+ * A float64 reference of @rnnkit/cells' recurrent layers and cells, written as plain loops over
+ * batch, time and units with the equations spelled out, independent of the code under test (no
+ * tensors, no scan, no masks). The cell gradient checks take central differences of it.
  *
  * Values are flat row-major number arrays keyed by the layer's parameter names (weightIhL0,
  * biasHhL1Reverse, peepholeL0, …) plus `x`, `h0` and, for LSTM, `c0`.
