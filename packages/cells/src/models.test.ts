@@ -1,5 +1,16 @@
 import '@rnnkit/backend-js';
-import { concat, Rng, reshape, slice, type Tensor, tensor } from '@rnnkit/core';
+import {
+  add,
+  concat,
+  mul,
+  Rng,
+  reshape,
+  slice,
+  sum,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { CharLM } from './models/char-lm.js';
 import { CELL_NAMES } from './models/make-layer.js';
@@ -96,4 +107,41 @@ describe('CharLM', () => {
         expect(maxAbs(state!.c!.dataSync(), whole.state.c.dataSync())).toBeLessThan(1e-5);
     },
   );
+});
+
+describe('RecurrentLayer.forwardEmbedded', () => {
+  it.each(CELL_NAMES)(
+    '%s: same outputs, state and gradients as forward(embedding(tokens))',
+    (cell) => {
+      for (const [V, B, T] of [
+        [5, 3, 4], // vocab < batch·time: the projected-table path
+        [40, 2, 3], // vocab ≥ batch·time: falls back to gathering rows
+      ]) {
+        const lm = new CharLM({ vocabSize: V, hiddenSize: 4, numLayers: 2, cell, rng: new Rng(8) });
+        const ids = Int32Array.from({ length: B * T }, (_, i) => (i * 3 + 1) % V);
+        const tokens = tensor(ids, [B, T], 'int32');
+        const params = lm.parameters();
+        const run = (embedded: boolean) => {
+          const { value, grads } = valueAndGrad(() => {
+            const r = embedded
+              ? lm.rnn.forwardEmbedded(lm.embedding.weight, tokens)
+              : lm.rnn.forward(lm.embedding.forward(tokens));
+            return add(sum(mul(r.output, r.output)), sum(r.state.h));
+          }, params);
+          return { loss: value.item(), grads: grads.map((g) => g.dataSync()) };
+        };
+        const a = run(true);
+        const b = run(false);
+        expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
+        a.grads.forEach((g, i) => expect(maxAbs(g, b.grads[i])).toBeLessThan(1e-5));
+      }
+    },
+  );
+
+  it('rejects float tokens and a table of the wrong width', () => {
+    const lm = new CharLM({ vocabSize: 5, hiddenSize: 4, cell: 'gru' });
+    expect(() => lm.rnn.forwardEmbedded(lm.embedding.weight, tensor([[1, 2]]))).toThrow(/int32/);
+    const tokens = tensor(Int32Array.from([1, 2]), [1, 2], 'int32');
+    expect(() => lm.rnn.forwardEmbedded(tensor([[1, 2]]), tokens)).toThrow(/\[vocab, 4\]/);
+  });
 });

@@ -208,27 +208,77 @@ export abstract class RecurrentLayer extends Module {
       this.inputSize,
     );
     let seq = this.batchFirst ? transpose(x, [1, 0, 2]) : x; // [T, B, F]
-    const [T, B] = seq.shape;
+    if (options.lengths) seq = zeroPadded(seq, options.lengths);
+    return this.run(seq, null, state, options);
+  }
+
+  /**
+   * `forward(embedding(tokens))` for int32 `tokens` [batch, time] (time-major when batchFirst is
+   * false) and an embedding `table` [vocab, inputSize], computed as the same numbers with less
+   * work: layer 0's input projection is looked up from table·W_ihᵀ + b, since
+   * gather(table, t)·W_ihᵀ = gather(table·W_ihᵀ, t). That costs vocab·inputSize·gates instead of
+   * batch·time·inputSize·gates multiply-adds, so it is used when vocab < batch·time (a char
+   * model's 65 symbols against 32×64 positions) and plain `forward` otherwise.
+   */
+  forwardEmbedded(
+    table: Tensor,
+    tokens: Tensor,
+    state?: LayerState,
+    options: ForwardOptions = {},
+  ): RecurrentOutput {
+    const who = this.constructor.name;
+    if (tokens.dtype !== 'int32' || tokens.rank !== 2)
+      throw new ShapeError(
+        `${who}: tokens must be int32 [batch, time], got ${tokens.dtype} ${fmtShape(tokens.shape)}`,
+      );
+    if (table.rank !== 2 || table.shape[1] !== this.inputSize)
+      throw new ShapeError(
+        `${who}: embedding table must be [vocab, ${this.inputSize}], got ${fmtShape(table.shape)}`,
+      );
+    const [V] = table.shape;
+    if (options.lengths || V >= tokens.size)
+      return this.forward(gather(table, tokens), state, options);
+    const tm = this.batchFirst ? transpose(tokens, [1, 0]) : tokens; // [T, B]
+    const [T, B] = tm.shape;
+    const flat = reshape(tm, [T * B]);
+    const project = (w: CellWeights, bias: Tensor | null) => {
+      let pt = matmul(table, w.weightIh, { transB: true }); // [V, G·H]
+      if (bias) pt = add(pt, bias);
+      return reshape(gather(pt, flat), [T, B, pt.shape[1]]);
+    };
+    return this.run(null, { project, T, B }, state, options);
+  }
+
+  /** The layer stack over time-major `seq` [T, B, F], or layer 0 from a projector. */
+  private run(
+    seq0: Tensor | null,
+    first: {
+      project: (w: CellWeights, bias: Tensor | null) => Tensor;
+      T: number;
+      B: number;
+    } | null,
+    state: LayerState | undefined,
+    options: ForwardOptions,
+  ): RecurrentOutput {
+    let seq = seq0;
+    const T = seq ? seq.shape[0] : first!.T;
+    const B = seq ? seq.shape[1] : first!.B;
     const s0 = state ?? this.initialState(B);
     this.checkState(s0, B);
-    const mask = options.lengths ? lengthMask(options.lengths, T, B, x.backend) : null;
-    if (options.lengths) seq = zeroPadded(seq, options.lengths);
+    const mask = options.lengths ? lengthMask(options.lengths, T, B, s0.h.backend) : null;
     const hs = unstack(s0.h, 0);
     const cs = s0.c ? unstack(s0.c, 0) : null;
     const finalH: Tensor[] = [];
     const finalC: Tensor[] = [];
     for (let l = 0; l < this.numLayers; l++) {
-      if (l > 0 && this.dropout > 0 && this.training) seq = dropout(seq, this.dropout, this.#rng);
+      if (l > 0 && this.dropout > 0 && this.training) seq = dropout(seq!, this.dropout, this.#rng);
       const outs: Tensor[] = [];
       for (let d = 0; d < this.numDirections; d++) {
         const k = l * this.numDirections + d;
-        const r = this.runDirection(
-          seq,
-          this.weights(l, d),
-          { h: hs[k], c: cs?.[k] },
-          mask,
-          d === 1,
-        );
+        const w = this.weights(l, d);
+        const bias = this.inputBias(w);
+        const xp3 = l === 0 && first ? first.project(w, bias) : this.project(seq!, w, bias);
+        const r = this.runDirection(xp3, w, { h: hs[k], c: cs?.[k] }, mask, d === 1);
         outs.push(r.ys);
         finalH.push(r.state.h);
         if (r.state.c) finalC.push(r.state.c);
@@ -238,28 +288,36 @@ export abstract class RecurrentLayer extends Module {
     const out: LayerState = { h: stack(finalH, 0) };
     if (finalC.length) out.c = stack(finalC, 0);
     let output: Tensor;
-    if (this.returnSequences) output = this.batchFirst ? transpose(seq, [1, 0, 2]) : seq;
+    if (this.returnSequences) output = this.batchFirst ? transpose(seq!, [1, 0, 2]) : seq!;
     else output = concat(finalH.slice(-this.numDirections), 1);
     return { output, state: out };
   }
 
+  /** The bias added to the input projection: b_ih, plus b_hh where the cell allows folding it. */
+  private inputBias(w: CellWeights): Tensor | null {
+    let bias = w.biasIh ?? null;
+    if (foldsHiddenBias(this.#cfg) && w.biasHh) bias = bias ? add(bias, w.biasHh) : w.biasHh;
+    return bias;
+  }
+
+  /** x·W_ihᵀ + bias for every step at once: [T, B, F] → [T, B, G·H]. */
+  private project(seq: Tensor, w: CellWeights, bias: Tensor | null): Tensor {
+    const [T, B, F] = seq.shape;
+    let xp = matmul(reshape(seq, [T * B, F]), w.weightIh, { transB: true });
+    if (bias) xp = add(xp, bias);
+    return reshape(xp, [T, B, xp.shape[1]]);
+  }
+
   private runDirection(
-    seq: Tensor,
+    xp3: Tensor,
     w: CellWeights,
     s: CellState,
     mask: { valid: Tensor; padded: Tensor } | null,
     reverse: boolean,
   ): { ys: Tensor; state: CellState } {
     const cfg = this.#cfg;
-    const [T, B, F] = seq.shape;
-    const GH = gateCount(cfg.kind) * cfg.hiddenSize;
-    let bias = w.biasIh;
-    if (foldsHiddenBias(cfg) && w.biasHh) bias = bias ? add(bias, w.biasHh) : w.biasHh;
-    let xp = matmul(reshape(seq, [T * B, F]), w.weightIh, { transB: true });
-    if (bias) xp = add(xp, bias);
     const prepared = prepare(cfg, w);
     const init = s.c ? [s.h, s.c] : [s.h];
-    const xp3 = reshape(xp, [T, B, GH]);
     const xs = mask ? [xp3, mask.valid, mask.padded] : [xp3];
     const r = scan(
       (carry, [xpt, m, pm]) => {

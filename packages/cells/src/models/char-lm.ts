@@ -52,8 +52,9 @@ export class CharLM extends Module {
       throw new ShapeError(
         `CharLM: tokens must be int32 [batch, time], got [${tokens.shape.join(', ')}]${tokens.rank === 1 ? '; for one sequence use reshape(tokens, [1, time]), for one step per sequence use step()' : ''}`,
       );
-    const x = this.embedding.forward(tokens);
-    const { output, state: next } = this.rnn.forward(x, state);
+    // Same numbers as rnn.forward(embedding.forward(tokens)); projects the embedding table
+    // instead of every position when the vocabulary is the smaller of the two.
+    const { output, state: next } = this.rnn.forwardEmbedded(this.embedding.weight, tokens, state);
     return { logits: this.head.forward(this.drop.forward(output)), state: next };
   }
 
