@@ -133,7 +133,7 @@ describe('RecurrentLayer.forwardEmbedded', () => {
         const a = run(true);
         const b = run(false);
         expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-5);
-        a.grads.forEach((g, i) => expect(maxAbs(g, b.grads[i])).toBeLessThan(1e-5));
+        for (const [i, g] of a.grads.entries()) expect(maxAbs(g, b.grads[i])).toBeLessThan(1e-5);
       }
     },
   );
