@@ -174,6 +174,11 @@ export abstract class RecurrentLayer extends Module {
     return this.#cfg.kind;
   }
 
+  /** How one step of this layer computes (for single-step runners such as `LayerStepper`). */
+  get stepConfig(): StepConfig {
+    return { ...this.#cfg };
+  }
+
   /** The parameters of one layer and direction (0 forward, 1 reverse). */
   weights(layer: number, direction: number): CellWeights {
     const self = this as unknown as Record<string, Parameter | undefined>;

@@ -1,7 +1,8 @@
-import { Module, RnnkitError, reshape, ShapeError, type Tensor } from '@rnnkit/core';
+import { Module, noGrad, RnnkitError, reshape, ShapeError, type Tensor, tidy } from '@rnnkit/core';
 import { Dropout, Embedding, Linear } from '../layers.js';
 import { checkPositiveInt } from '../options.js';
 import type { LayerState, RecurrentLayer } from '../recurrent.js';
+import { LayerStepper } from '../stepper.js';
 import { type LayerChoice, makeLayer } from './make-layer.js';
 
 export interface CharLMOptions
@@ -62,5 +63,53 @@ export class CharLM extends Module {
   step(tokens: Tensor, state?: LayerState): { logits: Tensor; state: LayerState } {
     const { logits, state: next } = this.forward(reshape(tokens, [tokens.size, 1]), state);
     return { logits: reshape(logits, [tokens.size, this.vocabSize]), state: next };
+  }
+
+  /**
+   * A stepper for sampling: each `step(tokens)` advances one character per sequence, carrying
+   * the state, and returns logits [batch, vocab]. The weights are prepared once (the embedding
+   * and layer 0's input projection become one lookup table), so a step costs only the recurrent
+   * and output products. Inference only (no dropout, no gradients); make a new one after
+   * training further. Call `dispose()` when done.
+   */
+  stepper(): CharLMStepper {
+    return new CharLMStepper(this);
+  }
+}
+
+/** See `CharLM.stepper()`. */
+export class CharLMStepper {
+  readonly #layers: LayerStepper;
+  readonly #head: Linear;
+
+  constructor(lm: CharLM) {
+    this.#layers = new LayerStepper(lm.rnn, lm.embedding.weight);
+    this.#head = lm.head;
+  }
+
+  /** int32 token ids [batch] → logits [batch, vocab] (owned by the caller). */
+  step(tokens: Tensor): Tensor {
+    if (tokens.dtype !== 'int32' || tokens.rank !== 1)
+      throw new ShapeError(
+        `CharLMStepper.step: tokens must be int32 [batch], got ${tokens.dtype} [${tokens.shape.join(', ')}]`,
+      );
+    const h = this.#layers.step(tokens);
+    const logits = tidy(() => noGrad(() => this.#head.forward(h)));
+    h.dispose();
+    return logits;
+  }
+
+  /** The carried state ([numLayers, batch, hidden]), or null before the first step. */
+  get state(): LayerState | null {
+    return this.#layers.state;
+  }
+
+  /** Starts again from zeros, or from a given state. */
+  reset(state?: LayerState): void {
+    this.#layers.reset(state);
+  }
+
+  dispose(): void {
+    this.#layers.dispose();
   }
 }

@@ -3,6 +3,7 @@ import type { DType, Shape, TypedArray } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { assertValidShape, sizeOf } from '../shape.js';
+import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { wrap } from './util.js';
 
@@ -97,4 +98,11 @@ export function zerosLike(x: Tensor): Tensor {
 
 export function onesLike(x: Tensor): Tensor {
   return full(x.shape, 1, x.dtype, x.backend);
+}
+
+/** A copy with its own storage (torch.clone); the gradient passes straight through. */
+export function clone(x: Tensor): Tensor {
+  const y = wrap(x.backend, x.backend.copy(x), x.shape, x.dtype);
+  record([x], [y], ([dy]) => [dy]);
+  return y;
 }
