@@ -1,0 +1,86 @@
+import '@rnnkit/backend-js';
+import { LSTM } from '@rnnkit/cells';
+import { Rng, tensor } from '@rnnkit/core';
+import { describe, expect, it } from 'vitest';
+import { DataType, GraphBuilder } from './builder.js';
+import { exportOnnx } from './export.js';
+import { importOnnx } from './import.js';
+import { FloatAttr } from './proto.js';
+
+function lstmGraph(
+  attrs: Record<string, string | number | string[] | FloatAttr>,
+  extra?: (b: GraphBuilder, y: string) => string,
+) {
+  const b = new GraphBuilder();
+  b.input('x', DataType.FLOAT, [2, 1, 1]);
+  const W = b.float('W', [1, 4, 1], new Float32Array(4));
+  const R = b.float('R', [1, 4, 1], new Float32Array(4));
+  let y = b.node('LSTM', ['x', W, R], { outputs: 3, attrs: { hidden_size: 1, ...attrs } })[0];
+  if (extra) y = extra(b, y);
+  b.output('y', DataType.FLOAT, [2, 1, 1, 1], y);
+  return b.encode();
+}
+
+describe('importOnnx errors name what is wrong', () => {
+  it('names every unsupported operator', () => {
+    const bytes = lstmGraph({}, (b, y) => b.op('Erf', [b.op('Cos', [y])]));
+    expect(() => importOnnx(bytes)).toThrow(
+      /unsupported operators 'Cos' \(1 node, first 'Cos'\), 'Erf'/,
+    );
+    expect(() => importOnnx(bytes)).toThrow(/rnnkit imports graphs made of RNN, LSTM, GRU/);
+  });
+
+  it('names operators from other domains', () => {
+    const b = new GraphBuilder();
+    b.input('x', DataType.FLOAT, [1]);
+    b.nodes.push({
+      op_type: 'FusedGemm',
+      domain: 'com.microsoft',
+      input: ['x'],
+      output: ['y'],
+      name: 'f',
+    });
+    b.output('y', DataType.FLOAT, [1]);
+    expect(() => importOnnx(b.encode())).toThrow(/'com.microsoft::FusedGemm'/);
+  });
+
+  it('rejects recurrent options rnnkit does not have', () => {
+    expect(() => importOnnx(lstmGraph({ direction: 'reverse' }))).toThrow(
+      /direction 'reverse' is not supported/,
+    );
+    expect(() => importOnnx(lstmGraph({ clip: new FloatAttr(3) }))).toThrow(
+      /'clip' is not supported/,
+    );
+    expect(() => importOnnx(lstmGraph({ input_forget: 1 }))).toThrow(/input_forget/);
+    expect(() => importOnnx(lstmGraph({ activations: ['Sigmoid', 'Relu', 'Tanh'] }))).toThrow(
+      /activations sigmoid, relu, tanh are not supported/,
+    );
+    expect(() => importOnnx(lstmGraph({ hidden_size: 2 }))).toThrow(
+      /W must be \[1, 8, input_size\]/,
+    );
+  });
+
+  it('checks feeds: missing, unknown, wrong shape or type', () => {
+    const m = importOnnx(
+      exportOnnx(new LSTM({ inputSize: 2, hiddenSize: 3, rng: new Rng(1) }), { sequenceLength: 4 }),
+    );
+    const x = tensor(new Float32Array(8), [1, 4, 2]);
+    const h = tensor(new Float32Array(3), [1, 1, 3]);
+    expect(() => m.run({ input: x, h0: h })).toThrow(/missing input 'c0' float32 \[1, batch, 3\]/);
+    expect(() => m.run({ input: x, h0: h, c0: h, extra: h })).toThrow(/unknown input 'extra'/);
+    expect(() => m.run({ input: tensor(new Float32Array(6), [1, 3, 2]), h0: h, c0: h })).toThrow(
+      /input 'input' must be \[batch, 4, 2\], got \[1, 3, 2\]/,
+    );
+    expect(() =>
+      m.run({ input: tensor(new Int32Array(8), [1, 4, 2], 'int32'), h0: h, c0: h }),
+    ).toThrow(/pass a float32 tensor/);
+  });
+
+  it('exportOnnx rejects what it cannot export', () => {
+    expect(() => exportOnnx({} as never)).toThrow(/cannot export a Object/);
+    const l = new LSTM({ inputSize: 2, hiddenSize: 3 });
+    expect(() => exportOnnx(l, { sequenceLength: 0 })).toThrow(
+      /sequenceLength must be 'dynamic' or a positive integer/,
+    );
+  });
+});
