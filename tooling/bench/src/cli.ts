@@ -1,16 +1,33 @@
 #!/usr/bin/env node
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { getBackend, setBackend } from '@rnnkit/core';
+import { getBackend, listBackends, setBackend } from '@rnnkit/core';
 import '@rnnkit/backend-js';
-import { type BenchRow, formatTable, machine } from './harness.js';
+import { type BenchRow, contention, formatTable, machine } from './harness.js';
 import { workloads } from './workloads/index.js';
+
+/**
+ * Backend packages beyond the JS backend, imported when present so that their backends register
+ * (a package missing from this one's dependencies is skipped; `setBackend` then says what to
+ * install). Adding a package to package.json is all it takes to benchmark its backends.
+ */
+const OPTIONAL_BACKENDS = ['@rnnkit/backend-tfjs', '@rnnkit/backend-onnx'];
+for (const pkg of OPTIONAL_BACKENDS) {
+  try {
+    await import(pkg);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND') console.warn(`could not load ${pkg}: ${String(e)}`);
+  }
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     backend: { type: 'string', default: ['js'], multiple: true },
+    workload: { type: 'string', short: 'w', multiple: true, default: [] },
     out: { type: 'string', default: 'bench-results' },
     quick: { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
@@ -18,41 +35,99 @@ const { values, positionals } = parseArgs({
 });
 
 if (values.list) {
-  for (const w of workloads) console.log(`${w.name.padEnd(14)} ${w.description}`);
+  for (const w of workloads) console.log(`${w.name.padEnd(20)} ${w.description}`);
+  console.log(`\nbackends available: ${listBackends().join(', ')} (--backend all runs each)`);
   process.exit(0);
 }
+const backendNames = (values.backend as string[]).flatMap((b) =>
+  b === 'all' ? listBackends() : [b],
+);
 
-const chosen = positionals.length
-  ? workloads.filter((w) => positionals.includes(w.name))
-  : workloads;
-const unknown = positionals.filter((p) => !workloads.some((w) => w.name === p));
+// Workloads by --workload (repeatable) or as positional names; all of them when none is given.
+const names = [...(values.workload as string[]), ...positionals];
+const unknown = names.filter((p) => !workloads.some((w) => w.name === p));
 if (unknown.length) {
   console.error(
     `unknown workload(s): ${unknown.join(', ')}; known: ${workloads.map((w) => w.name).join(', ')}`,
   );
   process.exit(2);
 }
+const chosen = names.length ? workloads.filter((w) => names.includes(w.name)) : workloads;
+const quick = values.quick as boolean;
 
 const rows: BenchRow[] = [];
+const failures: { workload: string; backend: string; error: string }[] = [];
+const backends: { name: string; threads: number }[] = [];
 const info = machine();
-for (const backend of values.backend as string[]) {
-  await setBackend(backend);
+// The 1-minute load average before every workload and at the end (see contention()).
+const loads: number[] = [loadavg()[0]];
+const early = contention([], loads[0]);
+if (early) console.warn(early);
+const started = performance.now();
+for (const backend of backendNames) {
+  try {
+    await setBackend(backend);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    failures.push({ workload: '*', backend, error });
+    console.error(`backend ${backend}: ${error}`);
+    continue;
+  }
   const threads = getBackend().threads?.() ?? 1;
+  backends.push({ name: backend, threads });
   console.log(
-    `backend ${backend} (${threads} thread${threads === 1 ? '' : 's'}) on ${info.cpu}, ${info.cores} cores, Node ${info.node}`,
+    `backend ${backend} (${threads} thread${threads === 1 ? '' : 's'}) on ${info.cpu}, ${info.cores} cores, Node ${info.node}${quick ? ', quick run' : ''}`,
   );
   for (const w of chosen) {
-    const got = await w.run({ backend, quick: values.quick as boolean });
-    for (const r of got) r.extra = { ...r.extra, threads };
-    rows.push(...got);
-    console.log(formatTable(got));
+    loads.push(loadavg()[0]);
+    const t0 = performance.now();
+    try {
+      const got = await w.run({ backend, quick });
+      for (const r of got) r.threads = threads;
+      rows.push(...got);
+      console.log(
+        `\n${w.name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n${formatTable(got)}`,
+      );
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      failures.push({ workload: w.name, backend, error });
+      console.error(`\n${w.name} on ${backend} failed: ${error}`);
+    }
   }
 }
+const seconds = (performance.now() - started) / 1000;
+loads.push(loadavg()[0]);
+const maxLoad = Math.max(...loads);
+const warning = contention(rows, maxLoad);
 
 mkdirSync(values.out as string, { recursive: true });
 const file = join(
   values.out as string,
   `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
 );
-writeFileSync(file, JSON.stringify({ machine: info, rows }, null, 2));
-console.log(`\n${formatTable(rows)}\n\nwrote ${file}`);
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: info,
+      backends,
+      quick,
+      seconds,
+      loadAvg1Max: +maxLoad.toFixed(2),
+      ...(warning ? { warning } : {}),
+      rows,
+      ...(failures.length ? { failures } : {}),
+    },
+    null,
+    2,
+  ),
+);
+console.log(`\n${formatTable(rows)}\n\n${seconds.toFixed(1)} s in all; wrote ${file}`);
+if (warning) console.warn(warning);
+if (failures.length) {
+  console.error(
+    `failed: ${failures.map((f) => (f.workload === '*' ? `backend ${f.backend}` : `${f.workload} on ${f.backend}`)).join(', ')}`,
+  );
+  process.exitCode = 1;
+}

@@ -1,5 +1,5 @@
 import { getBackend, matmul, Rng, tensor } from '@rnnkit/core';
-import { type BenchRow, timeIt, type Workload } from '../harness.js';
+import { type BenchRow, clock, cpuShare, timeIt, type Workload } from '../harness.js';
 
 const SHAPES: [number, number, number][] = [
   [32, 256, 512],
@@ -22,6 +22,7 @@ export const matmulWorkload: Workload = {
       ] as const) {
         const a = tensor(rng.uniformArray(m * k, -1, 1), transA ? [k, m] : [m, k]);
         const b = tensor(rng.uniformArray(k * n, -1, 1), transB ? [n, k] : [k, n]);
+        const c0 = clock();
         const ms = timeIt(
           () => {
             const c = matmul(a, b, { transA, transB });
@@ -34,10 +35,10 @@ export const matmulWorkload: Workload = {
         rows.push({
           workload: 'matmul',
           backend: ctx.backend,
-          case: `${m}x${k}x${n} ${flags}`,
+          metric: `${m}x${k}x${n} ${flags}`,
           value: (2 * m * k * n) / (ms * 1e6),
           unit: 'GFLOP/s',
-          extra: { ms },
+          notes: { ms, cpuShare: cpuShare(c0, clock()) },
         });
         a.dispose();
         b.dispose();

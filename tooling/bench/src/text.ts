@@ -1,0 +1,177 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Rng, type Tensor, tensor } from '@rnnkit/core';
+
+/** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir)
+      throw new Error('rnnkit-bench: cannot find the repository root (pnpm-workspace.yaml)');
+    dir = up;
+  }
+}
+
+/** Where tiny Shakespeare is read from: $RNNKIT_SHAKESPEARE, else ../shared/data next to the repo. */
+export function shakespearePath(): string {
+  return process.env.RNNKIT_SHAKESPEARE
+    ? resolve(process.env.RNNKIT_SHAKESPEARE)
+    : resolve(repoRoot(), '../shared/data/tinyshakespeare.txt');
+}
+
+let cached: { path: string; text: string } | undefined;
+
+export function loadShakespeare(): string {
+  const path = shakespearePath();
+  if (cached?.path === path) return cached.text;
+  if (!existsSync(path)) {
+    throw new Error(
+      process.env.RNNKIT_SHAKESPEARE
+        ? `rnnkit-bench: RNNKIT_SHAKESPEARE points to ${path}, which does not exist.`
+        : `rnnkit-bench: tiny Shakespeare not found at ${path}. The char workloads need it: put ` +
+            'tinyshakespeare.txt (1,115,394 bytes) there, or set RNNKIT_SHAKESPEARE=/path/to/file.',
+    );
+  }
+  cached = { path, text: readFileSync(path, 'utf8') };
+  return cached.text;
+}
+
+/**
+ * A character vocabulary: the distinct characters of a text, sorted by code point (65 for tiny
+ * Shakespeare). Local to the benchmarks until @rnnkit/data has its char-text dataset.
+ */
+export class CharVocab {
+  readonly chars: string[];
+  readonly #index = new Map<string, number>();
+
+  constructor(text: string) {
+    this.chars = [...new Set(text)].sort();
+    for (const [i, c] of this.chars.entries()) this.#index.set(c, i);
+  }
+
+  get size(): number {
+    return this.chars.length;
+  }
+
+  encode(text: string): Int32Array {
+    const out = new Int32Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = this.#index.get(text[i]) ?? 0;
+    return out;
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    let s = '';
+    for (let i = 0; i < ids.length; i++) s += this.chars[ids[i]];
+    return s;
+  }
+}
+
+let corpus: { path: string; vocab: CharVocab; ids: Int32Array } | undefined;
+
+/** Tiny Shakespeare, encoded once per process. */
+export function shakespeareIds(): { vocab: CharVocab; ids: Int32Array } {
+  const text = loadShakespeare();
+  const path = shakespearePath();
+  if (corpus?.path !== path) {
+    const vocab = new CharVocab(text);
+    corpus = { path, vocab, ids: vocab.encode(text) };
+  }
+  return corpus;
+}
+
+/** Next-character prediction batch: x and y are int32 [batch, time], y is x shifted by one. */
+export interface TokenBatch {
+  x: Tensor;
+  y: Tensor;
+}
+
+/**
+ * char-rnn style contiguous streams: the text is cut into `batch` equal streams; batch k holds
+ * characters [k·time, (k+1)·time) of every stream, so row b of batch k+1 continues row b of
+ * batch k and the recurrent state is carried across batches (truncated BPTT, `tbptt: true`).
+ */
+export class ContiguousStreams {
+  readonly streamLength: number;
+
+  constructor(
+    readonly ids: Int32Array,
+    readonly batch: number,
+    readonly time: number,
+  ) {
+    this.streamLength = Math.floor((ids.length - 1) / batch);
+  }
+
+  numBatches(): number {
+    return Math.floor((this.streamLength - 1) / this.time);
+  }
+
+  batches(_epoch: number): Iterable<TokenBatch> {
+    const { ids, batch: B, time: T, streamLength: L } = this;
+    const n = this.numBatches();
+    return {
+      *[Symbol.iterator]() {
+        for (let k = 0; k < n; k++) {
+          const x = new Int32Array(B * T);
+          const y = new Int32Array(B * T);
+          for (let b = 0; b < B; b++) {
+            const from = b * L + k * T;
+            x.set(ids.subarray(from, from + T), b * T);
+            y.set(ids.subarray(from + 1, from + T + 1), b * T);
+          }
+          yield { x: tensor(x, [B, T], 'int32'), y: tensor(y, [B, T], 'int32') };
+        }
+      },
+    };
+  }
+}
+
+/**
+ * Random windows (the PyTorch char-GRU example's `random_training_set`): every batch takes
+ * `batch` windows of `time + 1` characters at uniformly random offsets; no state is carried.
+ */
+export class RandomWindows {
+  constructor(
+    readonly ids: Int32Array,
+    readonly batch: number,
+    readonly time: number,
+    readonly steps: number,
+    readonly rng: Rng,
+  ) {}
+
+  numBatches(): number {
+    return this.steps;
+  }
+
+  batches(_epoch: number): Iterable<TokenBatch> {
+    const { ids, batch: B, time: T, steps, rng } = this;
+    return {
+      *[Symbol.iterator]() {
+        for (let k = 0; k < steps; k++) {
+          const x = new Int32Array(B * T);
+          const y = new Int32Array(B * T);
+          for (let b = 0; b < B; b++) {
+            const from = rng.int(ids.length - T - 1);
+            x.set(ids.subarray(from, from + T), b * T);
+            y.set(ids.subarray(from + 1, from + T + 1), b * T);
+          }
+          yield { x: tensor(x, [B, T], 'int32'), y: tensor(y, [B, T], 'int32') };
+        }
+      },
+    };
+  }
+}
+
+/** Draws an index from unnormalised probabilities (a softmax output row). */
+export function sampleIndex(probs: ArrayLike<number>, rng: Rng): number {
+  let total = 0;
+  for (let i = 0; i < probs.length; i++) total += probs[i];
+  let u = rng.random() * total;
+  for (let i = 0; i < probs.length; i++) {
+    u -= probs[i];
+    if (u < 0) return i;
+  }
+  return probs.length - 1;
+}

@@ -1,0 +1,47 @@
+import type { CharLMOptions } from '@rnnkit/cells';
+import type { BenchContext, Workload } from '../harness.js';
+import { ContiguousStreams, shakespeareIds } from '../text.js';
+import { trainCharLM } from './char-lm.js';
+
+const BATCH = 32;
+const TIME = 64;
+const LR = 2e-3;
+
+/** The char-lstm model: embedding 65→128, LSTM 128, linear to 65. */
+export function charLstmOptions(vocabSize: number, fused = true): CharLMOptions {
+  return { cell: 'lstm', vocabSize, embeddingDim: 128, hiddenSize: 128, fused };
+}
+
+function charLstm(name: string, label: string, fused: boolean): Workload {
+  return {
+    name,
+    description: `tiny Shakespeare, CharLM emb 128 + LSTM 128 (${fused ? 'fused' : 'composed'} cell kernels), batch 32 × seq 64 contiguous streams with TBPTT carry, Adam 2e-3: train chars/s over 20 steps after 3 warm-up${fused ? ', loss after 200 steps' : ''} (quick: 1 + 3 steps)`,
+    async run(ctx: BenchContext) {
+      const { vocab, ids } = shakespeareIds();
+      const row = await trainCharLM({
+        workload: label,
+        backend: ctx.backend,
+        model: charLstmOptions(vocab.size, fused),
+        lr: LR,
+        data: new ContiguousStreams(ids, BATCH, TIME),
+        batch: BATCH,
+        time: TIME,
+        tbptt: true,
+        warmup: ctx.quick ? 1 : 3,
+        measure: ctx.quick ? 3 : 20,
+        // The composed cells compute the same function; their 200-step loss would only repeat
+        // the fused row's (and double the run), so they stop after the timed steps.
+        lossSteps: ctx.quick || !fused ? 0 : 200,
+        notes: { data: 'contiguous streams + TBPTT carry' },
+      });
+      return [row];
+    },
+  };
+}
+
+export const charLstmWorkload = charLstm('char-lstm', 'char-lstm', true);
+export const charLstmComposedWorkload = charLstm(
+  'char-lstm-composed',
+  'char-lstm (composed)',
+  false,
+);

@@ -1,0 +1,62 @@
+import { CharLM } from '@rnnkit/cells';
+import { manualSeed, Rng, softmax, tensor, tidy } from '@rnnkit/core';
+import { clock, cpuShare, liveTensors, median, type Workload } from '../harness.js';
+import { sampleIndex, shakespeareIds } from '../text.js';
+import { charLstmOptions } from './char-lstm.js';
+
+const CHARS = 500;
+
+/**
+ * Sampling from the char-lstm model one character at a time: CharLM.stepper() carries the state,
+ * softmax on the backend, the draw on the host with a seeded Rng (temperature 1). The weights are
+ * freshly initialised: the speed of a step does not depend on their values.
+ */
+export const generateWorkload: Workload = {
+  name: 'generate',
+  description:
+    'char-lstm model (emb 128, LSTM 128) sampling 500 chars one at a time with carried state: chars/s (median of 5 runs; quick: 1)',
+  async run(ctx) {
+    const { vocab } = shakespeareIds();
+    manualSeed(0);
+    const model = new CharLM({ ...charLstmOptions(vocab.size), rng: new Rng(0) });
+    model.eval();
+    const start = vocab.chars.indexOf('\n');
+    /** Samples n characters from a newline; returns the milliseconds it took. */
+    const sample = (n: number, rng: Rng): number => {
+      let token = start;
+      const t0 = performance.now();
+      const stepper = model.stepper();
+      for (let i = 0; i < n; i++) {
+        const probs = tidy(() =>
+          softmax(stepper.step(tensor(Int32Array.of(token), [1], 'int32'))).dataSync(),
+        );
+        token = sampleIndex(probs, rng);
+      }
+      stepper.dispose();
+      return performance.now() - t0;
+    };
+    sample(50, new Rng(1)); // warm-up
+    const before = liveTensors();
+    const runs = ctx.quick ? 1 : 5;
+    const times: number[] = [];
+    const t0 = clock();
+    for (let r = 0; r < runs; r++) {
+      times.push(sample(CHARS, new Rng(42)));
+    }
+    return [
+      {
+        workload: 'generate',
+        backend: ctx.backend,
+        metric: `sampling throughput (${CHARS} chars, batch 1)`,
+        value: (CHARS * 1000) / median(times),
+        unit: 'chars/s',
+        notes: {
+          msPerChar: median(times) / CHARS,
+          runs,
+          tensorGrowth: liveTensors() - before,
+          cpuShare: cpuShare(t0, clock()),
+        },
+      },
+    ];
+  },
+};
