@@ -180,13 +180,6 @@ export class JsBackend implements Backend<S> {
     sgd(f32(p), f32(g), buf ? f32(buf) : null, h);
     return { param: p.storage, buf: buf ? buf.storage : null };
   }
-  matmulAccumulate(acc: KT, a: KT, b: KT, transA: boolean, transB: boolean): S {
-    const m = transA ? a.shape[1] : a.shape[0];
-    const k = transA ? a.shape[0] : a.shape[1];
-    const n = transB ? b.shape[0] : b.shape[1];
-    return matmul(f32(a), f32(b), m, k, n, transA, transB, f32(acc), true);
-  }
-
   addInPlace(acc: KT, x: KT): S {
     const a = f32(acc);
     const b = f32(x);

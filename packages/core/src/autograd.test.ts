@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from './ops/creation.js';
 import { add, mul } from './ops/elementwise.js';
 import { reshape } from './ops/layout.js';
+import { matmul } from './ops/matmul.js';
 import { sum } from './ops/reduce.js';
 import { noGrad, valueAndGrad } from './tape.js';
+import type { Tensor } from './tensor.js';
 import { memory, tidy } from './tidy.js';
 
 describe('valueAndGrad', () => {
@@ -87,5 +89,40 @@ describe('valueAndGrad', () => {
     }, [x]);
     expect(Array.from(grads[0].dataSync())).toEqual(keepA.map((v) => 2 + 5 * v + 1));
     expect(Array.from(a.dataSync())).toEqual(keepA); // nothing the user holds was written
+  });
+
+  it('batches the matmul terms of a weight used many times, mixed with other terms', () => {
+    // W [2, 3] is used as x·W, as x'·Wᵀ (other transpose flags), and elementwise.
+    const w = tensor([
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.5],
+    ]);
+    const xs = [0, 1, 2, 3].map((k) =>
+      tensor([
+        [1 + k, -k],
+        [0.5, 2 - k],
+      ]),
+    );
+    const x2 = tensor([[1, 2, 3]]);
+    const f = (wv: Tensor) => {
+      let total = sum(mul(wv, wv));
+      for (const x of xs) total = add(total, sum(matmul(x, wv)));
+      total = add(total, sum(matmul(x2, wv, { transB: true })));
+      for (const x of xs.slice(0, 2)) total = add(total, sum(matmul(x, wv)));
+      return total;
+    };
+    const { grads } = valueAndGrad(() => f(w), [w]);
+    // Central differences in float64 on the host.
+    const base = Array.from(w.dataSync());
+    const fd = base.map((_, i) => {
+      const at = (d: number) => {
+        const v = base.slice();
+        v[i] += d;
+        return f(tensor(v, [2, 3])).item();
+      };
+      return (at(1e-2) - at(-1e-2)) / 2e-2;
+    });
+    const g = Array.from(grads[0].dataSync());
+    for (let i = 0; i < g.length; i++) expect(g[i]).toBeCloseTo(fd[i], 2);
   });
 });

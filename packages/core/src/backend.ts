@@ -178,11 +178,6 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
    * without it core allocates a new sum each time.
    */
   addInPlace?(acc: KT<S>, x: KT<S>): S;
-  /**
-   * acc += op(a)·op(b) (matmul's transpose flags), used by autograd to add a weight gradient
-   * contribution straight into the running sum. May update in place and return acc's storage.
-   */
-  matmulAccumulate?(acc: KT<S>, a: KT<S>, b: KT<S>, transA: boolean, transB: boolean): S;
   /** Called by core's `compile`; eager backends leave it out and core runs the function. */
   compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Number of threads the backend computes with, for benchmark reports. */

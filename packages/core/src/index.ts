@@ -9,6 +9,7 @@ export type {
 export { compile } from './compile.js';
 export type { DType, Shape, TypedArray } from './dtype.js';
 export { BackendError, DisposedError, fmtShape, RnnkitError, ShapeError } from './errors.js';
+export { DeferredProduct } from './grad-sum.js';
 export * as init from './init.js';
 export { type HostTensor, Module, Parameter, type StateDict } from './module.js';
 export * from './ops/index.js';
@@ -24,6 +25,6 @@ export {
 export { defaultRng, manualSeed, Rng } from './rng.js';
 export { type ScanOptions, type ScanStep, scan } from './scan.js';
 export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
-export { type Backward, fresh, grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
+export { type Backward, grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
 export { Tensor } from './tensor.js';
 export { dispose, keep, memory, tidy } from './tidy.js';

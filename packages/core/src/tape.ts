@@ -1,5 +1,6 @@
 import { engine } from './engine.js';
 import { RnnkitError } from './errors.js';
+import { type DeferredProduct, GradSums, type SumOps } from './grad-sum.js';
 import type { Tensor } from './tensor.js';
 
 /** One recorded kernel call: its inputs, outputs and the rule that maps output grads to input grads. */
@@ -10,24 +11,10 @@ interface Entry {
 }
 
 /**
- * A backward rule: output gradients in, one gradient per input out (null for none). `acc[j]`,
- * when given, is input j's gradient summed so far, owned by the tape: a rule may add its
- * contribution into it in place and return that same tensor, which the tape then keeps as the
- * total. Any other returned tensor is a contribution the tape adds itself.
+ * A backward rule: output gradients in, one gradient per input out (null for none). A term
+ * op(x)·op(y) may be returned as a `DeferredProduct`; the tape sums such terms as one product.
  */
-export type Backward = (dys: Tensor[], acc: (Tensor | undefined)[]) => (Tensor | null)[];
-
-/** Gradient tensors a rule allocated itself and hands over exclusively (see `fresh`). */
-const freshGrads = new WeakSet<Tensor>();
-
-/**
- * Marks a gradient a backward rule just allocated and keeps no other reference to, so the tape
- * may accumulate later contributions into it in place. Returns `t`.
- */
-export function fresh(t: Tensor): Tensor {
-  freshGrads.add(t);
-  return t;
-}
+export type Backward = (dys: Tensor[]) => (Tensor | DeferredProduct | null)[];
 
 class Tape {
   readonly entries: Entry[] = [];
@@ -81,26 +68,9 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-export interface GradHooks {
+export interface GradHooks extends SumOps {
   zerosLike(t: Tensor): Tensor;
   onesLike(t: Tensor): Tensor;
-  add(a: Tensor, b: Tensor): Tensor;
-}
-
-/** acc + x, in place in `acc` when the backend can (acc must be a sum the tape owns). */
-function accumulateInto(h: GradHooks, acc: Tensor, x: Tensor): Tensor {
-  const be = acc.backend;
-  if (
-    be.addInPlace &&
-    x.backend === be &&
-    acc.dtype === x.dtype &&
-    acc.rank === x.rank &&
-    acc.shape.every((d, i) => d === x.shape[i])
-  ) {
-    acc.replaceStorage(be.addInPlace(acc, x));
-    return acc;
-  }
-  return h.add(acc, x);
 }
 
 let hooks: GradHooks | undefined;
@@ -171,39 +141,20 @@ export function grad(fn: () => Tensor, wrt: readonly Tensor[]): Tensor[] {
 }
 
 function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHooks): Tensor[] {
-  const grads = new Map<number, Tensor>();
-  // Sums the tape itself allocated and has not handed to any backward rule: only these may be
-  // accumulated in place (a rule may return its dy, or one tensor for several inputs).
-  const owned = new Set<Tensor>();
-  grads.set(value.id, h.onesLike(value));
+  const grads = new GradSums(h);
+  grads.add(value.id, h.onesLike(value));
   for (let i = tape.entries.length - 1; i >= 0; i--) {
     const e = tape.entries[i];
     let any = false;
     for (const y of e.outputs) if (grads.has(y.id)) any = true;
     if (!any) continue;
     const dys = e.outputs.map((y) => grads.get(y.id) ?? h.zerosLike(y));
-    for (const d of dys) owned.delete(d);
-    const acc = e.inputs.map((x) => {
-      const prev = grads.get(x.id);
-      return prev && owned.has(prev) ? prev : undefined;
-    });
-    const dxs = e.backward(dys, acc);
+    for (const d of dys) grads.handOut(d);
+    const dxs = e.backward(dys);
     for (let j = 0; j < e.inputs.length; j++) {
       const x = e.inputs[j];
       const dx = dxs[j];
-      if (!dx || !tape.tracked.has(x.id)) continue;
-      const prev = grads.get(x.id);
-      if (!prev) {
-        grads.set(x.id, dx);
-        if (freshGrads.has(dx)) owned.add(dx);
-      } else if (dx === acc[j]) {
-        // The rule added its contribution into the running sum in place.
-      } else if (owned.has(prev) && prev !== dx) grads.set(x.id, accumulateInto(h, prev, dx));
-      else {
-        const sum = h.add(prev, dx);
-        owned.add(sum);
-        grads.set(x.id, sum);
-      }
+      if (dx && tape.tracked.has(x.id)) grads.add(x.id, dx);
     }
     // Gradients of this entry's outputs are consumed; free their memory early.
     for (const y of e.outputs) grads.delete(y.id);

@@ -1,8 +1,10 @@
 import { setGradHooks } from '../tape.js';
 import { onesLike, zerosLike } from './creation.js';
 import { add } from './elementwise.js';
+import { concat } from './layout.js';
+import { matmul } from './matmul.js';
 
-setGradHooks({ add, onesLike, zerosLike });
+setGradHooks({ add, concat, matmul, onesLike, zerosLike });
 
 export * from './creation.js';
 export * from './dropout.js';

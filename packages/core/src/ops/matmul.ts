@@ -1,5 +1,6 @@
 import { fmtShape, ShapeError } from '../errors.js';
-import { fresh, record } from '../tape.js';
+import { DeferredProduct } from '../grad-sum.js';
+import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { reshape } from './layout.js';
@@ -29,30 +30,13 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     );
   }
   const y = wrap(be, be.matmul(a, b, transA, transB), [m, n]);
-  record([a, b], [y], ([dy], acc) => [
-    transA ? gradProduct(acc[0], b, dy, transB, true) : gradProduct(acc[0], dy, b, false, !transB),
-    transB ? gradProduct(acc[1], dy, a, true, transA) : gradProduct(acc[1], a, dy, !transA, false),
+  // Each gradient is one term op(x)·op(y); the tape batches the terms of a tensor used at many
+  // time steps into one product (see DeferredProduct).
+  record([a, b], [y], ([dy]) => [
+    transA ? new DeferredProduct(b, dy, transB, true) : new DeferredProduct(dy, b, false, !transB),
+    transB ? new DeferredProduct(dy, a, true, transA) : new DeferredProduct(a, dy, !transA, false),
   ]);
   return y;
-}
-
-/**
- * One gradient term op(x)·op(y). When the tape hands over the running sum `acc` and the backend
- * can, the product is added into it in place (a recurrent weight gets one term per time step).
- */
-function gradProduct(
-  acc: Tensor | undefined,
-  x: Tensor,
-  y: Tensor,
-  transA: boolean,
-  transB: boolean,
-): Tensor {
-  const be = x.backend;
-  if (acc && be.matmulAccumulate) {
-    acc.replaceStorage(be.matmulAccumulate(acc, x, y, transA, transB));
-    return acc;
-  }
-  return fresh(matmul(x, y, { transA, transB }));
 }
 
 /**
