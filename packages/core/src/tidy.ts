@@ -4,7 +4,13 @@ import { Tensor } from './tensor.js';
 function collect(value: unknown, out: Set<Tensor>, depth = 0): void {
   if (value instanceof Tensor) {
     out.add(value);
-  } else if (depth < 4 && value !== null && typeof value === 'object') {
+  } else if (
+    depth < 4 &&
+    value !== null &&
+    typeof value === 'object' &&
+    !ArrayBuffer.isView(value)
+  ) {
+    // Typed arrays (values read back from a tensor) hold numbers only: not walked.
     const items = Array.isArray(value) ? value : Object.values(value);
     for (const v of items) collect(v, out, depth + 1);
   }
