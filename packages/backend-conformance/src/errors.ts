@@ -123,21 +123,8 @@ export function errorTests(ctx: Ctx): void {
   });
 
   describe('registry', () => {
-    it("an unknown backend name says which package to install ('tfjs-wasm')", async (t) => {
-      if (listBackends().includes('tfjs-wasm')) t.skip();
-      const err = await setBackend('tfjs-wasm').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(BackendError);
-      expect((err as Error).message).toContain('@rnnkit/backend-tfjs');
-      expect((err as Error).message).toContain('tfjs-wasm');
-    });
-
-    it("an unknown backend name says which package to install ('onnx')", async (t) => {
-      if (listBackends().includes('onnx')) t.skip();
-      const err = await setBackend('onnx').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(BackendError);
-      expect((err as Error).message).toContain('@rnnkit/backend-onnx');
-    });
-
+    // Which package provides 'tfjs-wasm' or 'onnx' is core's registry table, tested in core
+    // (registry.test.ts) where those backends are not installed.
     it('a name nobody knows lists the registered backends', async () => {
       const err = await setBackend('no-such-backend-xyz').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BackendError);

@@ -1,0 +1,555 @@
+import type {
+  AdamHyper,
+  Backend,
+  DType,
+  KernelTensor,
+  RmspropHyper,
+  SgdHyper,
+  Shape,
+  TypedArray,
+} from '@rnnkit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  hostGatherRows,
+  hostOneHot,
+  hostPick,
+  hostSlice,
+  hostSplitCols,
+  hostTranspose,
+  registerHostKernels,
+} from './host-kernels.js';
+
+type S = tf.Tensor;
+type KT = KernelTensor<S>;
+
+/** The tfjs backends this package drives, by rnnkit name. */
+export type TfjsBackendName = 'tfjs-cpu' | 'tfjs-wasm';
+
+/**
+ * How `scatterAdd` (the embedding gradient) sums rows: tfjs's ScatterNd, which adds the updates
+ * of repeated indices, or onehot(indices)ᵀ·updates as a matmul. tfjs's UnsortedSegmentSum is not
+ * used: tfjs-wasm lacks it and tfjs-cpu's runs one masked pass per row (O(V·N·D), seconds for an
+ * embedding gradient of one char-LM batch).
+ */
+export type ScatterMode = 'scatterNd' | 'oneHot';
+
+export interface TfjsBackendOptions {
+  /**
+   * Use the fused LSTM/GRU step kernels (default true). They compute the same function as core's
+   * composed cells with fewer tfjs ops per step; false leaves core to compose them.
+   */
+  fused?: boolean;
+  /** Force one way of summing embedding gradients (default: ScatterNd where tfjs has it). */
+  scatter?: ScatterMode;
+}
+
+const f = (t: KT) => t.storage;
+
+function kernelExists(name: string, tfBackend: string): boolean {
+  return tf.getKernel(name, tfBackend) !== undefined;
+}
+
+/**
+ * rnnkit kernels on TensorFlow.js. Storage is one `tf.Tensor` per rnnkit tensor; every kernel
+ * runs inside `tf.tidy`, so the only tfjs tensors that outlive a kernel are the ones it returns,
+ * and `dispose` frees those. tfjs never writes into a tensor, so storages that share memory
+ * (reshape, clone) are safe: tfjs reference-counts the data.
+ *
+ * tfjs has one global active backend. Each kernel switches it to this backend's tfjs backend
+ * when another one is active, so `tfjs-cpu` and `tfjs-wasm` can live in one process.
+ */
+export class TfjsBackend implements Backend<S> {
+  readonly name: TfjsBackendName;
+  /** The tfjs backend name: 'cpu' or 'wasm'. */
+  readonly tfBackend: string;
+  readonly scatterMode: ScatterMode;
+  readonly #copyOnRead: boolean;
+  /**
+   * tfjs-wasm multiplies through XNNPACK only when neither operand is transposed (and caches the
+   * packed right operand by tensor); with a transpose flag it falls back to a loop ~10× slower.
+   * So transposes are made explicit there, and the transpose of a right operand is kept until
+   * that operand is disposed: h·W_hhᵀ at every time step reuses one W_hhᵀ.
+   */
+  readonly #explicitTranspose: boolean;
+  readonly #transposed = new Map<S, S>();
+  /** Constants of the fused steps and gradient helpers, kept (outside any tidy) for the backend's lifetime. */
+  readonly #consts: CellConsts;
+
+  constructor(name: TfjsBackendName, options: TfjsBackendOptions = {}) {
+    this.name = name;
+    this.tfBackend = name === 'tfjs-wasm' ? 'wasm' : 'cpu';
+    // tfjs-cpu hands out its own backing array on readback; the contract wants a snapshot.
+    this.#copyOnRead = this.tfBackend === 'cpu';
+    this.#explicitTranspose = this.tfBackend === 'wasm';
+    registerHostKernels(this.tfBackend as 'cpu' | 'wasm');
+    this.scatterMode =
+      options.scatter ?? (kernelExists('ScatterNd', this.tfBackend) ? 'scatterNd' : 'oneHot');
+    const masks = new Map<string, S>();
+    const mask = (kind: 'lstm' | 'gru', h: number): S => {
+      const key = `${kind}${h}`;
+      let m = masks.get(key);
+      if (!m) {
+        // LSTM i, f, g, o and GRU r, z, n: the tanh block is the third in both.
+        const v = new Float32Array((kind === 'lstm' ? 4 : 3) * h);
+        v.fill(1, 2 * h, 3 * h);
+        m = tf.keep(tf.tensor1d(v));
+        masks.set(key, m);
+      }
+      return m;
+    };
+    let one: S | undefined;
+    this.#consts = {
+      get one() {
+        one ??= tf.keep(tf.scalar(1));
+        return one;
+      },
+      lstmMask: (h) => mask('lstm', h),
+      gruMask: (h) => mask('gru', h),
+    };
+    if (options.fused === false) {
+      this.lstmCell = undefined;
+      this.lstmCellBackward = undefined;
+      this.gruCell = undefined;
+      this.gruCellBackward = undefined;
+    }
+  }
+
+  /** Makes this backend's tfjs backend the active one (tfjs keeps a single global choice). */
+  #activate(): void {
+    if (tf.getBackend() !== this.tfBackend) {
+      // Already initialised, so tfjs switches synchronously (the promise only reports success).
+      void tf.setBackend(this.tfBackend);
+      if (tf.getBackend() !== this.tfBackend) {
+        throw new Error(
+          `${this.name}: could not switch TensorFlow.js to its '${this.tfBackend}' backend`,
+        );
+      }
+    }
+  }
+
+  /** Runs tfjs ops on this backend, freeing every tfjs tensor they made except the result. */
+  #run<T>(fn: () => T): T {
+    this.#activate();
+    return tf.tidy(fn as () => tf.TensorContainer) as T;
+  }
+
+  // --- storage -----------------------------------------------------------------------------
+  upload(values: TypedArray, shape: Shape, dtype: DType): S {
+    this.#activate();
+    return tf.tensor(values, [...shape], dtype);
+  }
+  async read(x: KT): Promise<TypedArray> {
+    const v = (await f(x).data()) as TypedArray;
+    return this.#copyOnRead ? v.slice() : v;
+  }
+  readSync(x: KT): TypedArray {
+    const v = f(x).dataSync() as TypedArray;
+    return this.#copyOnRead ? v.slice() : v;
+  }
+  dispose(storage: S): void {
+    const t = this.#transposed.get(storage);
+    if (t) {
+      this.#transposed.delete(storage);
+      t.dispose();
+    }
+    storage.dispose();
+  }
+  fill(shape: Shape, value: number, dtype: DType): S {
+    return this.#run(() => tf.fill([...shape], value, dtype));
+  }
+  copy(x: KT): S {
+    return this.#run(() => tf.clone(f(x)));
+  }
+
+  // --- linear algebra ------------------------------------------------------------------------
+  matmul(a: KT, b: KT, transA: boolean, transB: boolean): S {
+    const k = transA ? a.shape[0] : a.shape[1];
+    if (k === 0) {
+      // XNNPACK (wasm) rejects an empty inner dimension; the product is zeros.
+      const m = transA ? a.shape[1] : a.shape[0];
+      const n = transB ? b.shape[0] : b.shape[1];
+      return this.fill([m, n], 0, 'float32');
+    }
+    if (!this.#explicitTranspose || (!transA && !transB)) {
+      return this.#run(() => tf.matMul(f(a), f(b), transA, transB));
+    }
+    return this.#run(() =>
+      tf.matMul(transA ? tf.transpose(f(a)) : f(a), transB ? this.#transposeOf(f(b)) : f(b)),
+    );
+  }
+
+  /** A [1, n] row of ones (made inside the caller's tidy). */
+  #ones(n: number): S {
+    return tf.fill([1, n], 1, 'float32');
+  }
+
+  /** tᵀ, made once per storage and freed with it (see #explicitTranspose). */
+  #transposeOf(t: S): S {
+    let tt = this.#transposed.get(t);
+    if (!tt || tt.isDisposed) {
+      tt = tf.keep(tf.transpose(t));
+      this.#transposed.set(t, tt);
+    }
+    return tt;
+  }
+
+  // --- elementwise, broadcasting --------------------------------------------------------------
+  add(a: KT, b: KT): S {
+    return this.#run(() => tf.add(f(a), f(b)));
+  }
+  sub(a: KT, b: KT): S {
+    return this.#run(() => tf.sub(f(a), f(b)));
+  }
+  mul(a: KT, b: KT): S {
+    return this.#run(() => tf.mul(f(a), f(b)));
+  }
+  div(a: KT, b: KT): S {
+    return this.#run(() => tf.div(f(a), f(b)));
+  }
+  maximum(a: KT, b: KT): S {
+    return this.#run(() => tf.maximum(f(a), f(b)));
+  }
+
+  // --- elementwise, unary --------------------------------------------------------------------
+  neg(x: KT): S {
+    return this.#run(() => tf.neg(f(x)));
+  }
+  exp(x: KT): S {
+    return this.#run(() => tf.exp(f(x)));
+  }
+  log(x: KT): S {
+    return this.#run(() => tf.log(f(x)));
+  }
+  sqrt(x: KT): S {
+    return this.#run(() => tf.sqrt(f(x)));
+  }
+  abs(x: KT): S {
+    return this.#run(() => tf.abs(f(x)));
+  }
+  tanh(x: KT): S {
+    return this.#run(() => tf.tanh(f(x)));
+  }
+  sigmoid(x: KT): S {
+    return this.#run(() => tf.sigmoid(f(x)));
+  }
+  relu(x: KT): S {
+    return this.#run(() => tf.relu(f(x)));
+  }
+  affine(x: KT, a: number, b: number): S {
+    return this.#run(() => {
+      const t = f(x);
+      if (a === 1 && b === 0) return tf.clone(t);
+      if (a === -1 && b === 0) return tf.neg(t);
+      const ax = a === 1 ? t : tf.mul(t, tf.scalar(a));
+      return b === 0 ? ax : tf.add(ax, tf.scalar(b));
+    });
+  }
+  powScalar(x: KT, p: number): S {
+    return this.#run(() => {
+      const t = f(x);
+      if (p === 1) return tf.clone(t);
+      if (p === 2) return tf.square(t);
+      if (p === 0.5) return tf.sqrt(t);
+      return tf.pow(t, tf.scalar(p));
+    });
+  }
+  clip(x: KT, lo: number, hi: number): S {
+    return this.#run(() => tf.clipByValue(f(x), lo, hi));
+  }
+  step(x: KT): S {
+    return this.#run(() => tf.step(f(x), 0));
+  }
+
+  // --- gradient helpers --------------------------------------------------------------------
+  tanhGrad(y: KT, dy: KT): S {
+    // dy·(1 − y²)
+    return this.#run(() => tf.mul(f(dy), tf.sub(this.#consts.one, tf.square(f(y)))));
+  }
+  sigmoidGrad(y: KT, dy: KT): S {
+    // dy·y·(1 − y)
+    return this.#run(() => tf.mul(tf.mul(f(dy), f(y)), tf.sub(this.#consts.one, f(y))));
+  }
+  reluGrad(x: KT, dy: KT): S {
+    return this.#run(() => tf.mul(f(dy), tf.step(f(x), 0)));
+  }
+
+  // --- reductions ----------------------------------------------------------------------------
+  sum(x: KT, axes: readonly number[]): S {
+    const k = axes.length;
+    if (k === 0) return this.copy(x);
+    const leading = axes.every((a, i) => a === i);
+    if (leading && k < x.shape.length && x.size > 0) {
+      // Sums over leading axes (bias gradients: [B·T, G] → [G]) as ones[1, outer]·x[outer, inner]:
+      // tfjs reduces a non-trailing axis by transposing it to the end first, 10–70× slower.
+      const outer = x.shape.slice(0, k).reduce((p, d) => p * d, 1);
+      const inner = x.size / outer;
+      return this.#run(() =>
+        tf.reshape(tf.matMul(this.#ones(outer), tf.reshape(f(x), [outer, inner])), [
+          ...x.shape.slice(k),
+        ]),
+      );
+    }
+    return this.#run(() => tf.sum(f(x), [...axes]));
+  }
+  max(x: KT, axes: readonly number[]): S {
+    return this.#run(() => (axes.length ? tf.max(f(x), [...axes]) : tf.clone(f(x))));
+  }
+
+  // --- layout --------------------------------------------------------------------------------
+  reshape(x: KT, shape: Shape): S {
+    return this.#run(() => tf.reshape(f(x), [...shape]));
+  }
+  transpose(x: KT, perm: readonly number[]): S {
+    // tfjs-cpu's transpose computes a multi-index per element; the host kernel walks runs.
+    return this.#run(() =>
+      this.tfBackend === 'cpu' ? hostTranspose(f(x), perm) : tf.transpose(f(x), [...perm]),
+    );
+  }
+  concat(xs: readonly KT[], axis: number): S {
+    return this.#run(() => tf.concat(xs.map(f), axis));
+  }
+  slice(x: KT, begin: readonly number[], size: readonly number[]): S {
+    return this.#run(() => hostSlice(f(x), begin, size));
+  }
+
+  // --- embeddings ----------------------------------------------------------------------------
+  gather(table: KT, indices: KT): S {
+    return this.#run(() => hostGatherRows(f(table), f(indices)));
+  }
+  scatterAdd(indices: KT, updates: KT, numRows: number): S {
+    const n = indices.size;
+    const d = updates.shape[1];
+    if (n === 0 || d === 0) return this.fill([numRows, d], 0, 'float32');
+    return this.#run(() => {
+      const idx = f(indices);
+      const upd = f(updates);
+      switch (this.scatterMode) {
+        case 'scatterNd':
+          // ScatterNd sums the updates of repeated indices (TensorFlow semantics).
+          return tf.scatterND(tf.reshape(idx, [n, 1]), upd, [numRows, d]);
+        default:
+          // onehot(indices)ᵀ [V, N] · updates [N, D]
+          return tf.matMul(hostOneHot(idx, numRows), upd, true, false);
+      }
+    });
+  }
+
+  // --- softmax and losses ------------------------------------------------------------------
+  softmax(logits: KT): S {
+    return this.#run(() => tf.softmax(f(logits)));
+  }
+  logSoftmax(logits: KT): S {
+    return this.#run(() => tf.logSoftmax(f(logits)));
+  }
+  softmaxCrossEntropy(logits: KT, labels: KT): S {
+    // −logSoftmax(logits)[row, label]
+    return this.#run(() => tf.neg(hostPick(tf.logSoftmax(f(logits)), f(labels))));
+  }
+  softmaxCrossEntropyGrad(logits: KT, labels: KT, dloss: KT): S {
+    const [n, c] = logits.shape;
+    return this.#run(() => {
+      const onehot = hostOneHot(f(labels), c);
+      const d = tf.sub(tf.softmax(f(logits)), onehot);
+      return tf.mul(d, tf.reshape(f(dloss), [n, 1]));
+    });
+  }
+
+  // --- optimizer updates: new tensors; core's replaceStorage frees the old ones --------------
+  sgdUpdate(p: KT, g: KT, buf: KT | null, h: SgdHyper): { param: S; buf: S | null } {
+    const [param, nb] = this.#run(() => {
+      let d = f(g);
+      if (h.weightDecay !== 0) d = tf.add(d, tf.mul(f(p), tf.scalar(h.weightDecay)));
+      let b: S | null = null;
+      if (h.momentum !== 0 && buf) {
+        b = h.firstStep
+          ? tf.clone(d)
+          : tf.add(
+              tf.mul(f(buf), tf.scalar(h.momentum)),
+              h.dampening === 0 ? d : tf.mul(d, tf.scalar(1 - h.dampening)),
+            );
+        d = h.nesterov ? tf.add(d, tf.mul(b, tf.scalar(h.momentum))) : b;
+      }
+      const np = tf.sub(f(p), tf.mul(d, tf.scalar(h.lr)));
+      return b ? [np, b] : [np];
+    });
+    return { param, buf: nb ?? (buf ? buf.storage : null) };
+  }
+
+  adamUpdate(p: KT, g: KT, m: KT, v: KT, h: AdamHyper): { param: S; m: S; v: S } {
+    const [param, nm, nv] = this.#run(() => {
+      let pp = f(p);
+      let gg = f(g);
+      if (h.weightDecay !== 0) {
+        if (h.decoupled) pp = tf.mul(pp, tf.scalar(1 - h.lr * h.weightDecay));
+        else gg = tf.add(gg, tf.mul(pp, tf.scalar(h.weightDecay)));
+      }
+      const m1 = tf.add(tf.mul(f(m), tf.scalar(h.beta1)), tf.mul(gg, tf.scalar(1 - h.beta1)));
+      const v1 = tf.add(
+        tf.mul(f(v), tf.scalar(h.beta2)),
+        tf.mul(tf.square(gg), tf.scalar(1 - h.beta2)),
+      );
+      // p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps), as torch.optim.Adam
+      const denom = tf.add(tf.div(tf.sqrt(v1), tf.scalar(Math.sqrt(h.biasCorrection2))), h.eps);
+      const p1 = tf.sub(pp, tf.mul(tf.div(m1, denom), tf.scalar(h.lr / h.biasCorrection1)));
+      return [p1, m1, v1];
+    });
+    return { param, m: nm, v: nv };
+  }
+
+  rmspropUpdate(
+    p: KT,
+    g: KT,
+    sq: KT,
+    buf: KT | null,
+    h: RmspropHyper,
+  ): { param: S; sq: S; buf: S | null } {
+    const [param, nsq, nb] = this.#run(() => {
+      let gg = f(g);
+      if (h.weightDecay !== 0) gg = tf.add(gg, tf.mul(f(p), tf.scalar(h.weightDecay)));
+      const s1 = tf.add(
+        tf.mul(f(sq), tf.scalar(h.alpha)),
+        tf.mul(tf.square(gg), tf.scalar(1 - h.alpha)),
+      );
+      const avg = tf.add(tf.sqrt(s1), tf.scalar(h.eps));
+      if (h.momentum > 0 && buf) {
+        const b1 = tf.add(tf.mul(f(buf), tf.scalar(h.momentum)), tf.div(gg, avg));
+        return [tf.sub(f(p), tf.mul(b1, tf.scalar(h.lr))), s1, b1];
+      }
+      return [tf.sub(f(p), tf.mul(tf.div(gg, avg), tf.scalar(h.lr))), s1];
+    });
+    return { param, sq: nsq, buf: nb ?? (buf ? buf.storage : null) };
+  }
+
+  // --- fused recurrent steps (removed in the constructor when fused: false) -----------------
+  lstmCell?(gates: KT, c: KT, p: KT | null): { h: S; c: S; act: S } {
+    return this.#run(() => lstmForward(f(gates), f(c), p ? f(p) : null));
+  }
+  lstmCellBackward?(
+    act: KT,
+    cPrev: KT,
+    cNew: KT,
+    p: KT | null,
+    dh: KT,
+    dc: KT,
+  ): { dGates: S; dcPrev: S; dp: S | null } {
+    return this.#run(() =>
+      lstmBackward(this.#consts, f(act), f(cPrev), f(cNew), p ? f(p) : null, f(dh), f(dc)),
+    );
+  }
+  gruCell?(xg: KT, hg: KT, h: KT): { h: S; act: S } {
+    return this.#run(() => gruForward(f(xg), f(hg), f(h)));
+  }
+  gruCellBackward?(act: KT, hg: KT, h: KT, dh: KT): { dxg: S; dhg: S; dh: S } {
+    return this.#run(() => gruBackward(this.#consts, f(act), f(hg), f(h), f(dh)));
+  }
+
+  threads(): number {
+    return 1;
+  }
+}
+
+// --- fused cell bodies (tfjs ops; the caller's tidy frees the intermediates) ---------------
+//
+// Written to keep the number of tfjs ops per step small (each costs tens of µs of dispatch):
+// activations over all gate columns at once, gate blocks cut in one kernel call, and the
+// backward's activation derivatives as one product: (1 − a)·(a + m) is a·(1 − a) (σ′) where the
+// mask m is 0 and (1 − a)·(1 + a) = 1 − a² (tanh′) where m is 1.
+
+/** Constants the fused steps share, made once per backend and hidden size. */
+export interface CellConsts {
+  one: S;
+  /** [4H] mask: 1 on the LSTM g block (tanh), 0 on i, f, o (σ). */
+  lstmMask(h: number): S;
+  /** [3H] mask: 1 on the GRU n block (tanh), 0 on r, z (σ). */
+  gruMask(h: number): S;
+}
+
+function lstmForward(gates: S, c: S, p: S | null): { h: S; c: S; act: S } {
+  if (p) return lstmPeepholeForward(gates, c, p);
+  const [i, f, , o] = hostSplitCols(tf.sigmoid(gates), 4);
+  const g = tf.tanh(block(gates, 2, 4));
+  const cn = tf.add(tf.mul(f, c), tf.mul(i, g));
+  const h = tf.mul(o, tf.tanh(cn));
+  return { h, c: cn, act: tf.concat([i, f, g, o], 1) };
+}
+
+function lstmBackward(
+  k: CellConsts,
+  act: S,
+  cPrev: S,
+  cNew: S,
+  p: S | null,
+  dh: S,
+  dc: S,
+): { dGates: S; dcPrev: S; dp: S | null } {
+  const H = cPrev.shape[1] as number;
+  const [i, f, g, o] = hostSplitCols(act, 4);
+  const tc = tf.tanh(cNew);
+  // dc_t = dc + dh·o·(1 − tanh²c)
+  let dcv = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(k.one, tf.square(tc))));
+  let po: S | null = null;
+  if (p) {
+    // + dgo·p_o, dgo = dh·tanh(c)·o(1 − o)
+    po = block(p, 2, 3, 0);
+    dcv = tf.add(dcv, tf.mul(tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(k.one, o))), po));
+  }
+  // upstream of each gate: [dc_t·g, dc_t·c_{t−1}, dc_t·i, dh·tanh c], times each activation's derivative
+  const up = tf.concat([tf.mul(dcv, g), tf.mul(dcv, cPrev), tf.mul(dcv, i), tf.mul(dh, tc)], 1);
+  const deriv = tf.mul(tf.sub(k.one, act), tf.add(act, k.lstmMask(H)));
+  const dGates = tf.mul(up, deriv);
+  let dcPrev = tf.mul(dcv, f);
+  let dp: S | null = null;
+  if (p) {
+    const [dgi, dgf, , dgo] = hostSplitCols(dGates, 4);
+    dcPrev = tf.add(dcPrev, tf.add(tf.mul(dgi, block(p, 0, 3, 0)), tf.mul(dgf, block(p, 1, 3, 0))));
+    dp = tf.stack([
+      tf.sum(tf.mul(dgi, cPrev), 0),
+      tf.sum(tf.mul(dgf, cPrev), 0),
+      tf.sum(tf.mul(dgo, cNew), 0),
+    ]);
+  }
+  return { dGates, dcPrev, dp };
+}
+
+/** LSTM step with peepholes: i and f see c_{t−1}, o sees c_t, so the gates activate in turn. */
+function lstmPeepholeForward(gates: S, c: S, p: S): { h: S; c: S; act: S } {
+  const [gi, gf, gg, go] = hostSplitCols(gates, 4);
+  const i = tf.sigmoid(tf.add(gi, tf.mul(c, block(p, 0, 3, 0))));
+  const f = tf.sigmoid(tf.add(gf, tf.mul(c, block(p, 1, 3, 0))));
+  const g = tf.tanh(gg);
+  const cn = tf.add(tf.mul(f, c), tf.mul(i, g));
+  const o = tf.sigmoid(tf.add(go, tf.mul(cn, block(p, 2, 3, 0))));
+  const h = tf.mul(o, tf.tanh(cn));
+  return { h, c: cn, act: tf.concat([i, f, g, o], 1) };
+}
+
+function gruForward(xg: S, hg: S, h: S): { h: S; act: S } {
+  const [r, z] = hostSplitCols(tf.sigmoid(tf.add(xg, hg)), 3);
+  const n = tf.tanh(tf.add(block(xg, 2, 3), tf.mul(r, block(hg, 2, 3))));
+  // h' = n + z·(h − n)
+  const out = tf.add(n, tf.mul(z, tf.sub(h, n)));
+  return { h: out, act: tf.concat([r, z, n], 1) };
+}
+
+function gruBackward(k: CellConsts, act: S, hg: S, h: S, dh: S): { dxg: S; dhg: S; dh: S } {
+  const H = h.shape[1] as number;
+  const [r, z, n] = hostSplitCols(act, 3);
+  // derivatives of the activations: [r(1 − r), z(1 − z), 1 − n²]
+  const [dr, dz, dn] = hostSplitCols(tf.mul(tf.sub(k.one, act), tf.add(act, k.gruMask(H))), 3);
+  const dan = tf.mul(tf.mul(dh, tf.sub(k.one, z)), dn);
+  const daz = tf.mul(tf.mul(dh, tf.sub(h, n)), dz);
+  const dar = tf.mul(tf.mul(dan, block(hg, 2, 3)), dr);
+  return {
+    dxg: tf.concat([dar, daz, dan], 1),
+    dhg: tf.concat([dar, daz, tf.mul(dan, r)], 1),
+    dh: tf.mul(dh, z),
+  };
+}
+
+/** The k-th of n equal blocks of a 2-D tensor along `axis` (columns by default). */
+function block(x: S, k: number, n: number, axis = 1): S {
+  const [rows, cols] = x.shape as [number, number];
+  if (axis === 0) return hostSlice(x, [(k * rows) / n, 0], [rows / n, cols]);
+  const w = cols / n;
+  return hostSlice(x, [0, k * w], [rows, w]);
+}

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  fromOnnxWeights,
+  fromTorchName,
+  GRU,
+  LSTM,
+  type OnnxWeights,
+  type RecurrentLayer,
+  RNN,
+} from '@rnnkit/cells';
+import {
+  add,
+  type Backend,
+  dispose,
+  keep,
+  mul,
+  reshape,
+  sum,
+  type Tensor,
+  tensor,
+  transpose,
+  valueAndGrad,
+} from '@rnnkit/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTfjsBackend, type TfjsBackendName } from './index.js';
+
+/**
+ * The @rnnkit/cells reference fixtures (packages/cells/fixtures, made by PyTorch and ONNX
+ * Runtime; see make_torch_fixtures.py and make_ort_fixtures.py there) replayed on the tfjs
+ * backends, as packages/cells/src/torch-fixtures.test.ts and ort-fixtures.test.ts do on the JS
+ * backend: outputs, final states and every gradient within 1e-5, fused and composed cells.
+ */
+
+const TORCH_CASES = [
+  'rnn_tanh',
+  'rnn_relu',
+  'lstm',
+  'gru',
+  'rnn_tanh_1l',
+  'lstm_1l',
+  'gru_1l',
+  'lstm_2l_nobias',
+  'lstm_packed',
+];
+const ORT_CASES = [
+  'ort_lstm_peephole_forward',
+  'ort_lstm_peephole_bidirectional',
+  'ort_gru_linear_before_reset_0_forward',
+  'ort_gru_linear_before_reset_0_bidirectional',
+  'ort_gru_linear_before_reset_1_forward',
+  'ort_gru_linear_before_reset_1_bidirectional',
+  'ort_rnn_tanh_forward',
+  'ort_rnn_tanh_bidirectional',
+];
+// Same tolerance as the JS backend's fixture tests: both tfjs backends compute in float32.
+const TOL = 1e-5;
+
+interface Fixture {
+  config: Record<string, unknown>;
+  tensors: Record<string, { shape: number[]; data: number[] }>;
+}
+
+const cache = new Map<string, Fixture>();
+function loadFixture(name: string): Fixture {
+  let fx = cache.get(name);
+  if (!fx) {
+    const path = fileURLToPath(new URL(`../../cells/fixtures/${name}.json`, import.meta.url));
+    fx = JSON.parse(readFileSync(path, 'utf8')) as Fixture;
+    cache.set(name, fx);
+  }
+  return fx;
+}
+
+/** max |a − b| / (1 + |b|) over all elements. */
+function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return m;
+}
+
+function torchCase(be: Backend, name: string, fused: boolean): void {
+  const fx = loadFixture(name);
+  const cfg = fx.config;
+  const t = (k: string): Tensor =>
+    tensor(Float32Array.from(fx.tensors[k].data), fx.tensors[k].shape, 'float32', be);
+  const o = {
+    inputSize: cfg.input_size as number,
+    hiddenSize: cfg.hidden_size as number,
+    numLayers: cfg.num_layers as number,
+    bidirectional: cfg.bidirectional as boolean,
+    bias: cfg.bias as boolean,
+    batchFirst: true,
+    fused,
+    backend: be,
+  };
+  const mode = cfg.mode as string;
+  const layer: RecurrentLayer =
+    mode === 'LSTM'
+      ? new LSTM(o)
+      : mode === 'GRU'
+        ? new GRU(o)
+        : new RNN({ ...o, nonlinearity: mode === 'RNN_RELU' ? 'relu' : 'tanh' });
+  const params = Object.keys(fx.tensors).filter((k) => /^(weight|bias)_/.test(k));
+  layer.loadStateDict(Object.fromEntries(params.map((k) => [fromTorchName(k), t(k)])));
+  const isLstm = mode === 'LSTM';
+  const x = t('x');
+  const h0 = t('h0');
+  const c0 = isLstm ? t('c0') : undefined;
+  const [wy, wh, wc] = [t('wy'), t('wh'), isLstm ? t('wc') : undefined];
+  const named = layer.namedParameters();
+  for (const [, p] of named) expect(p.backend).toBe(be);
+  const wrt = [x, h0, ...(c0 ? [c0] : []), ...named.map(([, p]) => p)];
+  let out: { y: Tensor; hn: Tensor; cn?: Tensor } | undefined;
+  const { value, grads } = valueAndGrad(() => {
+    const r = layer.forward(x, { h: h0, c: c0 }, { lengths: cfg.lengths as number[] | undefined });
+    out = { y: keep(r.output), hn: keep(r.state.h), cn: r.state.c && keep(r.state.c) };
+    let loss = add(sum(mul(r.output, wy)), sum(mul(r.state.h, wh)));
+    if (r.state.c && wc) loss = add(loss, sum(mul(r.state.c, wc)));
+    return loss;
+  }, wrt);
+  const check = (got: Tensor, ref: string) => {
+    expect(got.shape, ref).toEqual(fx.tensors[ref].shape);
+    expect(maxRelErr(got.dataSync(), fx.tensors[ref].data), ref).toBeLessThan(TOL);
+  };
+  check(out!.y, 'y');
+  check(out!.hn, 'hn');
+  if (isLstm) check(out!.cn!, 'cn');
+  const loss = fx.tensors.loss.data[0];
+  expect(Math.abs(value.item() - loss) / (1 + Math.abs(loss))).toBeLessThan(TOL);
+  check(grads[0], 'grad.x');
+  check(grads[1], 'grad.h0');
+  if (c0) check(grads[2], 'grad.c0');
+  const off = c0 ? 3 : 2;
+  expect(named.length).toBe(params.length);
+  named.forEach(([n], i) => {
+    const torchName = params.find((p) => fromTorchName(p) === n)!;
+    check(grads[off + i], `grad.${torchName}`);
+  });
+  dispose([out, value, grads, x, h0, c0, wy, wh, wc, layer.parameters()]);
+}
+
+function ortCase(be: Backend, name: string, fused: boolean): void {
+  const fx = loadFixture(name);
+  const c = fx.config;
+  const f32 = (k: string) => Float32Array.from(fx.tensors[k].data);
+  const t = (k: string): Tensor => tensor(f32(k), fx.tensors[k].shape, 'float32', be);
+  const o = {
+    inputSize: c.input_size as number,
+    hiddenSize: c.hidden_size as number,
+    bidirectional: c.num_directions === 2,
+    batchFirst: false, // ONNX layout=0 is time-major
+    fused,
+    backend: be,
+  };
+  const kind = (c.op as string).toLowerCase() as 'lstm' | 'gru' | 'rnn';
+  const layer: RecurrentLayer =
+    kind === 'lstm'
+      ? new LSTM({ ...o, peephole: true })
+      : kind === 'gru'
+        ? new GRU({ ...o, resetAfter: c.linear_before_reset === 1 })
+        : new RNN({ ...o, nonlinearity: 'tanh' });
+  const D = c.num_directions as number;
+  const H = c.hidden_size as number;
+  const w: OnnxWeights = {
+    W: f32('W'),
+    R: f32('R'),
+    B: fx.tensors.B ? f32('B') : null,
+    P: fx.tensors.P ? f32('P') : null,
+  };
+  const state: Record<string, { shape: number[]; data: Float32Array }> = {};
+  fromOnnxWeights(kind, w, D, H).forEach((dw, d) => {
+    const s = `L0${d === 1 ? 'Reverse' : ''}`;
+    const ref = layer.weights(0, d);
+    state[`weightIh${s}`] = { shape: [...ref.weightIh.shape], data: dw.weightIh };
+    state[`weightHh${s}`] = { shape: [...ref.weightHh.shape], data: dw.weightHh };
+    state[`biasIh${s}`] = { shape: [...ref.biasIh!.shape], data: dw.biasIh! };
+    state[`biasHh${s}`] = { shape: [...ref.biasHh!.shape], data: dw.biasHh! };
+    if (kind === 'lstm') state[`peephole${s}`] = { shape: [3, H], data: dw.peephole! };
+  });
+  layer.loadStateDict(state);
+  const inputs = [t('X'), t('initial_h'), ...(kind === 'lstm' ? [t('initial_c')] : [])];
+  const r = layer.forward(inputs[0], { h: inputs[1], c: inputs[2] });
+  const [T, B] = r.output.shape;
+  const y = transpose(reshape(r.output, [T, B, D, H]), [0, 2, 1, 3]);
+  expect(y.shape).toEqual(fx.tensors.Y.shape);
+  expect(maxRelErr(y.dataSync(), fx.tensors.Y.data), 'Y').toBeLessThan(TOL);
+  expect(maxRelErr(r.state.h.dataSync(), fx.tensors.Y_h.data), 'Y_h').toBeLessThan(TOL);
+  if (kind === 'lstm') {
+    expect(maxRelErr(r.state.c!.dataSync(), fx.tensors.Y_c.data), 'Y_c').toBeLessThan(TOL);
+  }
+  dispose([inputs, y, r, layer.parameters()]);
+}
+
+describe.each<TfjsBackendName>(['tfjs-cpu', 'tfjs-wasm'])('cells fixtures on %s', (name) => {
+  let be: Backend;
+  beforeAll(async () => {
+    be = await createTfjsBackend(name);
+  });
+
+  describe.each([true, false])('fused kernels: %s', (fused) => {
+    it.each(TORCH_CASES)('PyTorch %s: outputs, states and every gradient within 1e-5', (c) =>
+      torchCase(be, c, fused),
+    );
+    it.each(ORT_CASES)('ONNX Runtime %s: Y, Y_h (and Y_c) within 1e-5', (c) =>
+      ortCase(be, c, fused),
+    );
+  });
+});
