@@ -4,7 +4,6 @@ import {
   broadcastTo,
   concat,
   gather,
-  listBackends,
   matmul,
   maximum,
   mul,
