@@ -78,10 +78,32 @@ describe('rnnkit-sine CLI (the README demo)', () => {
   });
 
   it('names the package to install for a backend that is not installed', async () => {
-    const r = await sine(['--backend', 'tfjs-wasm', '--no-plot']);
+    const r = await sine(['--backend', 'onnx', '--no-plot']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('@rnnkit/backend-tfjs');
+    expect(r.stderr).toContain('@rnnkit/backend-onnx');
   });
+
+  it('trains on the TensorFlow.js backends with the same model code', async () => {
+    for (const backend of ['tfjs-wasm', 'tfjs-cpu']) {
+      const r = await sine([
+        '--backend',
+        backend,
+        '--epochs',
+        '1',
+        '--hidden',
+        '8',
+        '--points',
+        '300',
+        '--window',
+        '20',
+        '--no-plot',
+        '--no-chart',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`backend ${backend}`);
+      expect(metric(r.stdout, 'final train MSE')).toBeLessThan(1);
+    }
+  }, 240_000);
 
   it('rejects a non-numeric option with a clear message', async () => {
     const r = await sine(['--epochs', 'many']);
