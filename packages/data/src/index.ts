@@ -10,6 +10,47 @@ export {
   type WindowSplit,
 } from './split.js';
 export {
+  charLength,
+  checkCorpusText,
+  fromFile,
+  fromString,
+  type TextCorpus,
+} from './text/corpus.js';
+export {
+  type CachedFileOptions,
+  cachedFile,
+  DownloadError,
+  defaultCacheDir,
+  sha256Hex,
+  TINY_SHAKESPEARE,
+  type TinyShakespeareOptions,
+  tinyShakespeare,
+} from './text/download.js';
+export { SOTU_PACKAGE, type SotuOptions, sotu, sotuDataDir } from './text/sotu.js';
+export {
+  CharStreamDataset,
+  type CharTextData,
+  type CharTextOptions,
+  charTextData,
+  type StreamLayout,
+  type StreamOptions,
+  splitText,
+  streamBatches,
+  streamChunk,
+  streamLayout,
+  type TextSplit,
+  type TokenBatch,
+} from './text/streams.js';
+export {
+  codePoints,
+  describeChar,
+  type EncodeOptions,
+  UnknownCharacterError,
+  Vocabulary,
+  type VocabularyJSON,
+  type VocabularyOptions,
+} from './text/vocabulary.js';
+export {
   type WindowData,
   WindowDataset,
   type WindowDatasetOptions,
