@@ -170,7 +170,9 @@ function reporterOf(p: FitOptions<unknown>['progress']): ProgressReporter {
 export class Trainer {
   async fit<B>(o: FitOptions<B>): Promise<FitResult> {
     const { model, optimizer } = o;
-    const epochs = o.epochs ?? (o.maxSteps || o.minutes ? Number.POSITIVE_INFINITY : 1);
+    const epochs =
+      o.epochs ??
+      (o.maxSteps !== undefined || o.minutes !== undefined ? Number.POSITIVE_INFINITY : 1);
     const rngs: Record<string, Rng> = { default: defaultRng, ...o.rngs };
     const report = reporterOf(o.progress as FitOptions<unknown>['progress']);
     const perEpoch = o.train.numBatches();
@@ -298,8 +300,11 @@ export class Trainer {
             if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) stop = 'earlyStopping';
           }
           if (o.checkpoint?.every && step % o.checkpoint.every === 0) save('last.safetensors', b);
-          if (o.maxSteps && step >= o.maxSteps) stop = 'maxSteps';
-          if (o.minutes && performance.now() - start > o.minutes * 60_000) stop = 'minutes';
+          if (o.maxSteps !== undefined && step >= o.maxSteps) stop = 'maxSteps';
+          if (o.minutes !== undefined && performance.now() - start > o.minutes * 60_000)
+            stop = 'minutes';
+          // Let a signal handler (Ctrl-C) on this thread run between steps.
+          if (o.signal) await new Promise<void>((resolve) => setImmediate(resolve));
           if (o.signal?.aborted) stop = 'aborted';
           if (stop) {
             skip = b;
