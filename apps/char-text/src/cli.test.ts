@@ -352,8 +352,8 @@ describe('clear errors', () => {
     expect(r.stderr).toContain('--hidden must be a positive integer');
     r = await ct(['train', '--text', small, '--corpus', 'sotu']);
     expect(r.stderr).toContain('give either --text FILE or --corpus NAME, not both');
-    r = await ct(['train', '--text', small, '--backend', 'tfjs-wasm', '--out', dir('e5')]);
-    expect(r.stderr).toContain('@rnnkit/backend-tfjs');
+    r = await ct(['train', '--text', small, '--backend', 'onnx', '--out', dir('e5')]);
+    expect(r.stderr).toContain('@rnnkit/backend-onnx');
   }, 30_000);
 });
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
+import '@rnnkit/backend-js';
 import { resolve } from 'node:path';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { Rng, RnnkitError } from '@rnnkit/core';
+import { loadBackend, Rng, RnnkitError } from '@rnnkit/core';
 import { CharStreamDataset, fromFile, UnknownCharacterError } from '@rnnkit/data';
 import { evaluate, interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { selectBackend } from './backend.js';
 import { APP, DEFAULTS, type TrainConfig } from './config.js';
 import { CORPORA, corpusRef } from './corpus.js';
 import { generate } from './generate.js';
@@ -261,7 +261,7 @@ program
   )
   .option('--backend <name>', 'tensor backend', DEFAULTS.backend)
   .action(async (dir: string, o) => {
-    await selectBackend(o.backend);
+    await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
     const model = restoredModel(run, new Rng(0));
     if (o.prime !== undefined) {
@@ -294,7 +294,7 @@ program
   .option('--seq <n>', 'characters per chunk (default: the run’s)', int('--seq'))
   .option('--backend <name>', 'tensor backend', DEFAULTS.backend)
   .action(async (dir: string, o) => {
-    await selectBackend(o.backend);
+    await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
     const model = restoredModel(run, new Rng(0));
     const corpus = fromFile(o.text);

@@ -1,10 +1,10 @@
+import '@rnnkit/backend-js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellName } from '@rnnkit/cells';
-import { manualSeed, Rng, RnnkitError } from '@rnnkit/core';
+import { loadBackend, manualSeed, Rng, RnnkitError } from '@rnnkit/core';
 import { CharStreamDataset, charTextData, type TextCorpus, type Vocabulary } from '@rnnkit/data';
 import { Adam, type CheckpointData, evaluate, type ProgressReporter, Trainer } from '@rnnkit/train';
-import { selectBackend } from './backend.js';
 import {
   APP,
   CONFIG_VERSION,
@@ -81,7 +81,7 @@ async function prepare(job: TrainJob, io: TrainIO): Promise<Prepared & { out: st
       throw new RnnkitError(
         `${job.out} already holds a run; continue it with '${APP} resume ${job.out}', or pass --force to start over there`,
       );
-    await selectBackend(job.train.backend);
+    await loadBackend(job.train.backend, (pkg) => import(pkg));
     const corpus = await loadCorpus(job.corpus);
     const data = charTextData(corpus, {
       batchSize: job.train.batch,
@@ -122,7 +122,7 @@ async function prepare(job: TrainJob, io: TrainIO): Promise<Prepared & { out: st
   const run = loadRun(job.dir, 'last');
   const config = run.config;
   if (job.backend) config.train.backend = job.backend;
-  await selectBackend(config.train.backend);
+  await loadBackend(config.train.backend, (pkg) => import(pkg));
   const corpus = await reloadCorpus(config);
   const elapsed = (run.checkpoint.extra as Partial<RunExtra> | undefined)?.elapsedSeconds ?? 0;
   const given = job.stop.epochs ?? job.stop.minutes ?? job.stop.steps;

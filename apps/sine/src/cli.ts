@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import '@rnnkit/backend-js';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
+import { loadBackend } from '@rnnkit/core';
 import { interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { asciiForecast } from './ascii.js';
-import { selectBackend } from './backend.js';
 import { writePlot } from './plot.js';
 import { DEFAULTS, runSine } from './run.js';
 
@@ -56,7 +57,7 @@ const program = new Command()
   .option('--no-chart', 'do not draw the terminal chart')
   .addOption(new Option('--progress <mode>', 'progress display').choices(['bar', 'lines', 'none']))
   .action(async (o) => {
-    await selectBackend(o.backend);
+    await loadBackend(o.backend, (pkg) => import(pkg));
     console.log(
       `training ${o.cell} (hidden ${o.hidden}, ${o.layers} layer${o.layers > 1 ? 's' : ''}) on sin(t), t in [0, ${o.tEnd}], ${o.points} points, window ${o.window}, backend ${o.backend}`,
     );

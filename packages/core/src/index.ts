@@ -17,6 +17,7 @@ export {
   type BackendFactory,
   getBackend,
   listBackends,
+  loadBackend,
   registerBackend,
   resetBackends,
   setBackend,

@@ -1,6 +1,13 @@
 import { createJsBackend } from '@rnnkit/backend-js';
 import { describe, expect, it } from 'vitest';
-import { getBackend, listBackends, registerBackend, setBackend, useBackend } from './registry.js';
+import {
+  getBackend,
+  listBackends,
+  loadBackend,
+  registerBackend,
+  setBackend,
+  useBackend,
+} from './registry.js';
 
 describe('backend registry', () => {
   it('selects the highest-priority synchronous backend by default', () => {
@@ -29,6 +36,34 @@ describe('backend registry', () => {
     });
     await expect(setBackend('broken')).rejects.toThrow(
       /backend 'broken' failed to start: native library missing/,
+    );
+  });
+
+  it('loadBackend imports the providing package through the app, once, then selects it', async () => {
+    const asked: string[] = [];
+    const importer = async (pkg: string) => {
+      asked.push(pkg);
+      registerBackend('tfjs-cpu', () => {
+        const js = createJsBackend();
+        return Object.assign(Object.create(js), { name: 'tfjs-cpu' }) as typeof js;
+      });
+    };
+    const b = await loadBackend('tfjs-cpu', importer);
+    expect(b.name).toBe('tfjs-cpu');
+    expect(asked).toEqual(['@rnnkit/backend-tfjs']);
+    await loadBackend('tfjs-cpu', importer); // registered now: no second import
+    expect(asked).toHaveLength(1);
+    await setBackend('js');
+  });
+
+  it('loadBackend names the package when the app does not have it', async () => {
+    const missing = async () => {
+      throw Object.assign(new Error("Cannot find package '@rnnkit/backend-onnx'"), {
+        code: 'ERR_MODULE_NOT_FOUND',
+      });
+    };
+    await expect(loadBackend('onnx', missing)).rejects.toThrow(
+      /backend 'onnx' needs the package @rnnkit\/backend-onnx: install it/,
     );
   });
 });

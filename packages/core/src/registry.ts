@@ -76,6 +76,34 @@ export async function setBackend(name: string): Promise<Backend> {
   return current!;
 }
 
+/**
+ * `setBackend` for apps that take a backend name from the user: when `name` is not registered
+ * yet, imports the package that provides it through `importer` (pass `(p) => import(p)` so the
+ * package resolves from the app's own dependencies), then selects it. A missing package gives
+ * an error naming the package to install.
+ */
+export async function loadBackend(
+  name: string,
+  importer: (pkg: string) => Promise<unknown>,
+): Promise<Backend> {
+  const pkg = PACKAGE_OF[name];
+  if (!registry.has(name) && pkg) {
+    try {
+      await importer(pkg);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+        throw new BackendError(
+          `backend '${name}' needs the package ${pkg}: install it next to this app (npm install ${pkg})`,
+          { cause: e },
+        );
+      }
+      throw e;
+    }
+  }
+  return setBackend(name);
+}
+
 /** Synchronous `setBackend` for backends whose factory is synchronous (or already started). */
 export function useBackend(name: string): Backend {
   const e = entryOf(name);
