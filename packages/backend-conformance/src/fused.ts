@@ -1,4 +1,4 @@
-import { dispose, gruCell, lstmCell, type Tensor } from '@rnnkit/core';
+import { dispose, gruCell, lstmCell, rnnCell, type Tensor } from '@rnnkit/core';
 import { describe, it } from 'vitest';
 import { assertClose, type Ctx, ft, values } from './context.js';
 import { gradIt } from './gradcheck.js';
@@ -50,6 +50,20 @@ function gruRef(xg: ref.Arr, hg: ref.Arr, h: ref.Arr): ref.Arr {
   return { shape: [B, H], data: out };
 }
 
+/** Float64 Elman step act(xp + h·wᵀ). */
+function rnnRef(xp: ref.Arr, h: ref.Arr, w: ref.Arr, act: string): ref.Arr {
+  const [B, H] = h.shape;
+  const out = new Array<number>(B * H);
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < H; j++) {
+      let a = xp.data[b * H + j];
+      for (let k = 0; k < H; k++) a += h.data[b * H + k] * w.data[j * H + k];
+      out[b * H + j] = act === 'tanh' ? Math.tanh(a) : act === 'relu' ? Math.max(a, 0) : a;
+    }
+  }
+  return { shape: [B, H], data: out };
+}
+
 const B = 2;
 const H = 3;
 
@@ -61,6 +75,9 @@ export function fusedTests(ctx: Ctx): void {
     const xg = ref.rand([B, 3 * H], 8003, -2, 2);
     const hg = ref.rand([B, 3 * H], 8004, -2, 2);
     const h = ref.rand([B, H], 8005, -1, 1);
+    // Away from 0 after the product so relu's kink is not within the finite-difference step.
+    const xpR = ref.rand([B, H], 8006, -2, 2);
+    const wR = ref.rand([H, H], 8007, -0.5, 0.5);
 
     for (const fused of [true, false]) {
       const tag = fused ? 'backend path' : 'composed (fused: false)';
@@ -82,6 +99,14 @@ export function fusedTests(ctx: Ctx): void {
         },
         ref: ([g, cc, pp]) => lstmRef(g, cc, pp),
       });
+      for (const act of ['tanh', 'relu', 'linear'] as const) {
+        gradIt(ctx, {
+          name: `rnnCell ${act} ${tag}: gradients of xp, h and w`,
+          inputs: [xpR, h, wR],
+          op: ([a, s, ww]) => rnnCell(a, s, ww, act, { fused }),
+          ref: ([a, s, ww]) => rnnRef(a, s, ww, act),
+        });
+      }
       gradIt(ctx, {
         name: `gruCell ${tag}: gradients of xg, hg and h`,
         inputs: [xg, hg, h],

@@ -4,6 +4,7 @@ import type {
   DType,
   KernelTensor,
   RmspropHyper,
+  RnnActivation,
   SgdHyper,
   Shape,
   TypedArray,
@@ -17,6 +18,7 @@ import { lstmCell, lstmCellBackward } from './kernels/lstm-cell.js';
 import { matmul } from './kernels/matmul.js';
 import { adam, rmsprop, sgd } from './kernels/optim.js';
 import { reduce } from './kernels/reduce.js';
+import { rnnCell, rnnCellBackward } from './kernels/rnn-cell.js';
 import { crossEntropy, crossEntropyGrad, softmaxRows } from './kernels/softmax.js';
 import {
   affine,
@@ -180,6 +182,13 @@ export class JsBackend implements Backend<S> {
     sgd(f32(p), f32(g), buf ? f32(buf) : null, h);
     return { param: p.storage, buf: buf ? buf.storage : null };
   }
+  rnnCell(xp: KT, h: KT, w: KT, act: RnnActivation): S {
+    return rnnCell(f32(xp), f32(h), f32(w), h.shape[0], h.shape[1], act);
+  }
+  rnnCellBackward(y: KT, dy: KT, act: RnnActivation): S {
+    return rnnCellBackward(f32(y), f32(dy), act);
+  }
+
   addInPlace(acc: KT, x: KT): S {
     const a = f32(acc);
     const b = f32(x);

@@ -5,7 +5,7 @@ import {
   lstmCell,
   matmul,
   mul,
-  relu,
+  rnnCell,
   sigmoid,
   slice,
   sub,
@@ -73,10 +73,6 @@ export function prepare(cfg: StepConfig, w: CellWeights): Prepared {
   };
 }
 
-function activate(x: Tensor, n: Nonlinearity): Tensor {
-  return n === 'tanh' ? tanh(x) : n === 'relu' ? relu(x) : x;
-}
-
 function cols(x: Tensor, from: number, width: number): Tensor {
   return slice(x, [0, from], [x.shape[0], width]);
 }
@@ -91,7 +87,7 @@ export function cellStep(cfg: StepConfig, p: Prepared, xp: Tensor, s: CellState)
   const fused = { fused: cfg.fused };
   switch (cfg.kind) {
     case 'rnn':
-      return { h: activate(add(xp, matmul(s.h, w.weightHh, { transB: true })), cfg.nonlinearity) };
+      return { h: rnnCell(xp, s.h, w.weightHh, cfg.nonlinearity, fused) };
     case 'lstm': {
       const gates = add(xp, matmul(s.h, w.weightHh, { transB: true }));
       return lstmCell(gates, s.c!, w.peephole ?? null, fused);

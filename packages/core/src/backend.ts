@@ -13,6 +13,9 @@ export interface KernelTensor<S = unknown> {
 
 type KT<S> = KernelTensor<S>;
 
+/** The activations of an Elman step. */
+export type RnnActivation = 'tanh' | 'relu' | 'linear';
+
 /** Hyperparameters of one SGD update, PyTorch semantics (`torch.optim.SGD`). */
 export interface SgdHyper {
   lr: number;
@@ -74,6 +77,13 @@ export interface FusedKernels<S = unknown> {
    * order r, z, n; `h` [B, H]. Returns h' and the activations [B, 3H] (r, z, n) for backward.
    */
   gruCell?(xg: KT<S>, hg: KT<S>, h: KT<S>): { h: S; act: S };
+  /**
+   * Elman step h' = act(xp + h·wᵀ) for `xp` [B, H] (x·W_ihᵀ plus biases), `h` [B, H] and the
+   * recurrent weight `w` [H, H]: the product and the activation in one kernel.
+   */
+  rnnCell?(xp: KT<S>, h: KT<S>, w: KT<S>, act: RnnActivation): S;
+  /** Backward of rnnCell up to the pre-activation: dy ⊙ act'(·), from the output y = h'. */
+  rnnCellBackward?(y: KT<S>, dy: KT<S>, act: RnnActivation): S;
   /** Backward of gruCell: gradients of xg, hg and h. */
   gruCellBackward?(act: KT<S>, hg: KT<S>, h: KT<S>, dh: KT<S>): { dxg: S; dhg: S; dh: S };
 }

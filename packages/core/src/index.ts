@@ -4,6 +4,7 @@ export type {
   FusedKernels,
   KernelTensor,
   RmspropHyper,
+  RnnActivation,
   SgdHyper,
 } from './backend.js';
 export { compile } from './compile.js';

@@ -1,8 +1,11 @@
+import type { RnnActivation } from '../backend.js';
 import { fmtShape, ShapeError } from '../errors.js';
+import { DeferredProduct } from '../grad-sum.js';
 import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul, sigmoid, sub, tanh } from './elementwise.js';
+import { add, mul, relu, sigmoid, sub, tanh } from './elementwise.js';
 import { reshape, slice } from './layout.js';
+import { matmul } from './matmul.js';
 import { backendOf, wrap } from './util.js';
 
 export interface FusedOption {
@@ -99,4 +102,47 @@ export function gruCell(xg: Tensor, hg: Tensor, h: Tensor, opts: FusedOption = {
   const n = tanh(add(cols(xg, 2, H), mul(r, cols(hg, 2, H))));
   // h' = n + z⊙(h − n)
   return add(n, mul(z, sub(h, n)));
+}
+
+/**
+ * One Elman step h' = act(xp + h·wᵀ) with `xp` [B, H] the input projection (x·W_ihᵀ + biases),
+ * `h` [B, H] and the recurrent weight `w` [H, H] (PyTorch's weight_hh). Uses the backend's fused
+ * kernel when it has one; the gradient of `w` is left to the tape to batch over time steps.
+ */
+export function rnnCell(
+  xp: Tensor,
+  h: Tensor,
+  w: Tensor,
+  act: RnnActivation = 'tanh',
+  opts: FusedOption = {},
+): Tensor {
+  const be = backendOf('rnnCell', xp, h, w);
+  const H = h.shape[1];
+  if (
+    xp.rank !== 2 ||
+    h.rank !== 2 ||
+    xp.shape[0] !== h.shape[0] ||
+    xp.shape[1] !== H ||
+    w.rank !== 2 ||
+    w.shape[0] !== H ||
+    w.shape[1] !== H
+  ) {
+    throw new ShapeError(
+      `rnnCell: xp ${fmtShape(xp.shape)} and h ${fmtShape(h.shape)} must be [B, H] and w ${fmtShape(w.shape)} [H, H]`,
+    );
+  }
+  if (opts.fused !== false && be.rnnCell && be.rnnCellBackward) {
+    const y = wrap(be, be.rnnCell(xp, h, w, act), h.shape);
+    record([xp, h, w], [y], ([dy]) => {
+      const da = wrap(be, be.rnnCellBackward!(y, dy, act), h.shape);
+      return [
+        da,
+        new DeferredProduct(da, w, false, false),
+        new DeferredProduct(da, h, true, false),
+      ];
+    });
+    return y;
+  }
+  const a = add(xp, matmul(h, w, { transB: true }));
+  return act === 'tanh' ? tanh(a) : act === 'relu' ? relu(a) : a;
 }
