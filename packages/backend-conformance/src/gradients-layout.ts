@@ -1,4 +1,5 @@
 import {
+  addmm,
   concat,
   expandDims,
   gather,
@@ -186,6 +187,25 @@ export function layoutGradTests(ctx: Ctx): void {
       op: ([a]) => matmul(a, a, { transB: true }),
       ref: ([a]) => ref.matmul(a, a, false, true),
     });
+    for (const [ta, tb] of [
+      [false, false],
+      [true, true],
+    ] as const) {
+      const a0 = rand(ta ? [k, m] : [m, k], 1205);
+      const b0 = rand(tb ? [n, k] : [k, n], 1206);
+      gradIt(ctx, {
+        name: `addmm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}: c [m, n] + op(a)·op(b)`,
+        inputs: [rand([m, n], 1207), a0, b0],
+        op: ([c, a, b]) => addmm(c, a, b, { transA: ta, transB: tb }),
+        ref: ([c, a, b]) => ref.binary(ref.matmul(a, b, ta, tb), c, (u, v) => u + v),
+      });
+      gradIt(ctx, {
+        name: `addmm ${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}: bias row c [n] + op(a)·op(b)`,
+        inputs: [rand([n], 1208), a0, b0],
+        op: ([c, a, b]) => addmm(c, a, b, { transA: ta, transB: tb }),
+        ref: ([c, a, b]) => ref.binary(ref.matmul(a, b, ta, tb), c, (u, v) => u + v),
+      });
+    }
     const linRef = (x: ref.Arr, w: ref.Arr, b?: ref.Arr) => {
       const f = x.shape[x.shape.length - 1];
       const y = ref.matmul(ref.reshape(x, [x.data.length / f, f]), w, false, true);

@@ -189,6 +189,17 @@ export class JsBackend implements Backend<S> {
     return rnnCellBackward(f32(y), f32(dy), act);
   }
 
+  addmm(c: KT, a: KT, b: KT, transA: boolean, transB: boolean): S {
+    const m = transA ? a.shape[1] : a.shape[0];
+    const k = transA ? a.shape[0] : a.shape[1];
+    const n = transB ? b.shape[0] : b.shape[1];
+    const out = new Float32Array(m * n);
+    const cs = f32(c);
+    if (c.shape.length === 1) for (let i = 0; i < m; i++) out.set(cs, i * n);
+    else out.set(cs);
+    return matmul(f32(a), f32(b), m, k, n, transA, transB, out, true);
+  }
+
   addInPlace(acc: KT, x: KT): S {
     const a = f32(acc);
     const b = f32(x);

@@ -91,6 +91,12 @@ export class LayerStepper {
    * owns it); the state moves on.
    */
   step(input: Tensor): Tensor {
+    this.advance(input);
+    return clone(this.top!);
+  }
+
+  /** `step` without the copy: read the result through `top`. */
+  advance(input: Tensor): void {
     const next = tidy(() =>
       noGrad(() => {
         const out: CellState[] = [];
@@ -115,7 +121,11 @@ export class LayerStepper {
     );
     if (this.#state) for (const s of this.#state) dispose([s.h, s.c]);
     this.#state = next;
-    return clone(next[next.length - 1].h);
+  }
+
+  /** The top layer's h after the last step (owned by the stepper: valid until the next step), or null before the first. */
+  get top(): Tensor | null {
+    return this.#state ? this.#state[this.#state.length - 1].h : null;
   }
 
   /** The current state as a layer state [numLayers, B, hidden] (a copy the caller owns), or null before the first step. */

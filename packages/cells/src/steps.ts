@@ -1,5 +1,6 @@
 import {
   add,
+  addmm,
   gruCell,
   linear,
   lstmCell,
@@ -89,7 +90,7 @@ export function cellStep(cfg: StepConfig, p: Prepared, xp: Tensor, s: CellState)
     case 'rnn':
       return { h: rnnCell(xp, s.h, w.weightHh, cfg.nonlinearity, fused) };
     case 'lstm': {
-      const gates = add(xp, matmul(s.h, w.weightHh, { transB: true }));
+      const gates = addmm(xp, s.h, w.weightHh, { transB: true });
       return lstmCell(gates, s.c!, w.peephole ?? null, fused);
     }
     case 'gru': {

@@ -188,6 +188,11 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
    * without it core allocates a new sum each time.
    */
   addInPlace?(acc: KT<S>, x: KT<S>): S;
+  /**
+   * c + op(a)·op(b) (torch.addmm) with c [m, n] or a bias row [n]: the product accumulated onto
+   * c's values in one pass. Without it core runs matmul, then add.
+   */
+  addmm?(c: KT<S>, a: KT<S>, b: KT<S>, transA: boolean, transB: boolean): S;
   /** Called by core's `compile`; eager backends leave it out and core runs the function. */
   compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Number of threads the backend computes with, for benchmark reports. */

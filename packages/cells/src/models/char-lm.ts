@@ -93,10 +93,9 @@ export class CharLMStepper {
       throw new ShapeError(
         `CharLMStepper.step: tokens must be int32 [batch], got ${tokens.dtype} [${tokens.shape.join(', ')}]`,
       );
-    const h = this.#layers.step(tokens);
-    const logits = tidy(() => noGrad(() => this.#head.forward(h)));
-    h.dispose();
-    return logits;
+    this.#layers.advance(tokens);
+    const h = this.#layers.top!;
+    return tidy(() => noGrad(() => this.#head.forward(h)));
   }
 
   /** The carried state ([numLayers, batch, hidden]), or null before the first step. */
