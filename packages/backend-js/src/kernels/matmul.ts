@@ -247,17 +247,39 @@ function rowTimesBt(
     const r1 = r0 + k;
     const r2 = r1 + k;
     const r3 = r2 + k;
+    // Two partial sums per row (even and odd p) halve the add dependency chains.
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
-    for (let p = 0; p < k; p++) {
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    let p = 0;
+    for (; p + 2 <= k; p += 2) {
+      const x = ar[p];
+      const y = ar[p + 1];
+      s0 += x * b[r0 + p];
+      s1 += x * b[r1 + p];
+      s2 += x * b[r2 + p];
+      s3 += x * b[r3 + p];
+      t0 += y * b[r0 + p + 1];
+      t1 += y * b[r1 + p + 1];
+      t2 += y * b[r2 + p + 1];
+      t3 += y * b[r3 + p + 1];
+    }
+    if (p < k) {
       const x = ar[p];
       s0 += x * b[r0 + p];
       s1 += x * b[r1 + p];
       s2 += x * b[r2 + p];
       s3 += x * b[r3 + p];
     }
+    s0 += t0;
+    s1 += t1;
+    s2 += t2;
+    s3 += t3;
     if (accumulate) {
       out[o + j] += s0;
       out[o + j + 1] += s1;
