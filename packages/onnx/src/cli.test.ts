@@ -103,7 +103,11 @@ describe('rnnkit-onnx CLI', () => {
       .forward(
         (await import('@rnnkit/core')).tensor(Int32Array.from([1, 2, 3]), [1, 3], 'int32'),
       ).logits;
-    expect(Array.from(m.run(feeds).logits.dataSync())).toEqual(Array.from(want.dataSync()));
+    // Same numbers up to float32 rounding: CharLM projects its embedding table, the graph gathers first.
+    const got = m.run(feeds).logits.dataSync();
+    const ref = want.dataSync();
+    expect(got.length).toBe(ref.length);
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(1e-5);
   });
 
   it('export: --model describes other checkpoints; foreign configs get a clear error', async () => {
