@@ -29,8 +29,9 @@ export function asciiForecast(
   const fc = pick([...hist, ...shown.map(clip)]);
   const chart = asciichart.plot([trueLine, fc], {
     height: 12,
-    colors: [asciichart.blue, asciichart.red],
+    // Colour only on a terminal, so logs and READMEs get plain text.
+    ...(process.stdout.isTTY ? { colors: [asciichart.blue, asciichart.red] } : {}),
     format: (x: number) => x.toFixed(2).padStart(6),
   });
-  return `${chart}\n  ${'─'.repeat(Math.max(0, Math.round(hist.length / step) - 1))}┤ forecast →   (blue: true series, red: forecast${firstBad >= 0 ? `, diverged to ${forecast[firstBad]} at step ${firstBad + 1}` : ''})`;
+  return `${chart}\n  ${'─'.repeat(Math.max(0, Math.round(hist.length / step) - 1))}┤ forecast →   (${process.stdout.isTTY ? '' : 'on a terminal: '}blue: true series, red: forecast${firstBad >= 0 ? `, diverged to ${forecast[firstBad]} at step ${firstBad + 1}` : ''})`;
 }
