@@ -1,13 +1,14 @@
-import type { Backend } from '@rnnkit/core';
+import { type Backend, getBackend, setBackend } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importOnnx } from './import.js';
 import { BACKEND_NAME, testBackend } from './test-utils/backend.js';
+import '@rnnkit/backend-tfjs';
 import { loadBytes, loadJson, maxAbsDiff } from './test-utils/fixtures.js';
 
 /**
  * PyTorch models exported with torch.onnx.export (fixtures/make_fixtures.py): importOnnx must
- * reproduce PyTorch's outputs within 1e-5 for every input set of the fixture. Runs on the backend
- * named by RNNKIT_BACKEND (default 'js').
+ * reproduce PyTorch's outputs within 1e-5 for every input set of the fixture, on every backend:
+ * js (or the one named by RNNKIT_BACKEND), tfjs-cpu and tfjs-wasm.
  */
 
 const CASES = [
@@ -27,12 +28,18 @@ const CASES = [
 ];
 const TOL = 1e-5;
 
-let backend: Backend;
-beforeAll(async () => {
-  backend = await testBackend();
-});
+const BACKENDS = [...new Set([BACKEND_NAME, 'tfjs-cpu', 'tfjs-wasm'])];
 
-describe(`torch.onnx.export fixtures on the '${BACKEND_NAME}' backend`, () => {
+describe.each(BACKENDS)('torch.onnx.export fixtures on the %s backend', (beName) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    if (beName === BACKEND_NAME) backend = await testBackend();
+    else {
+      await setBackend(beName);
+      backend = getBackend();
+    }
+  });
+
   it.each(CASES)('%s: importOnnx reproduces PyTorch within 1e-5', (name) => {
     const fx = loadJson(`torch_${name}.json`);
     const model = importOnnx(loadBytes(`torch_${name}.onnx`), { backend });

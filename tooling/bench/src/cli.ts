@@ -6,7 +6,14 @@ import { parseArgs } from 'node:util';
 import { getBackend, listBackends, setBackend } from '@rnnkit/core';
 import '@rnnkit/backend-js';
 import { type BenchRow, contention, formatTable, machine } from './harness.js';
+import {
+  isLayersBackend,
+  LAYERS_BACKENDS,
+  layersAvailable,
+  useLayersBackend,
+} from './tfjs-layers.js';
 import { workloads } from './workloads/index.js';
+import { layersWorkloads } from './workloads/layers/index.js';
 
 /**
  * Backend packages beyond the JS backend, imported when present so that their backends register
@@ -34,14 +41,34 @@ const { values, positionals } = parseArgs({
   },
 });
 
+/** TensorFlow.js's layers API on its wasm and cpu backends, run as peers of rnnkit's backends. */
+const layersNames = layersAvailable() ? Object.keys(LAYERS_BACKENDS) : [];
+
 if (values.list) {
   for (const w of workloads) console.log(`${w.name.padEnd(20)} ${w.description}`);
-  console.log(`\nbackends available: ${listBackends().join(', ')} (--backend all runs each)`);
+  console.log(`\nbackends available: ${listBackends().join(', ')}`);
+  if (layersNames.length) {
+    console.log(
+      `\ntfjs-layers peers (the same models in TensorFlow.js's layers API), run on ${layersNames.join(', ')}:`,
+    );
+    for (const w of layersWorkloads.values()) console.log(`${w.name.padEnd(20)} ${w.description}`);
+  }
+  console.log(
+    `\n--backend all runs every backend${layersNames.length ? ' and then the tfjs-layers peers' : ''}; --backend tfjs-layers runs the peers alone`,
+  );
   process.exit(0);
 }
-const backendNames = (values.backend as string[]).flatMap((b) =>
-  b === 'all' ? listBackends() : [b],
-);
+const backendNames = [
+  ...new Set(
+    (values.backend as string[]).flatMap((b) =>
+      b === 'all'
+        ? [...listBackends(), ...layersNames]
+        : b === 'tfjs-layers'
+          ? Object.keys(LAYERS_BACKENDS)
+          : [b],
+    ),
+  ),
+];
 
 // Workloads by --workload (repeatable) or as positional names; all of them when none is given.
 const names = [...(values.workload as string[]), ...positionals];
@@ -56,6 +83,8 @@ const chosen = names.length ? workloads.filter((w) => names.includes(w.name)) : 
 const quick = values.quick as boolean;
 
 const rows: BenchRow[] = [];
+/** Each row's workload (its position in `chosen`), to print the summary grouped by workload. */
+const rowWorkload = new Map<BenchRow, number>();
 const failures: { workload: string; backend: string; error: string }[] = [];
 const backends: { name: string; threads: number }[] = [];
 const info = machine();
@@ -65,28 +94,42 @@ const early = contention([], loads[0]);
 if (early) console.warn(early);
 const started = performance.now();
 for (const backend of backendNames) {
+  const layers = isLayersBackend(backend);
+  let threads: number;
   try {
-    await setBackend(backend);
+    if (layers) threads = (await useLayersBackend(backend)).threads;
+    else {
+      await setBackend(backend);
+      threads = getBackend().threads?.() ?? 1;
+    }
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     failures.push({ workload: '*', backend, error });
     console.error(`backend ${backend}: ${error}`);
     continue;
   }
-  const threads = getBackend().threads?.() ?? 1;
   backends.push({ name: backend, threads });
   console.log(
-    `backend ${backend} (${threads} thread${threads === 1 ? '' : 's'}) on ${info.cpu}, ${info.cores} cores, Node ${info.node}${quick ? ', quick run' : ''}`,
+    `\nbackend ${backend}${layers ? ` (TensorFlow.js layers API on tfjs-${LAYERS_BACKENDS[backend]})` : ''} (${threads} thread${threads === 1 ? '' : 's'}) on ${info.cpu}, ${info.cores} cores, Node ${info.node}${quick ? ', quick run' : ''}`,
   );
-  for (const w of chosen) {
+  if (layers) {
+    const without = chosen.filter((w) => !layersWorkloads.has(w.name)).map((w) => w.name);
+    if (without.length) console.log(`(no tfjs-layers peer, skipped: ${without.join(', ')})`);
+  }
+  for (const [index, rnnkitWorkload] of chosen.entries()) {
+    const w = layers ? layersWorkloads.get(rnnkitWorkload.name) : rnnkitWorkload;
+    if (!w) continue;
     loads.push(loadavg()[0]);
     const t0 = performance.now();
     try {
       const got = await w.run({ backend, quick });
-      for (const r of got) r.threads = threads;
+      for (const r of got) {
+        r.threads = threads;
+        rowWorkload.set(r, index);
+      }
       rows.push(...got);
       console.log(
-        `\n${w.name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n${formatTable(got)}`,
+        `\n${w.name} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n${got.length ? formatTable(got) : '(no rows)'}`,
       );
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
@@ -96,6 +139,9 @@ for (const backend of backendNames) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
+// The summary and the JSON list rows by workload (stable: backends in the order they ran), so
+// that every backend's figure for a workload, rnnkit's and tfjs-layers', stand together.
+rows.sort((a, b) => (rowWorkload.get(a) ?? 0) - (rowWorkload.get(b) ?? 0));
 loads.push(loadavg()[0]);
 const maxLoad = Math.max(...loads);
 const warning = contention(rows, maxLoad);

@@ -88,6 +88,12 @@ export interface TokenBatch {
   y: Tensor;
 }
 
+/** The same batch as plain character ids (row-major [batch, time]), for the tfjs-layers peers. */
+export interface IdBatch {
+  x: Int32Array;
+  y: Int32Array;
+}
+
 /**
  * char-rnn style contiguous streams: the text is cut into `batch` equal streams; batch k holds
  * characters [k·time, (k+1)·time) of every stream, so row b of batch k+1 continues row b of
@@ -108,19 +114,27 @@ export class ContiguousStreams {
     return Math.floor((this.streamLength - 1) / this.time);
   }
 
-  batches(_epoch: number): Iterable<TokenBatch> {
+  /** Batch k as plain arrays (row-major [batch, time]), for the tfjs-layers peers. */
+  idBatch(k: number): IdBatch {
     const { ids, batch: B, time: T, streamLength: L } = this;
+    const x = new Int32Array(B * T);
+    const y = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const from = b * L + k * T;
+      x.set(ids.subarray(from, from + T), b * T);
+      y.set(ids.subarray(from + 1, from + T + 1), b * T);
+    }
+    return { x, y };
+  }
+
+  batches(_epoch: number): Iterable<TokenBatch> {
+    const { batch: B, time: T } = this;
     const n = this.numBatches();
+    const idBatch = (k: number) => this.idBatch(k);
     return {
       *[Symbol.iterator]() {
         for (let k = 0; k < n; k++) {
-          const x = new Int32Array(B * T);
-          const y = new Int32Array(B * T);
-          for (let b = 0; b < B; b++) {
-            const from = b * L + k * T;
-            x.set(ids.subarray(from, from + T), b * T);
-            y.set(ids.subarray(from + 1, from + T + 1), b * T);
-          }
+          const { x, y } = idBatch(k);
           yield { x: tensor(x, [B, T], 'int32'), y: tensor(y, [B, T], 'int32') };
         }
       },
@@ -145,18 +159,26 @@ export class RandomWindows {
     return this.steps;
   }
 
+  /** The next batch as plain arrays (row-major [batch, time]), drawing from the shared rng. */
+  nextIdBatch(): IdBatch {
+    const { ids, batch: B, time: T, rng } = this;
+    const x = new Int32Array(B * T);
+    const y = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      const from = rng.int(ids.length - T - 1);
+      x.set(ids.subarray(from, from + T), b * T);
+      y.set(ids.subarray(from + 1, from + T + 1), b * T);
+    }
+    return { x, y };
+  }
+
   batches(_epoch: number): Iterable<TokenBatch> {
-    const { ids, batch: B, time: T, steps, rng } = this;
+    const { batch: B, time: T, steps } = this;
+    const next = () => this.nextIdBatch();
     return {
       *[Symbol.iterator]() {
         for (let k = 0; k < steps; k++) {
-          const x = new Int32Array(B * T);
-          const y = new Int32Array(B * T);
-          for (let b = 0; b < B; b++) {
-            const from = rng.int(ids.length - T - 1);
-            x.set(ids.subarray(from, from + T), b * T);
-            y.set(ids.subarray(from + 1, from + T + 1), b * T);
-          }
+          const { x, y } = next();
           yield { x: tensor(x, [B, T], 'int32'), y: tensor(y, [B, T], 'int32') };
         }
       },
