@@ -1,9 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { type TopLevelSpec, writeChart } from '@rnnkit/plot';
 
 export interface PlotSeries {
   /** Time of each training value and its value. */
@@ -79,37 +74,7 @@ export function forecastSpec(s: PlotSeries): TopLevelSpec {
   };
 }
 
-/** Renders a Vega-Lite spec to SVG text with Vega's headless renderer. */
-export async function toSvg(spec: TopLevelSpec): Promise<string> {
-  // Only errors: the shared color/strokeDash legend makes Vega-Lite warn about a merge it does right.
-  const logger = vega.logger(vega.Error);
-  const view = new vega.View(vega.parse(compile(spec, { logger }).spec), {
-    renderer: 'none',
-    logger,
-  });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
-
-/** SVG → PNG with resvg, using the bundled DejaVu Sans so text renders on machines without fonts. */
-export function svgToPng(svg: string): Uint8Array {
-  const require = createRequire(import.meta.url);
-  const font = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-  const r = new Resvg(svg, {
-    background: 'white',
-    fitTo: { mode: 'zoom', value: 1.5 },
-    font: { fontFiles: [font], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
-  });
-  return r.render().asPng();
-}
-
 /** Writes the plot as .svg or .png (by extension). */
 export async function writePlot(path: string, s: PlotSeries): Promise<void> {
-  const ext = extname(path).toLowerCase();
-  if (ext !== '.svg' && ext !== '.png') {
-    throw new Error(`--plot must end in .png or .svg, got '${path}'`);
-  }
-  const svg = await toSvg(forecastSpec(s));
-  writeFileSync(path, ext === '.svg' ? svg : svgToPng(svg));
+  await writeChart(path, forecastSpec(s), '--plot');
 }
