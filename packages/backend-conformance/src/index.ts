@@ -11,13 +11,15 @@
  *
  * It registers vitest `describe`/`it` blocks (vitest is a peer dependency): kernels against
  * float64 references, every backward rule against finite differences, the gradients of every
- * @rnnkit/cells cell and layer option combination against finite differences, shape/dtype
+ * @rnnkit/cells cell and layer option combination against finite differences, the cells'
+ * PyTorch and ONNX Runtime fixtures, shape/dtype
  * errors, `scan`, memory (tidy, leaks, disposal), optimizer updates against PyTorch's formulas,
  * and the registry's error messages.
  */
 import { type Backend, registerBackend, setBackend } from '@rnnkit/core';
 import { beforeAll, describe } from 'vitest';
 import { cellGradTests } from './cells.js';
+import { cellFixtureTests } from './cells-fixtures.js';
 import { composedGradTests } from './composed.js';
 import { type ConformanceOptions, type Ctx, DEFAULT_TOL } from './context.js';
 import { errorTests } from './errors.js';
@@ -71,6 +73,7 @@ export function runConformance(opts: ConformanceOptions): void {
     composedGradTests(ctx);
     fusedTests(ctx);
     cellGradTests(ctx);
+    cellFixtureTests(ctx);
     scanTests(ctx);
     errorTests(ctx);
     memoryTests(ctx);

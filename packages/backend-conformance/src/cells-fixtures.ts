@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import {
   fromOnnxWeights,
   fromTorchName,
@@ -22,14 +23,14 @@ import {
   transpose,
   valueAndGrad,
 } from '@rnnkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createTfjsBackend, type TfjsBackendName } from './index.js';
+import { describe, expect, it } from 'vitest';
+import type { Ctx } from './context.js';
 
 /**
  * The @rnnkit/cells reference fixtures (packages/cells/fixtures, made by PyTorch and ONNX
- * Runtime; see make_torch_fixtures.py and make_ort_fixtures.py there) replayed on the tfjs
- * backends, as packages/cells/src/torch-fixtures.test.ts and ort-fixtures.test.ts do on the JS
- * backend: outputs, final states and every gradient within 1e-5, fused and composed cells.
+ * Runtime; see make_torch_fixtures.py and make_ort_fixtures.py there) replayed on the backend
+ * under test: layers built on it with the fixture's weights reproduce the outputs, final states
+ * and (PyTorch cases) every gradient within `tol` (1e-5 by default), fused and composed.
  */
 
 const TORCH_CASES = [
@@ -53,20 +54,23 @@ const ORT_CASES = [
   'ort_rnn_tanh_forward',
   'ort_rnn_tanh_bidirectional',
 ];
-// Same tolerance as the JS backend's fixture tests: both tfjs backends compute in float32.
-const TOL = 1e-5;
 
 interface Fixture {
   config: Record<string, unknown>;
   tensors: Record<string, { shape: number[]; data: number[] }>;
 }
 
+/** packages/cells/fixtures, next to the cells package's dist/ (workspace-only: not published). */
+const FIXTURES = join(
+  dirname(createRequire(import.meta.url).resolve('@rnnkit/cells')),
+  '../fixtures',
+);
+
 const cache = new Map<string, Fixture>();
 function loadFixture(name: string): Fixture {
   let fx = cache.get(name);
   if (!fx) {
-    const path = fileURLToPath(new URL(`../../cells/fixtures/${name}.json`, import.meta.url));
-    fx = JSON.parse(readFileSync(path, 'utf8')) as Fixture;
+    fx = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Fixture;
     cache.set(name, fx);
   }
   return fx;
@@ -80,7 +84,7 @@ function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-function torchCase(be: Backend, name: string, fused: boolean): void {
+function torchCase(be: Backend, name: string, fused: boolean, TOL: number): void {
   const fx = loadFixture(name);
   const cfg = fx.config;
   const t = (k: string): Tensor =>
@@ -141,7 +145,7 @@ function torchCase(be: Backend, name: string, fused: boolean): void {
   dispose([out, value, grads, x, h0, c0, wy, wh, wc, layer.parameters()]);
 }
 
-function ortCase(be: Backend, name: string, fused: boolean): void {
+function ortCase(be: Backend, name: string, fused: boolean, TOL: number): void {
   const fx = loadFixture(name);
   const c = fx.config;
   const f32 = (k: string) => Float32Array.from(fx.tensors[k].data);
@@ -193,18 +197,13 @@ function ortCase(be: Backend, name: string, fused: boolean): void {
   dispose([inputs, y, r, layer.parameters()]);
 }
 
-describe.each<TfjsBackendName>(['tfjs-cpu', 'tfjs-wasm'])('cells fixtures on %s', (name) => {
-  let be: Backend;
-  beforeAll(async () => {
-    be = await createTfjsBackend(name);
-  });
-
-  describe.each([true, false])('fused kernels: %s', (fused) => {
-    it.each(TORCH_CASES)('PyTorch %s: outputs, states and every gradient within 1e-5', (c) =>
-      torchCase(be, c, fused),
+export function cellFixtureTests(ctx: Ctx): void {
+  describe.each([true, false])('cells fixtures (fused kernels: %s)', (fused) => {
+    it.each(TORCH_CASES)('PyTorch %s: outputs, states and every gradient within tol', (c) =>
+      torchCase(ctx.be(), c, fused, ctx.tol),
     );
-    it.each(ORT_CASES)('ONNX Runtime %s: Y, Y_h (and Y_c) within 1e-5', (c) =>
-      ortCase(be, c, fused),
+    it.each(ORT_CASES)('ONNX Runtime %s: Y, Y_h (and Y_c) within tol', (c) =>
+      ortCase(ctx.be(), c, fused, ctx.tol),
     );
   });
-});
+}
