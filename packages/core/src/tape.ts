@@ -2,6 +2,7 @@ import { engine } from './engine.js';
 import { RnnkitError } from './errors.js';
 import { type DeferredProduct, GradSums, type SumOps } from './grad-sum.js';
 import type { Tensor } from './tensor.js';
+import { releaseScope } from './tidy.js';
 
 /** One recorded kernel call: its inputs, outputs and the rule that maps output grads to input grads. */
 interface Entry {
@@ -115,21 +116,11 @@ export function valueAndGrad(
   } catch (e) {
     engine.scopes.pop();
     // A throwing loss function or backward rule leaks nothing it allocated.
-    const parent = engine.scopes[engine.scopes.length - 1];
-    for (const t of scope) {
-      if (wrt.includes(t)) continue;
-      if (engine.holdDepth > 0) parent?.add(t);
-      else t.dispose();
-    }
+    releaseScope(scope, new Set(), { skip: new Set(wrt) });
     throw e;
   }
   engine.scopes.pop();
-  const parent = engine.scopes[engine.scopes.length - 1];
-  const keepSet = new Set<Tensor>([value, ...grads]);
-  for (const t of scope) {
-    if (keepSet.has(t)) parent?.add(t);
-    else if (!wrt.includes(t)) t.dispose();
-  }
+  releaseScope(scope, new Set([value, ...grads]), { skip: new Set(wrt), hold: false });
   return { value, grads };
 }
 

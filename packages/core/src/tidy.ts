@@ -28,26 +28,34 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     engine.scopes.pop();
-    // Nothing escapes a throwing scope: free what it made (or hand it up while a tape holds it).
-    const parent = engine.scopes[engine.scopes.length - 1];
-    for (const t of scope) {
-      if (engine.holdDepth > 0) parent?.add(t);
-      else t.dispose();
-    }
+    // Nothing escapes a throwing scope.
+    releaseScope(scope, new Set());
     throw e;
   }
   engine.scopes.pop();
   const survivors = new Set<Tensor>();
   collect(result, survivors);
+  releaseScope(scope, survivors);
+  return result;
+}
+
+/**
+ * Ends a scope that was just popped: `survivors` move to the enclosing scope, tensors in `skip`
+ * are left alone, the rest are disposed — or also moved up while a tape is recording
+ * (`hold`, default: while a valueAndGrad is running), since its backward may still read them.
+ */
+export function releaseScope(
+  scope: Set<Tensor>,
+  survivors: Set<Tensor>,
+  options: { skip?: Set<Tensor>; hold?: boolean } = {},
+): void {
+  const hold = options.hold ?? engine.holdDepth > 0;
   const parent = engine.scopes[engine.scopes.length - 1];
   for (const t of scope) {
-    if (survivors.has(t) || engine.holdDepth > 0) {
-      parent?.add(t);
-    } else {
-      t.dispose();
-    }
+    if (options.skip?.has(t)) continue;
+    if (survivors.has(t) || hold) parent?.add(t);
+    else t.dispose();
   }
-  return result;
 }
 
 /** Removes a tensor from the enclosing tidy scopes so it outlives them. */
