@@ -18,8 +18,8 @@ import {
   type CellKind,
   type CellState,
   cellStep,
-  foldsHiddenBias,
   gateCount,
+  inputBias,
   type Nonlinearity,
   prepare,
   type StepConfig,
@@ -101,12 +101,7 @@ abstract class CellBase extends Module {
       biasHh: this.biasHh,
       peephole: this.peephole,
     };
-    const bias =
-      foldsHiddenBias(this.#cfg) && w.biasHh
-        ? w.biasIh
-          ? add(w.biasIh, w.biasHh)
-          : w.biasHh
-        : w.biasIh;
+    const bias = inputBias(this.#cfg, w);
     return cellStep(this.#cfg, prepare(this.#cfg, w), linear(x, w.weightIh, bias), s);
   }
 

@@ -37,8 +37,8 @@ import {
   type CellState,
   type CellWeights,
   cellStep,
-  foldsHiddenBias,
   gateCount,
+  inputBias,
   type Nonlinearity,
   prepare,
   type StepConfig,
@@ -281,7 +281,7 @@ export abstract class RecurrentLayer extends Module {
       for (let d = 0; d < this.numDirections; d++) {
         const k = l * this.numDirections + d;
         const w = this.weights(l, d);
-        const bias = this.inputBias(w);
+        const bias = inputBias(this.#cfg, w);
         const xp3 = l === 0 && first ? first.project(w, bias) : this.project(seq!, w, bias);
         const r = this.runDirection(xp3, w, { h: hs[k], c: cs?.[k] }, mask, d === 1);
         outs.push(r.ys);
@@ -296,13 +296,6 @@ export abstract class RecurrentLayer extends Module {
     if (this.returnSequences) output = this.batchFirst ? transpose(seq!, [1, 0, 2]) : seq!;
     else output = concat(finalH.slice(-this.numDirections), 1);
     return { output, state: out };
-  }
-
-  /** The bias added to the input projection: b_ih, plus b_hh where the cell allows folding it. */
-  private inputBias(w: CellWeights): Tensor | null {
-    let bias = w.biasIh ?? null;
-    if (foldsHiddenBias(this.#cfg) && w.biasHh) bias = bias ? add(bias, w.biasHh) : w.biasHh;
-    return bias;
   }
 
   /** x·W_ihᵀ + bias for every step at once: [T, B, F] → [T, B, G·H]. */

@@ -20,7 +20,7 @@ import {
   type CellState,
   type CellWeights,
   cellStep,
-  foldsHiddenBias,
+  inputBias,
   type Prepared,
   prepare,
   type StepConfig,
@@ -66,9 +66,8 @@ export class LayerStepper {
         const w = layer.weights(l, 0);
         const p = prepare(this.#cfg, w);
         for (const t of [p.whRZ, p.whN, p.bhRZ, p.bhN]) own(t);
-        let bias = w.biasIh;
-        if (foldsHiddenBias(this.#cfg) && w.biasHh)
-          bias = own(bias ? add(bias, w.biasHh) : w.biasHh);
+        const bias = inputBias(this.#cfg, w);
+        if (bias && bias !== w.biasIh && bias !== w.biasHh) own(bias); // a folded sum we made
         plans.push({ w, prepared: p, bias });
       }
       if (table) {

@@ -52,6 +52,12 @@ export function foldsHiddenBias(cfg: StepConfig): boolean {
   return cfg.kind !== 'gru';
 }
 
+/** The bias added to the input projection: b_ih, plus b_hh where the cell folds it (a new tensor then). */
+export function inputBias(cfg: StepConfig, w: CellWeights): Tensor | null {
+  if (foldsHiddenBias(cfg) && w.biasHh) return w.biasIh ? add(w.biasIh, w.biasHh) : w.biasHh;
+  return w.biasIh;
+}
+
 /** Per-sequence precomputation: the recurrent weights sliced once outside the time loop. */
 export interface Prepared {
   w: CellWeights;
