@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Rng, type Tensor, tensor } from '@rnnkit/core';
+import { type TokenBatch, Vocabulary } from '@rnnkit/data';
 
 /** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
 export function repoRoot(): string {
@@ -39,107 +40,23 @@ export function loadShakespeare(): string {
   return cached.text;
 }
 
-/**
- * A character vocabulary: the distinct characters of a text, sorted by code point (65 for tiny
- * Shakespeare). Local to the benchmarks until @rnnkit/data has its char-text dataset.
- */
-export class CharVocab {
-  readonly chars: string[];
-  readonly #index = new Map<string, number>();
-
-  constructor(text: string) {
-    this.chars = [...new Set(text)].sort();
-    for (const [i, c] of this.chars.entries()) this.#index.set(c, i);
-  }
-
-  get size(): number {
-    return this.chars.length;
-  }
-
-  encode(text: string): Int32Array {
-    const out = new Int32Array(text.length);
-    for (let i = 0; i < text.length; i++) out[i] = this.#index.get(text[i]) ?? 0;
-    return out;
-  }
-
-  decode(ids: ArrayLike<number>): string {
-    let s = '';
-    for (let i = 0; i < ids.length; i++) s += this.chars[ids[i]];
-    return s;
-  }
-}
-
-let corpus: { path: string; vocab: CharVocab; ids: Int32Array } | undefined;
+let corpus: { path: string; vocab: Vocabulary; ids: Int32Array } | undefined;
 
 /** Tiny Shakespeare, encoded once per process. */
-export function shakespeareIds(): { vocab: CharVocab; ids: Int32Array } {
+export function shakespeareIds(): { vocab: Vocabulary; ids: Int32Array } {
   const text = loadShakespeare();
   const path = shakespearePath();
   if (corpus?.path !== path) {
-    const vocab = new CharVocab(text);
+    const vocab = Vocabulary.fromText(text);
     corpus = { path, vocab, ids: vocab.encode(text) };
   }
   return corpus;
-}
-
-/** Next-character prediction batch: x and y are int32 [batch, time], y is x shifted by one. */
-export interface TokenBatch {
-  x: Tensor;
-  y: Tensor;
 }
 
 /** The same batch as plain character ids (row-major [batch, time]), for the tfjs-layers peers. */
 export interface IdBatch {
   x: Int32Array;
   y: Int32Array;
-}
-
-/**
- * char-rnn style contiguous streams: the text is cut into `batch` equal streams; batch k holds
- * characters [k·time, (k+1)·time) of every stream, so row b of batch k+1 continues row b of
- * batch k and the recurrent state is carried across batches (truncated BPTT, `tbptt: true`).
- */
-export class ContiguousStreams {
-  readonly streamLength: number;
-
-  constructor(
-    readonly ids: Int32Array,
-    readonly batch: number,
-    readonly time: number,
-  ) {
-    this.streamLength = Math.floor((ids.length - 1) / batch);
-  }
-
-  numBatches(): number {
-    return Math.floor((this.streamLength - 1) / this.time);
-  }
-
-  /** Batch k as plain arrays (row-major [batch, time]), for the tfjs-layers peers. */
-  idBatch(k: number): IdBatch {
-    const { ids, batch: B, time: T, streamLength: L } = this;
-    const x = new Int32Array(B * T);
-    const y = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) {
-      const from = b * L + k * T;
-      x.set(ids.subarray(from, from + T), b * T);
-      y.set(ids.subarray(from + 1, from + T + 1), b * T);
-    }
-    return { x, y };
-  }
-
-  batches(_epoch: number): Iterable<TokenBatch> {
-    const { batch: B, time: T } = this;
-    const n = this.numBatches();
-    const idBatch = (k: number) => this.idBatch(k);
-    return {
-      *[Symbol.iterator]() {
-        for (let k = 0; k < n; k++) {
-          const { x, y } = idBatch(k);
-          yield { x: tensor(x, [B, T], 'int32'), y: tensor(y, [B, T], 'int32') };
-        }
-      },
-    };
-  }
 }
 
 /**

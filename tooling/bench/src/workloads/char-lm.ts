@@ -1,8 +1,8 @@
 import { CharLM, type CharLMOptions, type LayerState } from '@rnnkit/cells';
 import { manualSeed, Rng, type Tensor } from '@rnnkit/core';
+import type { TokenBatch } from '@rnnkit/data';
 import { Adam, type BatchSource, type Carry, crossEntropy, Trainer } from '@rnnkit/train';
 import { type BenchRow, type Clock, clock, cpuShare, liveTensors, mean } from '../harness.js';
-import type { TokenBatch } from '../text.js';
 
 export interface CharTrainSpec {
   workload: string;

@@ -1,6 +1,7 @@
 import type { CharLMOptions } from '@rnnkit/cells';
+import { streamBatches } from '@rnnkit/data';
 import type { BenchContext, Workload } from '../harness.js';
-import { ContiguousStreams, shakespeareIds } from '../text.js';
+import { shakespeareIds } from '../text.js';
 import { trainCharLM } from './char-lm.js';
 
 const BATCH = 32;
@@ -25,7 +26,7 @@ function charLstm(name: string, label: string, fused: boolean): Workload {
         backend: ctx.backend,
         model: charLstmOptions(vocab.size, fused),
         lr: LR,
-        data: new ContiguousStreams(ids, BATCH, TIME),
+        data: streamBatches(ids, { batchSize: BATCH, seqLength: TIME }),
         batch: BATCH,
         time: TIME,
         tbptt: true,

@@ -1,6 +1,7 @@
 import { Rng } from '@rnnkit/core';
+import { streamBatches } from '@rnnkit/data';
 import { type BenchRow, type Clock, clock, cpuShare, type Workload } from '../../harness.js';
-import { ContiguousStreams, type IdBatch, RandomWindows, shakespeareIds } from '../../text.js';
+import { type IdBatch, RandomWindows, shakespeareIds } from '../../text.js';
 import { tfTensors } from '../../tfjs-layers.js';
 import {
   charTensors,
@@ -77,7 +78,7 @@ export const layersCharLstm: Workload = {
     'tfjs-layers peer: Sequential one-hot → dense 128 (the embedding) → LSTM 128 (stateful) → dense 65 softmax, batch 32 × seq 64 contiguous streams, Adam 2e-3, trainOnBatch: chars/s over 20 steps after 3 warm-up (cpu: 5 after 1; quick: 3 after 1, cpu 1 after 1)',
   async run(ctx) {
     const { vocab, ids } = shakespeareIds();
-    const streams = new ContiguousStreams(ids, 32, 64);
+    const streams = streamBatches(ids, { batchSize: 32, seqLength: 64 });
     const cpu = isCpu(ctx.backend);
     const row = await trainLayersChar({
       workload: 'char-lstm',
@@ -93,7 +94,7 @@ export const layersCharLstm: Workload = {
         stateful: true,
       },
       lr: 2e-3,
-      data: (k) => streams.idBatch(k),
+      data: (k) => streams.chunk(k),
       warmup: cpu || ctx.quick ? 1 : 3,
       measure: ctx.quick ? (cpu ? 1 : 3) : cpu ? 5 : 20,
       notes: {
