@@ -3,7 +3,7 @@ import { add, keep, mul, sum, type Tensor, tensor, valueAndGrad } from '@rnnkit/
 import { describe, expect, it } from 'vitest';
 import type { LayerState, RecurrentLayer } from './recurrent.js';
 import { buildLayer, seeded, VARIANTS } from './test-utils/build.js';
-import { seededValues } from './test-utils/gradcheck.js';
+import { seededValues } from './test-utils/seeded.js';
 
 /**
  * Variable-length batches: with `lengths`, (a) each sequence gives exactly what it gives run alone
