@@ -37,14 +37,12 @@ export function addmm(c: Tensor, a: Tensor, b: Tensor, opts: MatmulOptions = {})
   if (!be.addmm) return add(c, matmul(a, b, opts));
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
-  const m = transA ? a.shape[1] : a.shape[0];
-  const n = transB ? b.shape[0] : b.shape[1];
+  const [m, n] = matmulShape(a, b, transA, transB);
+  // c must be the product's shape or a bias row; anything else broadcasts through add.
   const okC =
     (c.rank === 2 && c.shape[0] === m && c.shape[1] === n) || (c.rank === 1 && c.shape[0] === n);
-  if (!okC || a.rank !== 2 || b.rank !== 2 || c.dtype !== 'float32')
-    return add(c, matmul(a, b, opts));
-  const y0 = matmulShape(a, b, transA, transB);
-  const y = wrap(be, be.addmm(c, a, b, transA, transB), y0);
+  if (!okC || c.dtype !== 'float32') return add(c, matmul(a, b, opts));
+  const y = wrap(be, be.addmm(c, a, b, transA, transB), [m, n]);
   record([c, a, b], [y], ([dy]) => [
     sumToShape(dy, c.shape),
     transA ? new DeferredProduct(b, dy, transB, true) : new DeferredProduct(dy, b, false, !transB),
