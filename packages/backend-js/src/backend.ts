@@ -34,6 +34,15 @@ type S = TypedArray;
 type KT = KernelTensor<S>;
 
 const f32 = (t: KT) => t.storage as Float32Array;
+
+/** m, k, n of op(a)·op(b) (core has validated the shapes). */
+function gemmDims(a: KT, b: KT, transA: boolean, transB: boolean): [number, number, number] {
+  return [
+    transA ? a.shape[1] : a.shape[0],
+    transA ? a.shape[0] : a.shape[1],
+    transB ? b.shape[0] : b.shape[1],
+  ];
+}
 const i32 = (t: KT) => t.storage as Int32Array;
 
 /**
@@ -65,9 +74,7 @@ export class JsBackend implements Backend<S> {
   }
 
   matmul(a: KT, b: KT, transA: boolean, transB: boolean): S {
-    const m = transA ? a.shape[1] : a.shape[0];
-    const k = transA ? a.shape[0] : a.shape[1];
-    const n = transB ? b.shape[0] : b.shape[1];
+    const [m, k, n] = gemmDims(a, b, transA, transB);
     return matmul(f32(a), f32(b), m, k, n, transA, transB, new Float32Array(m * n));
   }
 
@@ -190,9 +197,7 @@ export class JsBackend implements Backend<S> {
   }
 
   addmm(c: KT, a: KT, b: KT, transA: boolean, transB: boolean): S {
-    const m = transA ? a.shape[1] : a.shape[0];
-    const k = transA ? a.shape[0] : a.shape[1];
-    const n = transB ? b.shape[0] : b.shape[1];
+    const [m, k, n] = gemmDims(a, b, transA, transB);
     const out = new Float32Array(m * n);
     const cs = f32(c);
     if (c.shape.length === 1) for (let i = 0; i < m; i++) out.set(cs, i * n);
