@@ -1,4 +1,14 @@
-import { clip, mul, mulScalar, noGrad, RnnkitError, sum, type Tensor, tidy } from '@rnnkit/core';
+import {
+  clip,
+  mul,
+  mulScalar,
+  noGrad,
+  RnnkitError,
+  stack,
+  sum,
+  type Tensor,
+  tidy,
+} from '@rnnkit/core';
 
 /**
  * torch.nn.utils.clip_grad_norm_: if the global L2 norm of all gradients exceeds maxNorm, scale
@@ -12,8 +22,11 @@ export function clipGradNorm(
   if (!(maxNorm > 0))
     throw new RnnkitError(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
   return noGrad(() => {
+    if (grads.length === 0) return { grads: [], norm: 0 };
+    // Every tensor's sum of squares on the backend, one readback, summed on the host in float64.
+    const sums = tidy(() => stack(grads.map((g) => sum(mul(g, g))))).dataSync();
     let sq = 0;
-    for (const g of grads) sq += tidy(() => sum(mul(g, g))).item();
+    for (let i = 0; i < sums.length; i++) sq += sums[i];
     const norm = Math.sqrt(sq);
     const coef = maxNorm / (norm + 1e-6);
     if (coef >= 1) return { grads: [...grads], norm };
