@@ -50,6 +50,21 @@ export interface RmspropHyper {
   momentum: number;
 }
 
+/** A loop over time for a compiling backend: see `Backend.lowerScan`. */
+export interface LoopSpec<S = unknown> {
+  /** Initial carries. */
+  readonly init: readonly KT<S>[];
+  /** Time-major sequences [T, ...]; the body sees one step of each. */
+  readonly xs: readonly KT<S>[];
+  /** Walk time backwards; outputs are still stored at their own time index. */
+  readonly reverse: boolean;
+  /**
+   * Builds the body once, from storages standing for the carries and for one step of each
+   * sequence; returns the new carries (as many as `init`) followed by the step's outputs.
+   */
+  body(carry: readonly S[], xs: readonly S[]): readonly KT<S>[];
+}
+
 /**
  * Optional fused recurrent step kernels. Core's `lstmCell`/`gruCell` ops use them when a backend
  * provides them and compose smaller kernels otherwise; the two paths must agree.
@@ -193,6 +208,12 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
    * c's values in one pass. Without it core runs matmul, then add.
    */
   addmm?(c: KT<S>, a: KT<S>, b: KT<S>, transA: boolean, transB: boolean): S;
+  /**
+   * While `compile` traces: lowers one `scan` to the backend's loop operator (ONNX `Scan`) and
+   * returns the storages of the final carries followed by the stacked per-step outputs. Returns
+   * null when not tracing; core then runs the loop itself.
+   */
+  lowerScan?(loop: LoopSpec<S>): S[] | null;
   /** Called by core's `compile`; eager backends leave it out and core runs the function. */
   compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Number of threads the backend computes with, for benchmark reports. */

@@ -3,6 +3,7 @@ export type {
   Backend,
   FusedKernels,
   KernelTensor,
+  LoopSpec,
   RmspropHyper,
   RnnActivation,
   SgdHyper,

@@ -1,5 +1,6 @@
 import { fmtShape, ShapeError } from './errors.js';
 import { stack, unstack } from './ops/layout.js';
+import { lowerScan } from './scan-lowered.js';
 import type { Tensor } from './tensor.js';
 
 /** One step of a loop over time: takes the carry and this step's inputs, returns the new carry and outputs. */
@@ -35,6 +36,11 @@ export function scan(
         `scan: every input must be time-major with the same length; got ${xs.map((v) => fmtShape(v.shape)).join(', ')}`,
       );
     }
+  }
+  const be = xs[0].backend;
+  if (be.lowerScan) {
+    const lowered = lowerScan(be, step, xs, init, options.reverse ?? false);
+    if (lowered) return lowered;
   }
   const steps = xs.map((x) => unstack(x, 0));
   let carry = [...init];

@@ -17,10 +17,17 @@ interface Entry {
  */
 export type Backward = (dys: Tensor[]) => (Tensor | DeferredProduct | null)[];
 
-class Tape {
+export class Tape {
   readonly entries: Entry[] = [];
   /** Tensors whose gradient is wanted or that depend on one. */
   readonly tracked = new Set<number>();
+
+  /** A tape inside another (a lowered scan's body): the parent's tracked tensors count here too. */
+  constructor(readonly parent?: Tape) {}
+
+  isTracked(id: number): boolean {
+    return this.tracked.has(id) || (this.parent?.isTracked(id) ?? false);
+  }
 }
 
 const tapes: Tape[] = [];
@@ -28,6 +35,27 @@ let paused = 0;
 
 function active(): Tape | undefined {
   return paused > 0 ? undefined : tapes[tapes.length - 1];
+}
+
+/** The tape ops record onto now, if any (a lowered scan chains its body's tape to it). */
+export function activeTape(): Tape | undefined {
+  return active();
+}
+
+/**
+ * Runs `fn` recording onto `tape`, even inside `noGrad` (a lowered scan's backward builds its
+ * body's gradient while the outer backward runs without recording).
+ */
+export function recordOnto<T>(tape: Tape, fn: () => T): T {
+  const saved = paused;
+  paused = 0;
+  tapes.push(tape);
+  try {
+    return fn();
+  } finally {
+    tapes.pop();
+    paused = saved;
+  }
 }
 
 /** True while an op's result would be recorded for autograd. */
@@ -49,7 +77,7 @@ export function record(
   if (!tape) return;
   let needed = false;
   for (const x of inputs) {
-    if (tape.tracked.has(x.id)) {
+    if (tape.isTracked(x.id)) {
       needed = true;
       break;
     }
@@ -132,8 +160,22 @@ export function grad(fn: () => Tensor, wrt: readonly Tensor[]): Tensor[] {
 }
 
 function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHooks): Tensor[] {
+  return backpropSeeded(tape, [[value, h.onesLike(value)]], wrt);
+}
+
+/**
+ * Backpropagates along `tape` from the given (output, gradient) pairs and returns the gradient
+ * of each tensor in `wrt` (zeros where none flows). Used by valueAndGrad and by a lowered scan's
+ * backward, which seeds the step's outputs with the incoming gradients.
+ */
+export function backpropSeeded(
+  tape: Tape,
+  seeds: readonly (readonly [Tensor, Tensor])[],
+  wrt: readonly Tensor[],
+): Tensor[] {
+  const h = hooks!;
   const grads = new GradSums(h);
-  grads.add(value.id, h.onesLike(value));
+  for (const [y, dy] of seeds) grads.add(y.id, dy);
   for (let i = tape.entries.length - 1; i >= 0; i--) {
     const e = tape.entries[i];
     let any = false;
@@ -145,7 +187,7 @@ function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHook
     for (let j = 0; j < e.inputs.length; j++) {
       const x = e.inputs[j];
       const dx = dxs[j];
-      if (dx && tape.tracked.has(x.id)) grads.add(x.id, dx);
+      if (dx && tape.isTracked(x.id)) grads.add(x.id, dx);
     }
     // Gradients of this entry's outputs are consumed; free their memory early.
     for (const y of e.outputs) grads.delete(y.id);

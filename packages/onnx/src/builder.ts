@@ -32,13 +32,29 @@ export class GraphBuilder {
   readonly inputs: ValueInfoProto[] = [];
   readonly outputs: ValueInfoProto[] = [];
   readonly #used = new Set<string>();
+  /** Per base name, the suffix to try next (keeps `fresh` O(1) in graphs of thousands of nodes). */
+  readonly #next = new Map<string, number>();
 
-  constructor(readonly name = 'rnnkit') {}
+  /**
+   * `prefix` goes in front of every generated name: a loop body built with its own prefix never
+   * reuses a name of the graph around it (ONNX subgraphs see the outer scope's names).
+   */
+  constructor(
+    readonly name = 'rnnkit',
+    readonly prefix = '',
+  ) {}
 
   /** A name not used yet in this graph, made from `base`. */
   fresh(base: string): string {
-    let name = base;
-    for (let i = 1; this.#used.has(name); i++) name = `${base}_${i}`;
+    const stem = this.prefix + base;
+    let name = stem;
+    let i = this.#next.get(stem) ?? 1;
+    if (this.#used.has(name)) {
+      while (this.#used.has(`${stem}_${i}`)) i++;
+      name = `${stem}_${i}`;
+      i++;
+    }
+    this.#next.set(stem, i);
     this.#used.add(name);
     return name;
   }

@@ -16,6 +16,7 @@ export {
   FloatAttr,
   FloatsAttr,
   floatTensor,
+  GraphAttr,
   type GraphProto,
   type HostArray,
   int64Tensor,

@@ -55,6 +55,8 @@ export interface AttributeProto {
   i?: number;
   s?: Uint8Array;
   t?: TensorProto;
+  /** A subgraph (the body of Scan, Loop, If). */
+  g?: GraphProto;
   floats?: number[];
   ints?: number[];
   strings?: Uint8Array[];
@@ -273,7 +275,13 @@ export class FloatsAttr {
   constructor(readonly value: readonly number[]) {}
 }
 
+/** A subgraph attribute value (Scan's and Loop's `body`). */
+export class GraphAttr {
+  constructor(readonly value: GraphProto) {}
+}
+
 export type AttrValue =
+  | GraphAttr
   | number
   | string
   | readonly string[]
@@ -288,6 +296,7 @@ const utf8d = new TextDecoder();
 /** Builds an AttributeProto: integers → INT(S), strings → STRING(S), FloatAttr(s) → FLOAT(S). */
 export function makeAttribute(name: string, v: AttrValue): AttributeProto {
   if (v instanceof FloatAttr) return { name, type: AttributeType.FLOAT, f: v.value };
+  if (v instanceof GraphAttr) return { name, type: AttributeType.GRAPH, g: v.value };
   if (v instanceof FloatsAttr) return { name, type: AttributeType.FLOATS, floats: [...v.value] };
   if (typeof v === 'string') return { name, type: AttributeType.STRING, s: utf8.encode(v) };
   if (typeof v === 'number') {

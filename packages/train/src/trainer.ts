@@ -1,4 +1,5 @@
 import {
+  compile,
   defaultRng,
   dispose,
   keep,
@@ -126,12 +127,15 @@ export function evaluate<B>(
   let carry: Carry | undefined;
   try {
     for (const batch of data.batches(0)) {
-      const r = tidy(() =>
-        noGrad(() => {
-          const out = loss(batch, carry);
-          return out instanceof Tensor ? { loss: out } : out;
-        }),
-      );
+      // On a compiling backend (onnx) the whole evaluation of a batch runs as one graph.
+      const r = compile(() =>
+        tidy(() =>
+          noGrad(() => {
+            const out = loss(batch, carry);
+            return out instanceof Tensor ? { loss: out } : out;
+          }),
+        ),
+      )();
       total += r.loss.item();
       n++;
       dispose(r.loss);
@@ -343,31 +347,35 @@ export class Trainer {
     step: number,
     lastGood: string | undefined,
   ): { loss: number; carry?: Carry; norm?: number } {
-    const r = tidy(() => {
-      let next: Carry | undefined;
-      const { value, grads } = valueAndGrad(() => {
-        const out = o.loss(batch, carry);
-        const r = out instanceof Tensor ? { loss: out } : out;
-        if (r.carry) {
-          next = {};
-          for (const [k, t] of Object.entries(r.carry)) if (t) next[k] = keep(t);
+    // On a compiling backend (onnx) the step runs as ONNX graphs: forward and backward up to the
+    // loss read below, then clipping and the optimizer update; eager backends run it as written.
+    const r = compile(() =>
+      tidy(() => {
+        let next: Carry | undefined;
+        const { value, grads } = valueAndGrad(() => {
+          const out = o.loss(batch, carry);
+          const r = out instanceof Tensor ? { loss: out } : out;
+          if (r.carry) {
+            next = {};
+            for (const [k, t] of Object.entries(r.carry)) if (t) next[k] = keep(t);
+          }
+          return r.loss;
+        }, params);
+        const loss = value.item();
+        if (!Number.isFinite(loss)) {
+          // Thrown below, outside tidy, so this step's value and gradients are freed first.
+          if (next) dispose(next);
+          return { loss, finite: false };
         }
-        return r.loss;
-      }, params);
-      const loss = value.item();
-      if (!Number.isFinite(loss)) {
-        // Thrown below, outside tidy, so this step's value and gradients are freed first.
-        if (next) dispose(next);
-        return { loss, finite: false };
-      }
-      let g = grads;
-      let norm: number | undefined;
-      if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
-      if (o.clipValue) g = clipGradValue(g, o.clipValue);
-      if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
-      o.optimizer.step(g);
-      return { loss, carry: next, norm, finite: true };
-    });
+        let g = grads;
+        let norm: number | undefined;
+        if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
+        if (o.clipValue) g = clipGradValue(g, o.clipValue);
+        if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
+        o.optimizer.step(g);
+        return { loss, carry: next, norm, finite: true };
+      }),
+    )();
     if (!r.finite) {
       throw new NonFiniteLossError(
         `loss became ${r.loss} at step ${step + 1}; training stopped before updating the weights${lastGood ? `, and the last good checkpoint ${lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,

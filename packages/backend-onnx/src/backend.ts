@@ -1,0 +1,102 @@
+import { availableParallelism } from 'node:os';
+import type { Backend, DType, KernelTensor, LoopSpec, Shape, TypedArray } from '@rnnkit/core';
+import { compileOn, lowerScanOn, readOn } from './compile.js';
+import { EagerRunner } from './eager.js';
+import type { KernelCall } from './emit.js';
+import { GraphCache } from './graph-cache.js';
+import { OnnxKernels } from './kernels.js';
+import type { SessionConfig } from './runtime.js';
+import { OnnxStorage } from './storage.js';
+
+type S = OnnxStorage;
+type KT = KernelTensor<S>;
+
+/** Where kernel calls go while `compile` traces: set by the tracer, consulted by every kernel. */
+export interface KernelSink {
+  emit(call: KernelCall, ins: readonly KT[]): S[];
+}
+
+export interface OnnxBackendOptions {
+  /** Intra-op threads for ONNX Runtime (default 0: one per core). */
+  threads?: number;
+}
+
+/**
+ * rnnkit kernels on ONNX Runtime. Outside `compile` every kernel runs as a cached one-kernel
+ * session on host values; inside it, kernels add nodes to the traced graph instead. The kernels
+ * (src/kernels.ts) are `Lower`s (src/lower/) handed to `call`, so both paths share one lowering;
+ * this class adds the dispatch, host storage and the runtime.
+ */
+export class OnnxBackend extends OnnxKernels implements Backend<S> {
+  readonly name: string;
+  readonly config: SessionConfig;
+  readonly eager: EagerRunner;
+  /** Sessions of compiled graphs. */
+  readonly graphs: GraphCache;
+  /** Set while a compile() trace runs. */
+  sink: KernelSink | null = null;
+
+  constructor(name: string, config: SessionConfig) {
+    super();
+    this.name = name;
+    this.config = config;
+    this.eager = new EagerRunner(config);
+    this.graphs = new GraphCache(config);
+  }
+
+  /** core's `compile`: see compile.ts. */
+  compile<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    return compileOn(this, fn);
+  }
+
+  /** core's `scan` inside compile: an ONNX Scan node. */
+  lowerScan(loop: LoopSpec<S>): S[] | null {
+    return lowerScanOn(this, loop);
+  }
+
+  /** Runs (or, while tracing, records) one kernel call. */
+  protected override call(call: KernelCall, ins: readonly KT[]): S[] {
+    if (this.sink) return this.sink.emit(call, ins);
+    const outs = this.eager.run(
+      call,
+      ins.map((x) => hostOf(x)),
+    );
+    return outs.map((o) => OnnxStorage.host(o.data, o.shape));
+  }
+
+  // --- storage ---------------------------------------------------------------------------
+  upload(values: TypedArray, shape: Shape): S {
+    return OnnxStorage.host(values, shape);
+  }
+  async read(x: KT): Promise<TypedArray> {
+    return this.readSync(x);
+  }
+  readSync(x: KT): TypedArray {
+    // a snapshot: the caller may modify it
+    return readOn(this, x).slice();
+  }
+  dispose(storage: S): void {
+    storage.disposed = true;
+  }
+  fill(shape: Shape, value: number, dtype: DType): S {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const out = dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
+    if (value !== 0) out.fill(value);
+    return OnnxStorage.host(out, shape);
+  }
+
+  threads(): number {
+    return this.config.threads > 0 ? this.config.threads : availableParallelism();
+  }
+}
+
+/** The host storage of a kernel input (eager mode). */
+export function hostOf(x: KT): S {
+  const s = x.storage;
+  if (s.data === null) {
+    throw new Error(
+      `onnx backend: tensor [${x.shape.join(', ')}] belongs to a compiled graph that has not run; read it after the compiled call returns`,
+    );
+  }
+  return s;
+}

@@ -1,0 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '@rnnkit/backend-js';
+import { fromTorchName, GRU, LSTM, type RecurrentLayer, RNN } from '@rnnkit/cells';
+import {
+  add,
+  type Backend,
+  compile,
+  dispose,
+  getBackend,
+  matmul,
+  mul,
+  registerBackend,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  useBackend,
+  valueAndGrad,
+} from '@rnnkit/core';
+import { decodeModel } from '@rnnkit/onnx/format';
+import { Adam } from '@rnnkit/train';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OnnxBackend } from './backend.js';
+import { createOnnxBackend } from './index.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CELLS = join(HERE, '../../cells/fixtures');
+const ADAM = join(HERE, '../fixtures');
+type Entry = { shape: number[]; data: number[] };
+const load = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+let onnx: OnnxBackend;
+let js: Backend;
+beforeAll(() => {
+  registerBackend('onnx-1t', () => createOnnxBackend('onnx', { threads: 1 }));
+  onnx = useBackend('onnx-1t') as OnnxBackend;
+  js = useBackend('js');
+});
+
+/** Runs `fn` with `be` as the current backend (compile and tensor creation use it). */
+function on<T>(be: Backend, fn: () => T): T {
+  const prev = getBackend();
+  useBackend(be === onnx ? 'onnx-1t' : be.name);
+  try {
+    return fn();
+  } finally {
+    useBackend(prev === onnx ? 'onnx-1t' : prev.name);
+  }
+}
+
+function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('compile on onnx', () => {
+  it('runs a traced function as one graph and reuses it', () => {
+    const run = (be: Backend) =>
+      on(be, () => {
+        const w = tensor(Float32Array.from([0.5, -1, 2, 0.25]), [2, 2]);
+        const f = compile((x: Tensor) => tanh(add(matmul(x, w), x)));
+        const x = tensor(Float32Array.from([1, 2, 3, 4]), [2, 2]);
+        const a = f(x).dataSync();
+        const b = f(x).dataSync();
+        return [Array.from(a), Array.from(b)];
+      });
+    const builds = onnx.graphs.builds;
+    const [a, b] = run(onnx);
+    expect(onnx.graphs.builds).toBe(builds + 1);
+    const [ja] = run(js);
+    expect(maxAbs(a, ja)).toBeLessThan(1e-6);
+    expect(b).toEqual(a);
+  });
+});
+
+type Kind = 'rnn' | 'lstm' | 'lstm-peephole' | 'gru' | 'gru-reset-before';
+
+function makeLayer(be: Backend, kind: Kind, o: { layers: number; bidi: boolean; bias?: boolean }) {
+  const opts = {
+    inputSize: 4,
+    hiddenSize: 6,
+    numLayers: o.layers,
+    bidirectional: o.bidi,
+    bias: o.bias ?? true,
+    batchFirst: true,
+    backend: be,
+  };
+  if (kind === 'rnn') return new RNN({ ...opts, nonlinearity: 'tanh' });
+  if (kind.startsWith('lstm')) return new LSTM({ ...opts, peephole: kind === 'lstm-peephole' });
+  return new GRU({ ...opts, resetAfter: kind === 'gru' });
+}
+
+/** One training step: fixed loss L = sum(y·wy) + sum(hn·wh) [+ sum(cn·wc)], then Adam. */
+function trainStep(layer: RecurrentLayer, opt: Adam, x: Tensor, w: Tensor[]) {
+  const params = layer.parameters();
+  const { value, grads } = valueAndGrad(() => {
+    const r = layer.forward(x, { h: w[3], c: w[4] });
+    let l = add(sum(mul(r.output, w[0])), sum(mul(r.state.h, w[1])));
+    if (r.state.c) l = add(l, sum(mul(r.state.c, w[2])));
+    return l;
+  }, params);
+  opt.step(grads);
+  dispose(grads);
+  return value;
+}
+
+describe('compiled training step against PyTorch (one Adam step, float64 reference)', () => {
+  for (const name of ['rnn_tanh', 'lstm', 'gru', 'lstm_2l_nobias']) {
+    it(name, () =>
+      on(onnx, () => {
+        const fx = load(join(CELLS, `${name}.json`));
+        const ref = load(join(ADAM, `adam_${name}.json`));
+        const c = fx.config;
+        const T = (k: string) =>
+          tensor(Float32Array.from(fx.tensors[k].data), fx.tensors[k].shape, 'float32', onnx);
+        const kind: Kind = c.mode === 'LSTM' ? 'lstm' : c.mode === 'GRU' ? 'gru' : 'rnn';
+        const layer = makeLayer(onnx, kind, {
+          layers: c.num_layers,
+          bidi: c.bidirectional,
+          bias: c.bias,
+        });
+        const names = Object.keys(fx.tensors).filter((k) => /^(weight|bias)_/.test(k));
+        layer.loadStateDict(Object.fromEntries(names.map((k) => [fromTorchName(k), T(k)])));
+        const lstm = kind === 'lstm';
+        const w = [T('wy'), T('wh'), lstm ? T('wc') : T('wh'), T('h0'), lstm ? T('c0') : undefined];
+        const opt = new Adam(layer.parameters(), { lr: 0.01 });
+        const step = compile((x: Tensor) => trainStep(layer, opt, x, w as Tensor[]));
+        const builds = onnx.graphs.builds;
+        const loss = step(T('x')).item();
+        expect(onnx.graphs.builds).toBe(builds + 1);
+        expect(Math.abs(loss - ref.loss) / (1 + Math.abs(ref.loss))).toBeLessThan(1e-5);
+        const after = Object.fromEntries(layer.namedParameters());
+        for (const k of names) {
+          const got = after[fromTorchName(k)].dataSync();
+          expect(maxAbs(got, (ref.after[k] as Entry).data), k).toBeLessThan(1e-5);
+        }
+      }),
+    );
+  }
+});
+
+const CONFIGS: { kind: Kind; layers: number; bidi: boolean }[] = [
+  { kind: 'rnn', layers: 1, bidi: false },
+  { kind: 'lstm', layers: 1, bidi: false },
+  { kind: 'lstm-peephole', layers: 2, bidi: true },
+  { kind: 'gru', layers: 2, bidi: false },
+  { kind: 'gru-reset-before', layers: 1, bidi: true },
+  { kind: 'lstm', layers: 2, bidi: true },
+];
+
+describe('compiled training steps match the JS backend (three Adam steps)', () => {
+  for (const cfg of CONFIGS) {
+    it(`${cfg.kind}, ${cfg.layers} layer(s)${cfg.bidi ? ', bidirectional' : ''}`, () => {
+      const run = (be: Backend, compiled: boolean) =>
+        on(be, () => {
+          const layer = makeLayer(be, cfg.kind, cfg);
+          layer.loadStateDict(
+            Object.fromEntries(
+              layer.namedParameters().map(([n, p], i) => [
+                n,
+                {
+                  shape: [...p.shape],
+                  data: Float32Array.from(
+                    { length: p.size },
+                    (_, j) => Math.sin(i * 7.1 + j) * 0.4,
+                  ),
+                },
+              ]),
+            ),
+          );
+          const D = cfg.bidi ? 2 : 1;
+          const B = 3;
+          const L = 5;
+          const fill = (shape: number[], k: number) =>
+            tensor(
+              Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, j) =>
+                Math.cos(j * 0.37 + k),
+              ),
+              shape,
+            );
+          const w = [
+            fill([B, L, D * 6], 1),
+            fill([D * cfg.layers, B, 6], 2),
+            fill([D * cfg.layers, B, 6], 3),
+            fill([D * cfg.layers, B, 6], 4),
+            cfg.kind.startsWith('lstm') ? fill([D * cfg.layers, B, 6], 5) : undefined,
+          ];
+          const opt = new Adam(layer.parameters(), { lr: 0.01 });
+          const body = (x: Tensor) => trainStep(layer, opt, x, w as Tensor[]);
+          const step = compiled ? compile(body) : body;
+          const losses: number[] = [];
+          for (let s = 0; s < 3; s++) losses.push(step(fill([B, L, 4], 10 + s)).item());
+          const params = layer.parameters().map((p) => Array.from(p.dataSync()));
+          return { losses, params };
+        });
+      const a = run(onnx, true);
+      const b = run(js, false);
+      expect(maxAbs(a.losses, b.losses)).toBeLessThan(1e-4);
+      a.params.forEach((p, i) => expect(maxAbs(p, b.params[i])).toBeLessThan(1e-5));
+    });
+  }
+
+  it('keeps time a loop: the graph has Scan nodes and the same size for any sequence length', () => {
+    const sizes = [5, 40].map((L) =>
+      on(onnx, () => {
+        const layer = makeLayer(onnx, 'lstm', { layers: 1, bidi: false });
+        const opt = new Adam(layer.parameters(), { lr: 0.01 });
+        const x = tensor(new Float32Array(2 * L * 4).fill(0.1), [2, L, 4]);
+        const w = [
+          tensor(new Float32Array(2 * L * 6).fill(1), [2, L, 6]),
+          tensor(new Float32Array(12).fill(1), [1, 2, 6]),
+          tensor(new Float32Array(12).fill(1), [1, 2, 6]),
+          tensor(new Float32Array(12), [1, 2, 6]),
+          tensor(new Float32Array(12), [1, 2, 6]),
+        ];
+        compile(() => trainStep(layer, opt, x, w))();
+        const model = decodeModel(onnx.graphs.last!.model);
+        const ops = model.graph!.node.map((n) => n.op_type);
+        expect(ops.filter((o) => o === 'Scan').length).toBe(2);
+        return model.graph!.node.length;
+      }),
+    );
+    expect(sizes[1]).toBe(sizes[0]);
+  });
+});

@@ -1,0 +1,58 @@
+import type { DType, Shape } from '@rnnkit/core';
+import { floatTensor, type GraphBuilder } from '@rnnkit/onnx/format';
+
+/** A value in the graph being built: its name there, and the shape and dtype core knows it has. */
+export interface Val {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/**
+ * Where a kernel's ONNX nodes go. The same lowering serves eager calls (a one-kernel graph,
+ * cached as a session) and `compile` (the nodes join the traced graph).
+ */
+export interface Emit {
+  readonly g: GraphBuilder;
+  /** A 1-D int64 constant (axes, shapes, slice bounds). */
+  ints(data: readonly number[]): string;
+  /** A float32 scalar constant, baked into the graph. */
+  constF(v: number): string;
+}
+
+/**
+ * A kernel as ONNX nodes: gets its tensor inputs and the names of its float scalar parameters
+ * (fed at run time, so one graph serves every value: learning rates, affine factors, clip
+ * bounds), emits nodes and returns the names of its outputs.
+ */
+export type Lower = (e: Emit, x: readonly Val[], s: readonly string[]) => string[];
+
+/** What a backend kernel asks to run: a cache key for its graph (attributes baked into the graph), inputs, scalars and outputs. */
+export interface KernelCall {
+  /** Kernel name and every attribute the lowering bakes in (axes, perms, flags), e.g. 'sum|0,2'. */
+  readonly key: string;
+  readonly scalars: readonly number[];
+  readonly outDtypes: readonly DType[];
+  readonly lower: Lower;
+}
+
+/** Emit on top of a GraphBuilder. */
+export function emitter(g: GraphBuilder): Emit {
+  // one initializer per distinct float constant (1 − x and x > 0 recur in every cell)
+  const floats = new Map<number | '-0', string>();
+  return {
+    g,
+    ints: (data) => g.int64('c', data),
+    constF: (v) => {
+      const key = Object.is(v, -0) ? '-0' : v; // Map keys do not tell -0 from 0
+      let name = floats.get(key);
+      if (name === undefined) {
+        // `fresh` already reserves the name, so `g.float` (which claims it again) would throw
+        name = g.fresh('f');
+        g.initializers.push(floatTensor(name, [], new Float32Array([v])));
+        floats.set(key, name);
+      }
+      return name;
+    },
+  };
+}

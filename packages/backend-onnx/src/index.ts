@@ -1,0 +1,85 @@
+import { registerBackend } from '@rnnkit/core';
+import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
+import { OnnxBackend, type OnnxBackendOptions } from './backend.js';
+import { loadOrt, Session, type SessionConfig } from './runtime.js';
+
+export { type KernelSink, OnnxBackend, type OnnxBackendOptions } from './backend.js';
+export type { KernelCall, Lower } from './emit.js';
+export { loadOrt, type SessionConfig } from './runtime.js';
+export { OnnxStorage } from './storage.js';
+
+/** The names this package registers. */
+export type OnnxBackendName = 'onnx' | 'onnx-cuda';
+
+/** The one line printed (console.warn) when 'onnx-cuda' falls back to the CPU. */
+export function cudaFallbackNotice(reason: string): string {
+  return (
+    `rnnkit: backend 'onnx-cuda' runs on CPU: ONNX Runtime's CUDA execution provider is unavailable (${reason}). ` +
+    'To enable it (Linux x64, CUDA 12 and cuDNN 9), reinstall onnxruntime-node with ' +
+    'ONNXRUNTIME_NODE_INSTALL=cuda12 and its install script allowed ' +
+    '(pnpm: allowBuilds: onnxruntime-node: true in pnpm-workspace.yaml).'
+  );
+}
+
+/** How 'onnx-cuda' resolved in this process: the providers in use and the notice, if any. */
+export interface CudaProbe {
+  readonly providers: readonly string[];
+  /** The fallback notice that was printed; null when CUDA is in use. */
+  readonly notice: string | null;
+}
+
+let cudaProbe: CudaProbe | undefined;
+
+/** The result of the CUDA probe ('onnx-cuda' was created), or undefined before it ran. */
+export function cudaStatus(): CudaProbe | undefined {
+  return cudaProbe;
+}
+
+/**
+ * Loads a one-node model with providers ['cuda', 'cpu']. onnxruntime-node throws (e.g.
+ * "OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library") when the CUDA
+ * provider libraries are not installed; any failure means the CPU. Runs once per process, so
+ * the notice is printed once.
+ */
+function probeCuda(threads: number): CudaProbe {
+  if (cudaProbe) return cudaProbe;
+  const g = new GraphBuilder('cuda_probe');
+  g.input('x', DataType.FLOAT, [1]);
+  g.output('y', DataType.FLOAT, [1], g.op('Identity', ['x']));
+  const providers = ['cuda', 'cpu'];
+  try {
+    new Session(g.encode(), ['x'], ['y'], { threads, providers }).dispose();
+    cudaProbe = { providers, notice: null };
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const notice = cudaFallbackNotice(reason);
+    console.warn(notice);
+    cudaProbe = { providers: ['cpu'], notice };
+  }
+  return cudaProbe;
+}
+
+/**
+ * Starts ONNX Runtime and returns an rnnkit backend on it. The registry calls this for
+ * `setBackend('onnx')` / `setBackend('onnx-cuda')`; call it yourself only to pass options (then
+ * `registerBackend(name, () => createOnnxBackend(name, options))`). 'onnx-cuda' falls back to
+ * the CPU, with one notice on stderr, when the CUDA execution provider is not installed.
+ */
+export function createOnnxBackend(
+  name: OnnxBackendName,
+  options: OnnxBackendOptions = {},
+): OnnxBackend {
+  if (name !== 'onnx' && name !== 'onnx-cuda') {
+    throw new Error(`unknown onnx backend '${String(name)}': use 'onnx' or 'onnx-cuda'`);
+  }
+  loadOrt(); // a missing onnxruntime-node fails here, with the install command
+  const threads = options.threads ?? 0;
+  const providers = name === 'onnx-cuda' ? probeCuda(threads).providers : ['cpu'];
+  const config: SessionConfig = { threads, providers };
+  return new OnnxBackend(name, config);
+}
+
+// Importing this package makes both names available. The JS backend stays the default
+// (priority 100); ask for these by name: `await setBackend('onnx')`.
+registerBackend('onnx', () => createOnnxBackend('onnx'), { priority: 5 });
+registerBackend('onnx-cuda', () => createOnnxBackend('onnx-cuda'), { priority: 4 });

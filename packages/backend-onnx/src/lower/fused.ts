@@ -1,0 +1,115 @@
+import type { RnnActivation } from '@rnnkit/core';
+import type { Emit, Lower } from '../emit.js';
+
+/**
+ * Fused recurrent steps as a handful of ONNX nodes each: one kernel call instead of a dozen, so
+ * eager runs make fewer sessions and compiled graphs stay small. Same formulas as backend-js.
+ */
+
+const op = (e: Emit, type: string, ...ins: string[]) => e.g.op(type, ins);
+const mul = (e: Emit, a: string, b: string) => op(e, 'Mul', a, b);
+const add = (e: Emit, a: string, b: string) => op(e, 'Add', a, b);
+const sub = (e: Emit, a: string, b: string) => op(e, 'Sub', a, b);
+/** 1 − a */
+const oneMinus = (e: Emit, a: string) => sub(e, e.constF(1), a);
+/** Equal parts of x along `axis`. */
+const split = (e: Emit, x: string, parts: number, axis: number) =>
+  e.g.node('Split', [x], { outputs: parts, attrs: { axis } });
+/** Σ over the batch axis, kept as a row [1, H]. */
+const colSum = (e: Emit, x: string) => e.g.op('ReduceSum', [x, e.ints([0])], { keepdims: 1 });
+
+/**
+ * LSTM step from gates [B, 4H] (i, f, g, o) and c [B, H], peepholes p [3, H] (rows i, f, o) when
+ * `peep`. Inputs [gates, c] or [gates, c, p]; outputs [h, c, act]. Key: `lstmCell|<peep>`.
+ */
+export function lstmCell(peep: boolean): Lower {
+  return (e, [gates, c, p]) => {
+    let [gi, gf, gg, go] = split(e, gates.name, 4, 1);
+    const [pi, pf, po] = peep ? split(e, p.name, 3, 0) : [];
+    if (peep) {
+      gi = add(e, gi, mul(e, pi, c.name));
+      gf = add(e, gf, mul(e, pf, c.name));
+    }
+    const i = op(e, 'Sigmoid', gi);
+    const f = op(e, 'Sigmoid', gf);
+    const g = op(e, 'Tanh', gg);
+    const cn = add(e, mul(e, f, c.name), mul(e, i, g));
+    const o = op(e, 'Sigmoid', peep ? add(e, go, mul(e, po, cn)) : go);
+    const h = mul(e, o, op(e, 'Tanh', cn));
+    return [h, cn, e.g.op('Concat', [i, f, g, o], { axis: 1 })];
+  };
+}
+
+/**
+ * Backward of lstmCell. Inputs [act, cPrev, cNew, dh, dc] or [act, cPrev, cNew, dh, dc, p];
+ * outputs [dGates, dcPrev] or [dGates, dcPrev, dp]. Key: `lstmCellBackward|<peep>`.
+ */
+export function lstmCellBackward(peep: boolean): Lower {
+  return (e, [act, cPrev, cNew, dh, dc, p]) => {
+    const [i, f, g, o] = split(e, act.name, 4, 1);
+    const [pi, pf, po] = peep ? split(e, p.name, 3, 0) : [];
+    const cp = cPrev.name;
+    const tc = op(e, 'Tanh', cNew.name);
+    const dgo = mul(e, mul(e, mul(e, dh.name, tc), o), oneMinus(e, o));
+    let dcv = add(e, dc.name, mul(e, mul(e, dh.name, o), oneMinus(e, mul(e, tc, tc))));
+    if (peep) dcv = add(e, dcv, mul(e, dgo, po));
+    const dgi = mul(e, mul(e, mul(e, dcv, g), i), oneMinus(e, i));
+    const dgf = mul(e, mul(e, mul(e, dcv, cp), f), oneMinus(e, f));
+    const dgg = mul(e, mul(e, dcv, i), oneMinus(e, mul(e, g, g)));
+    const dGates = e.g.op('Concat', [dgi, dgf, dgg, dgo], { axis: 1 });
+    let dcPrev = mul(e, dcv, f);
+    if (!peep) return [dGates, dcPrev];
+    dcPrev = add(e, add(e, dcPrev, mul(e, dgi, pi)), mul(e, dgf, pf));
+    const dp = e.g.op(
+      'Concat',
+      [colSum(e, mul(e, dgi, cp)), colSum(e, mul(e, dgf, cp)), colSum(e, mul(e, dgo, cNew.name))],
+      { axis: 0 },
+    );
+    return [dGates, dcPrev, dp];
+  };
+}
+
+/** GRU step (reset after the recurrent product): inputs [xg, hg, h], outputs [h', act]. Key: `gruCell`. */
+export const gruCell: Lower = (e, [xg, hg, h]) => {
+  const [xr, xz, xn] = split(e, xg.name, 3, 1);
+  const [hr, hz, hn] = split(e, hg.name, 3, 1);
+  const r = op(e, 'Sigmoid', add(e, xr, hr));
+  const z = op(e, 'Sigmoid', add(e, xz, hz));
+  const n = op(e, 'Tanh', add(e, xn, mul(e, r, hn)));
+  const hNew = add(e, n, mul(e, z, sub(e, h.name, n)));
+  return [hNew, e.g.op('Concat', [r, z, n], { axis: 1 })];
+};
+
+/** Backward of gruCell: inputs [act, hg, h, dh], outputs [dxg, dhg, dh]. Key: `gruCellBackward`. */
+export const gruCellBackward: Lower = (e, [act, hg, h, dh]) => {
+  const [r, z, n] = split(e, act.name, 3, 1);
+  const [, , hn] = split(e, hg.name, 3, 1);
+  const d = dh.name;
+  const dan = mul(e, mul(e, d, oneMinus(e, z)), oneMinus(e, mul(e, n, n)));
+  const daz = mul(e, mul(e, mul(e, d, sub(e, h.name, n)), z), oneMinus(e, z));
+  const dar = mul(e, mul(e, mul(e, dan, hn), r), oneMinus(e, r));
+  const dxg = e.g.op('Concat', [dar, daz, dan], { axis: 1 });
+  const dhg = e.g.op('Concat', [dar, daz, mul(e, dan, r)], { axis: 1 });
+  return [dxg, dhg, mul(e, d, z)];
+};
+
+/** Elman step act(xp + h·wᵀ): Gemm with C = xp, then the activation. Inputs [xp, h, w]. Key: `rnnCell|<act>`. */
+export function rnnCell(act: RnnActivation): Lower {
+  return (e, [xp, h, w]) => {
+    const pre = e.g.op('Gemm', [h.name, w.name, xp.name], { transB: 1 });
+    if (act === 'tanh') return [op(e, 'Tanh', pre)];
+    if (act === 'relu') return [op(e, 'Relu', pre)];
+    return [pre];
+  };
+}
+
+/** dy ⊙ act'(·) from the output y: 1 − y² (tanh), [y > 0] (relu), 1. Inputs [y, dy]. Key: `rnnCellBackward|<act>`. */
+export function rnnCellBackward(act: RnnActivation): Lower {
+  return (e, [y, dy]) => {
+    if (act === 'tanh') return [mul(e, dy.name, oneMinus(e, mul(e, y.name, y.name)))];
+    if (act === 'relu') {
+      return [e.g.op('Where', [op(e, 'Greater', y.name, e.constF(0)), dy.name, e.constF(0)])];
+    }
+    return [e.g.op('Identity', [dy.name])];
+  };
+}

@@ -1,0 +1,146 @@
+import { createRequire } from 'node:module';
+import type { DType, Shape, TypedArray } from '@rnnkit/core';
+
+/**
+ * ONNX Runtime, driven synchronously. onnxruntime-node's public `InferenceSession.run` only wraps
+ * its native binding's synchronous `run` in `setImmediate` and a Promise; rnnkit's kernels are
+ * synchronous, so this module calls the binding directly (it is part of the package we pin:
+ * onnxruntime-node 1.30.0, `dist/binding.js`).
+ */
+
+interface OrtTensor {
+  readonly data: TypedArray | BigInt64Array;
+  readonly dims: readonly number[];
+  readonly type: string;
+}
+interface OrtTensorCtor {
+  new (type: string, data: TypedArray | BigInt64Array, dims: readonly number[]): OrtTensor;
+}
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
+  run(
+    feeds: Record<string, OrtTensor>,
+    fetches: Record<string, null>,
+    options: object,
+  ): Record<string, OrtTensor>;
+  dispose(): void;
+}
+interface Ort {
+  Tensor: OrtTensorCtor;
+  binding: { InferenceSession: new () => NativeSession };
+  initOrt(): void;
+  version: string;
+}
+
+const require = createRequire(import.meta.url);
+let ort: Ort | undefined;
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/** Loads onnxruntime-node once; a missing package becomes an install instruction. */
+export function loadOrt(): Ort {
+  if (ort) return ort;
+  let main: string;
+  try {
+    main = require.resolve('onnxruntime-node');
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new Error(
+        "the 'onnx' backend needs onnxruntime-node, which is not installed: npm install onnxruntime-node@1.30.0 (a peer dependency of @rnnkit/backend-onnx)",
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  const local = createRequire(main);
+  const pub = local('./index.js') as {
+    Tensor: OrtTensorCtor;
+    env: { versions: { node?: string }; logLevel?: string };
+  };
+  const bind = local('./binding.js') as Pick<Ort, 'binding' | 'initOrt'>;
+  // ONNX Runtime logs through a process-wide logger whose level is fixed when the binding starts
+  // (initOrt reads env.logLevel once). The session option logSeverityLevel does not reach it: a
+  // missing CUDA provider still printed a red "[E:onnxruntime:...] Failed to load library" line
+  // with logSeverityLevel 3, and env.logLevel 'error' printed it too; only 'fatal' silenced it.
+  // rnnkit reports every failure as an exception (and the CUDA fallback as one notice), so it
+  // raises the level from onnxruntime-common's default 'warning' to 'fatal'; any other level set
+  // (ort.env.logLevel) before rnnkit first loads ONNX Runtime is kept.
+  if (pub.env.logLevel === 'warning') pub.env.logLevel = 'fatal';
+  bind.initOrt();
+  ort = {
+    Tensor: pub.Tensor,
+    binding: bind.binding,
+    initOrt: bind.initOrt,
+    version: pub.env.versions.node ?? 'unknown',
+  };
+  return ort;
+}
+
+/** Session options rnnkit passes to ONNX Runtime. */
+export interface SessionConfig {
+  /** Intra-op threads (0: ONNX Runtime's default, one per core). */
+  threads: number;
+  /** Execution providers in order of preference, e.g. ['cuda', 'cpu']. */
+  providers: readonly string[];
+}
+
+/** A host value fed to or fetched from a session. */
+export interface HostValue {
+  data: TypedArray;
+  shape: Shape;
+}
+
+/** One loaded ONNX model with its input and output names, run synchronously. */
+export class Session {
+  readonly #native: NativeSession;
+  readonly #ort: Ort;
+  readonly #fetches: Record<string, null>;
+
+  constructor(
+    model: Uint8Array,
+    readonly inputNames: readonly string[],
+    readonly outputNames: readonly string[],
+    config: SessionConfig,
+  ) {
+    this.#ort = loadOrt();
+    this.#native = new this.#ort.binding.InferenceSession();
+    this.#native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+      intraOpNumThreads: config.threads,
+      interOpNumThreads: 1,
+      executionProviders: [...config.providers],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
+    this.#fetches = Object.fromEntries(outputNames.map((n) => [n, null]));
+  }
+
+  /** Runs the model on inputs given in `inputNames` order; outputs in `outputNames` order. */
+  run(inputs: readonly HostValue[]): HostValue[] {
+    const T = this.#ort.Tensor;
+    const feeds: Record<string, OrtTensor> = {};
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i];
+      feeds[this.inputNames[i]] = new T(
+        v.data instanceof Int32Array ? 'int32' : 'float32',
+        v.data,
+        v.shape,
+      );
+    }
+    const out = this.#native.run(feeds, this.#fetches, {});
+    return this.outputNames.map((n) => {
+      const t = out[n];
+      return { data: t.data as TypedArray, shape: [...t.dims] };
+    });
+  }
+
+  dispose(): void {
+    this.#native.dispose();
+  }
+}
+
+export function dtypeOf(data: TypedArray): DType {
+  return data instanceof Int32Array ? 'int32' : 'float32';
+}

@@ -1,0 +1,33 @@
+import type { DType, Shape, TypedArray } from '@rnnkit/core';
+
+/** A value pending in a graph that `compile` is tracing: the graph and the value's name in it. */
+export interface SymRef {
+  readonly graph: object;
+  readonly name: string;
+}
+
+/**
+ * The storage of one rnnkit tensor on the ONNX Runtime backend: host values (ONNX Runtime's CPU
+ * provider reads and writes plain typed arrays), or, while `compile` traces a function, a value
+ * of the graph being built. When the traced graph runs, every pending value still held by a
+ * tensor gets its host values in place, so tensors keep their storage object across a compiled
+ * call (parameters and optimizer state are updated where they are).
+ */
+export class OnnxStorage {
+  data: TypedArray | null;
+  sym: SymRef | null;
+  shape: Shape;
+  readonly dtype: DType;
+  disposed = false;
+
+  constructor(data: TypedArray | null, shape: Shape, dtype: DType, sym: SymRef | null = null) {
+    this.data = data;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.sym = sym;
+  }
+
+  static host(data: TypedArray, shape: Shape): OnnxStorage {
+    return new OnnxStorage(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
+  }
+}

@@ -1,0 +1,190 @@
+import type { KernelTensor, LoopSpec } from '@rnnkit/core';
+import { DataType, GraphAttr, GraphBuilder, valueInfo } from '@rnnkit/onnx/format';
+import type { KernelSink } from './backend.js';
+import { onnxType } from './eager.js';
+import { type Emit, emitter, type KernelCall } from './emit.js';
+import type { GraphCache } from './graph-cache.js';
+import { OnnxStorage } from './storage.js';
+
+type KT = KernelTensor<OnnxStorage>;
+
+/** One graph being built: the traced function's, or a loop body inside it. */
+interface Frame {
+  readonly g: GraphBuilder;
+  readonly e: Emit;
+  readonly parent: Frame | null;
+  /** Values produced in this graph, in order. */
+  readonly syms: OnnxStorage[];
+}
+
+/**
+ * Records the kernels a compiled function calls as one ONNX graph. Host tensors it reads become
+ * graph inputs, float scalars (learning rates, bias corrections) become scalar inputs, and the
+ * values still held by a tensor when the function returns become outputs, which are written
+ * into those tensors' storages after the run. Scans become ONNX `Scan` nodes whose bodies are
+ * traced the same way. A signature of the calls identifies the graph, so a training step traced
+ * again on the next batch reuses the session built for the first.
+ *
+ * Reading a value back while tracing (a loss printed mid-step, gradient clipping by a norm read
+ * on the host) runs the graph so far, and tracing goes on from its results: the function becomes
+ * several graphs, each cached the same way.
+ */
+export class Trace implements KernelSink {
+  #root!: Frame;
+  #top!: Frame;
+  #inputs!: Map<OnnxStorage, string>;
+  #inputList!: OnnxStorage[];
+  #scalars!: number[];
+  #sig!: string[];
+  #bodies = 0;
+
+  constructor(private readonly cache: GraphCache) {
+    this.#reset();
+  }
+
+  #reset(): void {
+    const g = new GraphBuilder('rnnkit_compiled');
+    this.#root = { g, e: emitter(g), parent: null, syms: [] };
+    this.#top = this.#root;
+    this.#inputs = new Map();
+    this.#inputList = [];
+    this.#scalars = [];
+    this.#sig = [];
+  }
+
+  emit(call: KernelCall, ins: readonly KT[]): OnnxStorage[] {
+    const f = this.#top;
+    const vals = ins.map((x) => ({
+      name: this.#ref(x.storage, f),
+      shape: x.shape,
+      dtype: x.dtype,
+    }));
+    const sc = call.scalars.map((v) => this.#scalar(v));
+    const outs = call.lower(f.e, vals, sc);
+    this.#sig.push(`${call.key}(${vals.map((v) => v.name).join(',')}|${sc.length})`);
+    return outs.map((name, i) => this.#sym(f, name, call.outDtypes[i]));
+  }
+
+  #sym(f: Frame, name: string, dtype: 'float32' | 'int32'): OnnxStorage {
+    const s = new OnnxStorage(null, [], dtype, { graph: f, name });
+    f.syms.push(s);
+    return s;
+  }
+
+  /** The name of a kernel input in frame `f`: a value of `f` or an enclosing graph, or a new input. */
+  #ref(s: OnnxStorage, f: Frame): string {
+    if (s.sym) {
+      for (let p: Frame | null = f; p; p = p.parent) if (p === s.sym.graph) return s.sym.name;
+      throw new Error(
+        'compile: a tensor computed inside a scan step was used outside it; return it from the step as an output instead',
+      );
+    }
+    let name = this.#inputs.get(s);
+    if (name === undefined) {
+      name = this.#root.g.input(`in${this.#inputList.length}`, onnxType(s.dtype), s.shape);
+      this.#inputs.set(s, name);
+      this.#inputList.push(s);
+      this.#sig.push(`${name}:${s.dtype}[${s.shape.join(',')}]`);
+    }
+    return name;
+  }
+
+  #scalar(v: number): string {
+    const name = this.#root.g.input(`s${this.#scalars.length}`, DataType.FLOAT, []);
+    this.#scalars.push(v);
+    return name;
+  }
+
+  /** Lowers a core `scan` to an ONNX Scan node (see core's LoopSpec). */
+  scan(spec: LoopSpec<OnnxStorage>): OnnxStorage[] {
+    const outer = this.#top;
+    const init = spec.init.map((x) => this.#ref(x.storage, outer));
+    const seqs = spec.xs.map((x) => this.#ref(x.storage, outer));
+    const p = `b${this.#bodies++}_`;
+    const g = new GraphBuilder('body', p);
+    const f: Frame = { g, e: emitter(g), parent: outer, syms: [] };
+    const place = (x: KT, i: number, kind: string, stepShape: readonly number[]) =>
+      this.#sym(f, g.input(`${p}${kind}${i}`, onnxType(x.dtype), stepShape), x.dtype);
+    const cs = spec.init.map((x, i) => place(x, i, 'c', x.shape));
+    const xs = spec.xs.map((x, i) => place(x, i, 'x', x.shape.slice(1)));
+    this.#sig.push(`scan{${spec.reverse ? 'r' : ''}`);
+    this.#top = f;
+    let outs: readonly KT[];
+    try {
+      outs = spec.body(cs, xs);
+    } finally {
+      this.#top = outer;
+    }
+    outs.forEach((o, i) => {
+      const name = `${p}o${i}`;
+      g.node('Identity', [this.#ref(o.storage, f)], { outputs: [name] });
+      g.outputs.push(valueInfo(name, onnxType(o.dtype), o.shape));
+    });
+    const nC = spec.init.length;
+    const nY = outs.length - nC;
+    const attrs: Record<string, GraphAttr | number | number[]> = {
+      body: new GraphAttr(g.graph()),
+      num_scan_inputs: spec.xs.length,
+    };
+    if (spec.reverse) {
+      attrs.scan_input_directions = Array(spec.xs.length).fill(1);
+      if (nY > 0) attrs.scan_output_directions = Array(nY).fill(1);
+    }
+    const names = outer.g.node('Scan', [...init, ...seqs], { outputs: outs.length, attrs });
+    this.#sig.push(`}${outs.map((o) => o.dtype[0]).join('')}`);
+    return names.map((n, i) => this.#sym(outer, n, outs[i].dtype));
+  }
+
+  /** Runs what was traced and writes every value still held by a tensor into its storage. */
+  finish(): void {
+    const live = this.#root.syms.filter((s) => !s.disposed);
+    if (live.length === 0) {
+      this.#reset();
+      return;
+    }
+    const g = this.#root.g;
+    const outNames = live.map((s) => s.sym!.name);
+    const sig = `${this.#sig.join(';')}=>${outNames.join(',')}`;
+    const session = this.cache.get(sig, () => {
+      const names = live.map((s, k) => {
+        const name = `out${k}`;
+        g.node('Identity', [s.sym!.name], { outputs: [name] });
+        g.outputs.push(valueInfo(name, onnxType(s.dtype), []));
+        delete g.outputs[g.outputs.length - 1].type?.tensor_type?.shape;
+        return name;
+      });
+      return {
+        model: g.encode(),
+        inputs: [
+          ...this.#inputList.map((_, i) => `in${i}`),
+          ...this.#scalars.map((_, i) => `s${i}`),
+        ],
+        outputs: names,
+      };
+    });
+    const feeds = this.#inputList.map((s) => ({ data: s.data!, shape: s.shape }));
+    for (const v of this.#scalars) feeds.push({ data: new Float32Array([v]), shape: [] });
+    const results = session.run(feeds);
+    live.forEach((s, k) => {
+      s.data = results[k].data;
+      s.shape = results[k].shape;
+      s.sym = null;
+    });
+    this.#reset();
+  }
+
+  /** A value is read back mid-trace: run the graph so far (only outside loop bodies). */
+  flush(): void {
+    if (this.#top !== this.#root) {
+      throw new Error(
+        'compile: a tensor was read back inside a scan step; the step must stay on the graph (no dataSync/item inside it)',
+      );
+    }
+    this.finish();
+  }
+
+  /** The traced function threw: its pending values will never run. */
+  abandon(): void {
+    this.#reset();
+  }
+}
