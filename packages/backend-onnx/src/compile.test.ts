@@ -200,7 +200,9 @@ describe('compiled training steps match the JS backend (three Adam steps)', () =
       const a = run(onnx, true);
       const b = run(js, false);
       expect(maxAbs(a.losses, b.losses)).toBeLessThan(1e-4);
-      a.params.forEach((p, i) => expect(maxAbs(p, b.params[i])).toBeLessThan(1e-5));
+      a.params.forEach((p, i) => {
+        expect(maxAbs(p, b.params[i])).toBeLessThan(1e-5);
+      });
     });
   }
 

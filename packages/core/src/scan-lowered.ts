@@ -136,8 +136,7 @@ function scanBackward(be: Backend, step: ScanStep, f: Forward, dys: Tensor[]): T
         const r = recordOnto(tape, () => step(c, x, -1));
         const outs = [...r.carry, ...r.ys];
         const seeds = outs.map((o, i) => {
-          const g =
-            i < nC ? dc[i] : new Tensor(be, dy[i - nC], o.shape, 'float32');
+          const g = i < nC ? dc[i] : new Tensor(be, dy[i - nC], o.shape, 'float32');
           return [o, g] as const;
         });
         const g = noGrad(() => backpropSeeded(tape, seeds, [...c, ...x, ...f.ext]));
