@@ -13,6 +13,7 @@ import {
 import {
   add,
   type Backend,
+  compile,
   dispose,
   keep,
   mul,
@@ -84,7 +85,13 @@ function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-function torchCase(be: Backend, name: string, fused: boolean, TOL: number): void {
+function torchCase(
+  be: Backend,
+  name: string,
+  fused: boolean,
+  TOL: number,
+  compiled: boolean,
+): void {
   const fx = loadFixture(name);
   const cfg = fx.config;
   const t = (k: string): Tensor =>
@@ -117,13 +124,20 @@ function torchCase(be: Backend, name: string, fused: boolean, TOL: number): void
   for (const [, p] of named) expect(p.backend).toBe(be);
   const wrt = [x, h0, ...(c0 ? [c0] : []), ...named.map(([, p]) => p)];
   let out: { y: Tensor; hn: Tensor; cn?: Tensor } | undefined;
-  const { value, grads } = valueAndGrad(() => {
-    const r = layer.forward(x, { h: h0, c: c0 }, { lengths: cfg.lengths as number[] | undefined });
-    out = { y: keep(r.output), hn: keep(r.state.h), cn: r.state.c && keep(r.state.c) };
-    let loss = add(sum(mul(r.output, wy)), sum(mul(r.state.h, wh)));
-    if (r.state.c && wc) loss = add(loss, sum(mul(r.state.c, wc)));
-    return loss;
-  }, wrt);
+  // forward and backward as written, or traced by compile() into one graph (compiling backends)
+  const run = () =>
+    valueAndGrad(() => {
+      const r = layer.forward(
+        x,
+        { h: h0, c: c0 },
+        { lengths: cfg.lengths as number[] | undefined },
+      );
+      out = { y: keep(r.output), hn: keep(r.state.h), cn: r.state.c && keep(r.state.c) };
+      let loss = add(sum(mul(r.output, wy)), sum(mul(r.state.h, wh)));
+      if (r.state.c && wc) loss = add(loss, sum(mul(r.state.c, wc)));
+      return loss;
+    }, wrt);
+  const { value, grads } = compiled ? compile(run)() : run();
   const check = (got: Tensor, ref: string) => {
     expect(got.shape, ref).toEqual(fx.tensors[ref].shape);
     expect(maxRelErr(got.dataSync(), fx.tensors[ref].data), ref).toBeLessThan(TOL);
@@ -145,7 +159,7 @@ function torchCase(be: Backend, name: string, fused: boolean, TOL: number): void
   dispose([out, value, grads, x, h0, c0, wy, wh, wc, layer.parameters()]);
 }
 
-function ortCase(be: Backend, name: string, fused: boolean, TOL: number): void {
+function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compiled: boolean): void {
   const fx = loadFixture(name);
   const c = fx.config;
   const f32 = (k: string) => Float32Array.from(fx.tensors[k].data);
@@ -185,9 +199,12 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number): void {
   });
   layer.loadStateDict(state);
   const inputs = [t('X'), t('initial_h'), ...(kind === 'lstm' ? [t('initial_c')] : [])];
-  const r = layer.forward(inputs[0], { h: inputs[1], c: inputs[2] });
-  const [T, B] = r.output.shape;
-  const y = transpose(reshape(r.output, [T, B, D, H]), [0, 2, 1, 3]);
+  const run = () => {
+    const r = layer.forward(inputs[0], { h: inputs[1], c: inputs[2] });
+    const [T, B] = r.output.shape;
+    return { r, y: transpose(reshape(r.output, [T, B, D, H]), [0, 2, 1, 3]) };
+  };
+  const { r, y } = compiled ? compile(run)() : run();
   expect(y.shape).toEqual(fx.tensors.Y.shape);
   expect(maxRelErr(y.dataSync(), fx.tensors.Y.data), 'Y').toBeLessThan(TOL);
   expect(maxRelErr(r.state.h.dataSync(), fx.tensors.Y_h.data), 'Y_h').toBeLessThan(TOL);
@@ -197,13 +214,21 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number): void {
   dispose([inputs, y, r, layer.parameters()]);
 }
 
+/**
+ * Each fixture runs eagerly and through `compile` (a compiling backend traces the forward and
+ * backward into one graph with the time loop as a loop operator; eager backends run it as is).
+ */
 export function cellFixtureTests(ctx: Ctx): void {
-  describe.each([true, false])('cells fixtures (fused kernels: %s)', (fused) => {
+  describe.each([
+    [true, false],
+    [false, false],
+    [true, true],
+  ])('cells fixtures (fused kernels: %s, compiled: %s)', (fused, compiled) => {
     it.each(TORCH_CASES)('PyTorch %s: outputs, states and every gradient within tol', (c) =>
-      torchCase(ctx.be(), c, fused, ctx.tol),
+      torchCase(ctx.be(), c, fused, ctx.tol, compiled),
     );
     it.each(ORT_CASES)('ONNX Runtime %s: Y, Y_h (and Y_c) within tol', (c) =>
-      ortCase(ctx.be(), c, fused, ctx.tol),
+      ortCase(ctx.be(), c, fused, ctx.tol, compiled),
     );
   });
 }
