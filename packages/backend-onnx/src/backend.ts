@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Backend, DType, KernelTensor, LoopSpec, Shape, TypedArray } from '@rnnkit/core';
+import { DataType } from '@rnnkit/onnx/format';
 import { compileOn, lowerScanOn, readOn } from './compile.js';
 import { EagerRunner } from './eager.js';
 import type { KernelCall } from './emit.js';
@@ -79,6 +80,25 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     storage.disposed = true;
   }
   fill(shape: Shape, value: number, dtype: DType): S {
+    if (this.sink) {
+      // while tracing, a constant made in the graph (zeros for unused gradients, ones for seeds)
+      // instead of a host array fed on every run
+      const t = {
+        name: 'value',
+        dims: [1],
+        data_type: dtype === 'int32' ? DataType.INT32 : DataType.FLOAT,
+        ...(dtype === 'int32' ? { int32_data: [value] } : { float_data: [value] }),
+      };
+      return this.call(
+        {
+          key: `fill|${dtype}|${value}|${shape.join(',')}`,
+          scalars: [],
+          outDtypes: [dtype],
+          lower: (e) => [e.g.op('ConstantOfShape', [e.ints(shape)], { value: t })],
+        },
+        [],
+      )[0];
+    }
     const n = shape.reduce((a, b) => a * b, 1);
     const out = dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
     if (value !== 0) out.fill(value);

@@ -73,10 +73,26 @@ export function createOnnxBackend(
     throw new Error(`unknown onnx backend '${String(name)}': use 'onnx' or 'onnx-cuda'`);
   }
   loadOrt(); // a missing onnxruntime-node fails here, with the install command
-  const threads = options.threads ?? 0;
+  const threads = options.threads ?? threadsFromEnv();
   const providers = name === 'onnx-cuda' ? probeCuda(threads).providers : ['cpu'];
   const config: SessionConfig = { threads, providers };
   return new OnnxBackend(name, config);
+}
+
+/**
+ * RNNKIT_ONNX_THREADS sets the intra-op thread count of backends made by name (as
+ * OMP_NUM_THREADS does for PyTorch); unset or 0: one per core.
+ */
+function threadsFromEnv(): number {
+  const v = process.env.RNNKIT_ONNX_THREADS;
+  if (v === undefined || v === '') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(
+      `RNNKIT_ONNX_THREADS must be a whole number of threads (0: one per core), got '${v}'`,
+    );
+  }
+  return n;
 }
 
 // Importing this package makes both names available. The JS backend stays the default

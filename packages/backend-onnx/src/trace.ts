@@ -115,9 +115,19 @@ export class Trace implements KernelSink {
     } finally {
       this.#top = outer;
     }
+    // A value computed in the body is its output as is; a carry passed through, a value from
+    // outside or one already listed goes through an Identity (names in a graph's output list are
+    // unique and made in the graph).
+    const listed = new Set<string>();
+    const produced = new Set(f.syms.slice(cs.length + xs.length).map((x) => x.sym!.name));
     outs.forEach((o, i) => {
-      const name = `${p}o${i}`;
-      g.node('Identity', [this.#ref(o.storage, f)], { outputs: [name] });
+      let name = this.#ref(o.storage, f);
+      if (!produced.has(name) || listed.has(name)) {
+        const id = `${p}o${i}`;
+        g.node('Identity', [name], { outputs: [id] });
+        name = id;
+      }
+      listed.add(name);
       g.outputs.push(valueInfo(name, onnxType(o.dtype), o.shape));
     });
     const nC = spec.init.length;
@@ -146,12 +156,10 @@ export class Trace implements KernelSink {
     const outNames = live.map((s) => s.sym!.name);
     const sig = `${this.#sig.join(';')}=>${outNames.join(',')}`;
     const session = this.cache.get(sig, () => {
-      const names = live.map((s, k) => {
-        const name = `out${k}`;
-        g.node('Identity', [s.sym!.name], { outputs: [name] });
-        g.outputs.push(valueInfo(name, onnxType(s.dtype), []));
+      const names = live.map((s) => {
+        g.outputs.push(valueInfo(s.sym!.name, onnxType(s.dtype), []));
         delete g.outputs[g.outputs.length - 1].type?.tensor_type?.shape;
-        return name;
+        return s.sym!.name;
       });
       return {
         model: g.encode(),

@@ -22,7 +22,8 @@ export interface SumOps {
   concat(xs: readonly Tensor[], axis: number): Tensor;
 }
 
-interface Pending {
+/** A gradient total not yet evaluated: a tensor part (or none) plus product terms. */
+export interface Pending {
   base: Tensor | null;
   terms: DeferredProduct[];
 }
@@ -49,6 +50,15 @@ export class GradSums {
     const t = this.evaluate(s);
     this.#slots.set(id, t);
     return t;
+  }
+
+  /**
+   * The total for `id` as it stands: a tensor, or a tensor part plus unevaluated product terms
+   * (a lowered scan turns each term's factors into loop outputs and multiplies them once, over
+   * all time steps, after the loop).
+   */
+  raw(id: number): Tensor | Pending | undefined {
+    return this.#slots.get(id);
   }
 
   /** Marks a total as given to a backward rule: from now on it may be shared. */

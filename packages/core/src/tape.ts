@@ -1,6 +1,6 @@
 import { engine } from './engine.js';
 import { RnnkitError } from './errors.js';
-import { type DeferredProduct, GradSums, type SumOps } from './grad-sum.js';
+import { type DeferredProduct, GradSums, type Pending, type SumOps } from './grad-sum.js';
 import type { Tensor } from './tensor.js';
 import { releaseScope } from './tidy.js';
 
@@ -172,7 +172,20 @@ export function backpropSeeded(
   tape: Tape,
   seeds: readonly (readonly [Tensor, Tensor])[],
   wrt: readonly Tensor[],
-): Tensor[] {
+): Tensor[];
+/** As above, but the gradients of `wrt` are returned as they stand (see GradSums.raw); undefined where none flows. */
+export function backpropSeeded(
+  tape: Tape,
+  seeds: readonly (readonly [Tensor, Tensor])[],
+  wrt: readonly Tensor[],
+  raw: true,
+): (Tensor | Pending | undefined)[];
+export function backpropSeeded(
+  tape: Tape,
+  seeds: readonly (readonly [Tensor, Tensor])[],
+  wrt: readonly Tensor[],
+  raw = false,
+): (Tensor | Pending | undefined)[] {
   const h = hooks!;
   const grads = new GradSums(h);
   for (const [y, dy] of seeds) grads.add(y.id, dy);
@@ -192,5 +205,6 @@ export function backpropSeeded(
     // Gradients of this entry's outputs are consumed; free their memory early.
     for (const y of e.outputs) grads.delete(y.id);
   }
+  if (raw) return wrt.map((w) => grads.raw(w.id));
   return wrt.map((w) => grads.get(w.id) ?? h.zerosLike(w));
 }
