@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@rnnkit/backend-js';
-import { fromTorchName, GRU, LSTM, type RecurrentLayer, RNN } from '@rnnkit/cells';
+import { CharLM, fromTorchName, GRU, LSTM, type RecurrentLayer, RNN } from '@rnnkit/cells';
 import {
   add,
   type Backend,
@@ -11,6 +11,7 @@ import {
   getBackend,
   matmul,
   mul,
+  Rng,
   registerBackend,
   sum,
   type Tensor,
@@ -227,5 +228,25 @@ describe('compiled training steps match the JS backend (three Adam steps)', () =
       }),
     );
     expect(sizes[1]).toBe(sizes[0]);
+  });
+});
+
+describe('in-graph sampling', () => {
+  it('CharLMStepper.sample runs n steps as one Scan graph and draws what the JS backend draws', () => {
+    const draw = (be: Backend) =>
+      on(be, () => {
+        const lm = new CharLM({ vocabSize: 13, hiddenSize: 16, cell: 'lstm', rng: new Rng(5) });
+        const s = lm.stepper();
+        const ids = s.sample(Int32Array.of(3), 60, { rng: new Rng(11), temperature: 0.8 });
+        const more = s.sample(Int32Array.of(ids[59]), 20, { rng: new Rng(12) });
+        s.dispose();
+        return [...ids, ...more];
+      });
+    const builds = onnx.graphs.builds;
+    const a = draw(onnx);
+    expect(onnx.graphs.builds).toBe(builds + 2); // 60 and 20 steps: two shapes, one graph each
+    const ops = decodeModel(onnx.graphs.last!.model).graph!.node.map((n) => n.op_type);
+    expect(ops).toContain('Scan');
+    expect(a).toEqual(draw(js));
   });
 });

@@ -163,7 +163,9 @@ export abstract class OnnxKernels {
     return this.k1('gather', [table, indices], emb.gather);
   }
   scatterAdd(indices: KT, updates: KT, numRows: number): S {
-    return this.k1(`scatterAdd|${numRows}`, [indices, updates], emb.scatterAdd(numRows));
+    const n = indices.shape[0];
+    const mode = numRows * n <= emb.ONE_HOT_LIMIT ? 'onehot' : 'scatter';
+    return this.k1(`scatterAdd|${numRows}|${mode}`, [indices, updates], emb.scatterAdd(numRows, n));
   }
   softmax(logits: KT): S {
     return this.k1('softmax', [logits], sm.softmax);

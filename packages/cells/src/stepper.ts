@@ -122,6 +122,44 @@ export class LayerStepper {
     this.#state = next;
   }
 
+  /**
+   * One step as a function of the layers' states, for loops over steps (`CharLMStepper.sample`
+   * runs it inside a scan): `xp0` [B, G·H] is layer 0's input projection (a row of `projected`
+   * for a token). Returns the new states; the stepper's own state is left alone.
+   */
+  stepWith(xp0: Tensor, state: readonly CellState[]): CellState[] {
+    const out: CellState[] = [];
+    let x = xp0;
+    for (let l = 0; l < this.#numLayers; l++) {
+      const plan = this.#plans[l];
+      const xp = l === 0 ? xp0 : linear(x, plan.w.weightIh, plan.bias);
+      const s = cellStep(this.#cfg, plan.prepared, xp, state[l]);
+      out.push(s);
+      x = s.h;
+    }
+    return out;
+  }
+
+  /** The embedding table times layer 0's input weights plus bias [V, G·H] (made with a table), else null. */
+  get projected(): Tensor | null {
+    return this.#projected;
+  }
+
+  /** The per-layer states after the last step, or zeros for `batch` sequences before the first. */
+  states(batch: number): CellState[] {
+    return this.#state ?? Array.from({ length: this.#numLayers }, () => this.zeroState(batch));
+  }
+
+  /** Replaces the state with `next` (one per layer; the stepper takes ownership). */
+  adopt(next: CellState[]): void {
+    for (const st of next) {
+      keep(st.h);
+      if (st.c) keep(st.c);
+    }
+    if (this.#state) for (const st of this.#state) dispose([st.h, st.c]);
+    this.#state = next;
+  }
+
   /** The top layer's h after the last step (owned by the stepper: valid until the next step), or null before the first. */
   get top(): Tensor | null {
     return this.#state ? this.#state[this.#state.length - 1].h : null;

@@ -1,3 +1,4 @@
+import { DataType, floatTensor } from '@rnnkit/onnx/format';
 import type { Lower } from '../emit.js';
 
 /** Rows of table [V, D] at int32 indices [N] → [N, D] (Gather axis 0 takes int32 indices). */
@@ -12,7 +13,11 @@ export const gather: Lower = (e, [table, indices]) => [
  * a sequential loop does (ScatterND's kernel may split the updates over threads). Key:
  * `scatterAdd|<numRows>`.
  */
-export function scatterAdd(numRows: number): Lower {
+export function scatterAdd(numRows: number, rows: number): Lower {
+  // ONNX Runtime's ScatterElements walks the updates one element at a time (about 20 ms for
+  // the 2048×128 embedding gradient of a char-LM batch); onehot(indices)ᵀ·updates is one GEMM
+  // and sums in a fixed order too. Used while the one-hot matrix stays small.
+  if (numRows * rows <= ONE_HOT_LIMIT) return scatterAddOneHot(numRows);
   return (e, [indices, updates]) => {
     const g = e.g;
     const cols = g.op('Shape', [updates.name], { start: 1 });
@@ -22,5 +27,21 @@ export function scatterAdd(numRows: number): Lower {
       g.op('Shape', [updates.name]),
     ]);
     return [g.op('ScatterElements', [zeros, idx, updates.name], { axis: 0, reduction: 'add' })];
+  };
+}
+
+/** Elements of the [N, numRows] one-hot matrix up to which scatterAdd is a GEMM (64 MB of float32). */
+export const ONE_HOT_LIMIT = 16 * 1024 * 1024;
+
+/** scatterAdd as OneHot(indices, numRows)ᵀ · updates. */
+function scatterAddOneHot(numRows: number): Lower {
+  return (e, [indices, updates]) => {
+    const g = e.g;
+    const values = g.fresh('onehot_values');
+    g.initializers.push(floatTensor(values, [2], new Float32Array([0, 1])));
+    // ONNX Runtime implements OneHot for int64 indices with an int64 depth (not int32 indices)
+    const idx = g.op('Cast', [indices.name], { to: DataType.INT64 });
+    const oneHot = g.op('OneHot', [idx, e.ints([numRows]), values], { axis: -1 });
+    return [g.op('Gemm', [oneHot, updates.name], { transA: 1 })];
   };
 }

@@ -1,8 +1,18 @@
-import { Module, noGrad, RnnkitError, reshape, ShapeError, type Tensor, tidy } from '@rnnkit/core';
+import {
+  compile,
+  Module,
+  noGrad,
+  RnnkitError,
+  reshape,
+  ShapeError,
+  type Tensor,
+  tidy,
+} from '@rnnkit/core';
 import { Dropout, Embedding, Linear } from '../layers.js';
 import { checkPositiveInt } from '../options.js';
 import type { LayerState, RecurrentLayer } from '../recurrent.js';
 import { LayerStepper } from '../stepper.js';
+import { type SampleOptions, sampleLoop } from './char-sample.js';
 import { type LayerChoice, makeLayer } from './make-layer.js';
 
 export interface CharLMOptions
@@ -81,10 +91,12 @@ export class CharLM extends Module {
 export class CharLMStepper {
   readonly #layers: LayerStepper;
   readonly #head: Linear;
+  readonly #vocab: number;
 
   constructor(lm: CharLM) {
     this.#layers = new LayerStepper(lm.rnn, lm.embedding.weight);
     this.#head = lm.head;
+    this.#vocab = lm.vocabSize;
   }
 
   /** int32 token ids [batch] → logits [batch, vocab] (owned by the caller). */
@@ -96,6 +108,24 @@ export class CharLMStepper {
     this.#layers.advance(tokens);
     const h = this.#layers.top!;
     return tidy(() => noGrad(() => this.#head.forward(h)));
+  }
+
+  /**
+   * Samples `n` characters per sequence after `start` (token ids, one per sequence), carrying
+   * and advancing the state, with the draws inside one loop (see `sampleLoop`): on the onnx
+   * backend the n steps run as one graph call. Returns the ids time-major ([n][B] flattened).
+   */
+  sample(start: Int32Array, n: number, options: SampleOptions): Int32Array {
+    const { ids, states } = compile(() =>
+      tidy(() =>
+        noGrad(() => {
+          const r = sampleLoop(this.#layers, this.#head, this.#vocab, start, n, options);
+          return { ids: r.ids, states: r.states };
+        }),
+      ),
+    )();
+    this.#layers.adopt(states);
+    return ids;
   }
 
   /** The carried state ([numLayers, batch, hidden]), or null before the first step. */

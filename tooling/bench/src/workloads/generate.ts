@@ -43,7 +43,35 @@ export const generateWorkload: Workload = {
     for (let r = 0; r < runs; r++) {
       times.push(sample(CHARS, new Rng(42)));
     }
+    // The same model sampling with the draws inside one loop (CharLMStepper.sample): one graph
+    // call for all 500 characters on a compiling backend (onnx), a plain loop elsewhere.
+    const startIds = Int32Array.of(start);
+    const inLoop = (rng: Rng): number => {
+      const t1 = performance.now();
+      const stepper = model.stepper();
+      stepper.sample(startIds, CHARS, { rng });
+      stepper.dispose();
+      return performance.now() - t1;
+    };
+    inLoop(new Rng(1)); // warm-up (builds the graph on onnx)
+    const before2 = liveTensors();
+    const loopTimes: number[] = [];
+    const t2 = clock();
+    for (let r = 0; r < runs; r++) loopTimes.push(inLoop(new Rng(42)));
     return [
+      {
+        workload: 'generate',
+        backend: ctx.backend,
+        metric: `sampling throughput, draws in the loop (${CHARS} chars, batch 1)`,
+        value: (CHARS * 1000) / median(loopTimes),
+        unit: 'chars/s',
+        notes: {
+          msPerChar: median(loopTimes) / CHARS,
+          runs,
+          tensorGrowth: liveTensors() - before2,
+          cpuShare: cpuShare(t2, clock()),
+        },
+      },
       {
         workload: 'generate',
         backend: ctx.backend,
