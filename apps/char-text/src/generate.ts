@@ -1,5 +1,5 @@
 import type { CharLM } from '@rnnkit/cells';
-import { noGrad, type Rng, RnnkitError, reshape, tensor, tidy } from '@rnnkit/core';
+import { getBackend, noGrad, type Rng, RnnkitError, reshape, tensor, tidy } from '@rnnkit/core';
 import type { Vocabulary } from '@rnnkit/data';
 
 export interface SamplingOptions {
@@ -63,6 +63,17 @@ export interface GenerateOptions extends SamplingOptions {
   onChar?: (ch: string) => void;
 }
 
+/** Characters drawn per graph call when the draws run inside the loop. */
+const LOOP_CHUNK = 100;
+
+/**
+ * Plain temperature sampling on a compiling backend draws inside the loop, a chunk of characters
+ * per graph call; greedy (temperature 0) and top-k draw on the host one character at a time.
+ */
+function drawsInLoop(o: SamplingOptions): boolean {
+  return (o.temperature ?? 1) > 0 && !o.topK && getBackend().compile !== undefined;
+}
+
 /**
  * Generates text one character at a time, carrying the recurrent state from each step to the next
  * (the prime is read once; no window is ever fed again) with the model's `stepper()`. Returns the generated characters, without
@@ -91,6 +102,26 @@ export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): 
         return Float32Array.from(all.subarray((primeIds.length - 1) * vocab.size));
       }),
     );
+    if (o.length > 0 && drawsInLoop(o)) {
+      // A compiling backend (onnx) draws whole chunks inside one graph call (CharLMStepper.sample)
+      let id = sampleFromLogits(logits, o, o.rng);
+      const emit = (k: number) => {
+        out += vocab.chars[k];
+        o.onChar?.(vocab.chars[k]);
+      };
+      emit(id);
+      for (let left = o.length - 1; left > 0; ) {
+        const n = Math.min(LOOP_CHUNK, left);
+        const ids = stepper.sample(Int32Array.of(id), n, {
+          rng: o.rng,
+          temperature: o.temperature,
+        });
+        for (const k of ids) emit(k);
+        id = ids[n - 1];
+        left -= n;
+      }
+      return out;
+    }
     for (let i = 0; i < o.length; i++) {
       const id = sampleFromLogits(logits, o, o.rng);
       const ch = vocab.chars[id];

@@ -105,6 +105,20 @@ describe('rnnkit-sine CLI (the README demo)', () => {
     }
   }, 240_000);
 
+  it("trains on ONNX Runtime (compiled steps) to the JS backend's loss", async () => {
+    const args = ['--epochs', '3', '--no-plot', '--no-chart'];
+    const [onnx, js] = await Promise.all([
+      sine(['--backend', 'onnx', ...args]),
+      sine(['--backend', 'js', ...args]),
+    ]);
+    expect(onnx.code, onnx.stderr).toBe(0);
+    expect(onnx.stdout).toContain('backend onnx');
+    // the same float32 model: the losses agree to a few digits after 3 epochs
+    const a = metric(onnx.stdout, 'final train MSE');
+    const b = metric(js.stdout, 'final train MSE');
+    expect(Math.abs(a - b) / b).toBeLessThan(0.05);
+  }, 240_000);
+
   it('rejects a non-numeric option with a clear message', async () => {
     const r = await sine(['--epochs', 'many']);
     expect(r.code).not.toBe(0);
