@@ -41,7 +41,7 @@ describe('CharLMStepper.sample (in-loop sampling)', () => {
             be,
           ),
         );
-        const probs = p.dataSync();
+        const probs = p.dataSync() as Float32Array;
         tokens = Int32Array.from([0, 1], (k) =>
           hostDraw(probs.subarray(k * 11, (k + 1) * 11), us[t * 2 + k]),
         );
