@@ -1,6 +1,6 @@
 import { CharLM } from '@rnnkit/cells';
 import { manualSeed, Rng, softmax, tensor, tidy } from '@rnnkit/core';
-import { clock, cpuShare, liveTensors, median, type Workload } from '../harness.js';
+import { type BenchRow, clock, cpuShare, liveTensors, median, type Workload } from '../harness.js';
 import { sampleIndex, shakespeareIds } from '../text.js';
 import { charLstmOptions } from './char-lstm.js';
 
@@ -35,47 +35,17 @@ export const generateWorkload: Workload = {
       stepper.dispose();
       return performance.now() - t0;
     };
-    sample(50, new Rng(1)); // warm-up
-    const before = liveTensors();
     const runs = ctx.quick ? 1 : 5;
-    const times: number[] = [];
-    const t0 = clock();
-    for (let r = 0; r < runs; r++) {
-      times.push(sample(CHARS, new Rng(42)));
-    }
-    // The same model sampling with the draws inside one loop (CharLMStepper.sample): one graph
-    // call for all 500 characters on a compiling backend (onnx), a plain loop elsewhere.
-    const startIds = Int32Array.of(start);
-    const inLoop = (rng: Rng): number => {
-      const t1 = performance.now();
-      const stepper = model.stepper();
-      stepper.sample(startIds, CHARS, { rng });
-      stepper.dispose();
-      return performance.now() - t1;
-    };
-    inLoop(new Rng(1)); // warm-up (builds the graph on onnx)
-    const before2 = liveTensors();
-    const loopTimes: number[] = [];
-    const t2 = clock();
-    for (let r = 0; r < runs; r++) loopTimes.push(inLoop(new Rng(42)));
-    return [
-      {
+    /** A warm-up, then `runs` timed samplings of CHARS characters: one benchmark row. */
+    const measure = (metric: string, once: (n: number, rng: Rng) => number): BenchRow => {
+      once(50, new Rng(1)); // warm-up (builds the graphs on onnx)
+      const before = liveTensors();
+      const t0 = clock();
+      const times = Array.from({ length: runs }, () => once(CHARS, new Rng(42)));
+      return {
         workload: 'generate',
         backend: ctx.backend,
-        metric: `sampling throughput, draws in the loop (${CHARS} chars, batch 1)`,
-        value: (CHARS * 1000) / median(loopTimes),
-        unit: 'chars/s',
-        notes: {
-          msPerChar: median(loopTimes) / CHARS,
-          runs,
-          tensorGrowth: liveTensors() - before2,
-          cpuShare: cpuShare(t2, clock()),
-        },
-      },
-      {
-        workload: 'generate',
-        backend: ctx.backend,
-        metric: `sampling throughput (${CHARS} chars, batch 1)`,
+        metric: `${metric} (${CHARS} chars, batch 1)`,
         value: (CHARS * 1000) / median(times),
         unit: 'chars/s',
         notes: {
@@ -84,7 +54,21 @@ export const generateWorkload: Workload = {
           tensorGrowth: liveTensors() - before,
           cpuShare: cpuShare(t0, clock()),
         },
-      },
+      };
+    };
+    // The same model sampling with the draws inside one loop (CharLMStepper.sample): one graph
+    // call for all the characters on a compiling backend (onnx), a plain loop elsewhere.
+    const startIds = Int32Array.of(start);
+    const inLoop = (n: number, rng: Rng): number => {
+      const t1 = performance.now();
+      const stepper = model.stepper();
+      stepper.sample(startIds, n, { rng });
+      stepper.dispose();
+      return performance.now() - t1;
+    };
+    return [
+      measure('sampling throughput, draws in the loop', inLoop),
+      measure('sampling throughput', sample),
     ];
   },
 };
