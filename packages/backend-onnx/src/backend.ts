@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Backend, DType, KernelTensor, LoopSpec, Shape, TypedArray } from '@rnnkit/core';
 import { DataType } from '@rnnkit/onnx/format';
-import { compileOn, lowerScanOn, readOn } from './compile.js';
+import { compileOn, lowerScanOn, readOn, replayOn } from './compile.js';
 import { EagerRunner } from './eager.js';
 import type { KernelCall } from './emit.js';
 import { GraphCache } from './graph-cache.js';
@@ -53,6 +53,11 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
   /** core's `scan` inside compile: an ONNX Scan node. */
   lowerScan(loop: LoopSpec<S>): S[] | null {
     return lowerScanOn(this, loop);
+  }
+
+  /** core's scan backward: the forward step's values instead of recomputing them. */
+  replayScan<T>(key: object, fn: () => T): T {
+    return replayOn(this, key, fn);
   }
 
   /** Runs (or, while tracing, records) one kernel call. */

@@ -43,6 +43,11 @@ export function lowerScanOn(be: Traceable, spec: LoopSpec<OnnxStorage>): OnnxSto
   return be.sink instanceof Trace ? be.sink.scan(spec) : null;
 }
 
+/** core's scan backward inside compile: replay the forward loop's values (see Trace.replay). */
+export function replayOn<T>(be: Traceable, key: object, fn: () => T): T {
+  return be.sink instanceof Trace ? be.sink.replay(key, fn) : fn();
+}
+
 /** Synchronous read: a value pending in the running trace first runs the graph so far. */
 export function readOn(be: Traceable, x: KernelTensor<OnnxStorage>): TypedArray {
   const s = x.storage;

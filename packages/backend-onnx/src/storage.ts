@@ -3,7 +3,8 @@ import type { DType, Shape, TypedArray } from '@rnnkit/core';
 /** A value pending in a graph that `compile` is tracing: the graph and the value's name in it. */
 export interface SymRef {
   readonly graph: object;
-  readonly name: string;
+  /** Empty for a replayed value not yet read (see Trace.replay): named when first used. */
+  name: string;
 }
 
 /**
@@ -19,6 +20,8 @@ export class OnnxStorage {
   shape: Shape;
   readonly dtype: DType;
   disposed = false;
+  /** Set by the tracer on a value replayed from a forward loop (opaque here). */
+  residual?: unknown;
 
   constructor(data: TypedArray | null, shape: Shape, dtype: DType, sym: SymRef | null = null) {
     this.data = data;

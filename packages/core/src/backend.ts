@@ -58,6 +58,8 @@ export interface LoopSpec<S = unknown> {
   readonly xs: readonly KT<S>[];
   /** Walk time backwards; outputs are still stored at their own time index. */
   readonly reverse: boolean;
+  /** Names this loop for `Backend.replayScan` (the backward loop of a forward one replays it). */
+  readonly key?: object;
   /**
    * Builds the body once, from storages standing for the carries and for one step of each
    * sequence; returns the new carries (as many as `init`) followed by the step's outputs.
@@ -214,6 +216,13 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
    * null when not tracing; core then runs the loop itself.
    */
   lowerScan?(loop: LoopSpec<S>): S[] | null;
+  /**
+   * Inside the body of a lowered loop: runs `fn`, which calls the same kernels in the same order
+   * as the body of the loop named `key` did, with each kernel's results taken from that loop
+   * (saved per step) instead of computed again. A lowered scan's backward uses it to get the
+   * forward step's values without recomputing them. Backends without it recompute.
+   */
+  replayScan?<T>(key: object, fn: () => T): T;
   /** Called by core's `compile`; eager backends leave it out and core runs the function. */
   compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Number of threads the backend computes with, for benchmark reports. */

@@ -34,10 +34,12 @@ export function lowerScan(
   let fromYs: number[] = [];
   let nY = -1;
   const bodies: Set<Tensor>[] = [];
+  const key = {};
   const out = be.lowerScan!({
     init,
     xs,
     reverse,
+    key,
     body: (cs, xsS) =>
       collect(bodies, () => {
         const c = cs.map((s, i) => new Tensor(be, s, init[i].shape, init[i].dtype));
@@ -76,7 +78,7 @@ export function lowerScan(
     );
     const ext = externals;
     record([...init, ...xs, ...ext], [...carry, ...ys], (dys) =>
-      scanBackward(be, step, { xs, init, saved, ext, reverse }, dys),
+      scanBackward(be, step, { xs, init, saved, ext, reverse, key }, dys),
     );
   }
   return { carry, ys };
@@ -129,6 +131,8 @@ interface Forward {
   /** Tracked tensors the step captures. */
   ext: readonly Tensor[];
   reverse: boolean;
+  /** The forward loop, for `replayScan`. */
+  key: object;
 }
 
 /** A per-step value seen after the reverse loop: one of its stacked outputs, or a sequence it read. */
@@ -170,7 +174,9 @@ function scanBackward(be: Backend, step: ScanStep, f: Forward, dys: Tensor[]): T
         const dy = bx.slice(nX + nC);
         const tape = new Tape();
         for (const t of [...c, ...x, ...f.ext]) tape.tracked.add(t.id);
-        const r = recordOnto(tape, () => step(c, x, -1));
+        // the step's values: the forward loop's, where the backend can replay them
+        const again = () => step(c, x, -1);
+        const r = recordOnto(tape, () => (be.replayScan ? be.replayScan(f.key, again) : again()));
         const seeds = [...r.carry, ...r.ys].map((o, i) => {
           const g = i < nC ? dc[i] : new Tensor(be, dy[i - nC], o.shape, 'float32');
           return [o, g] as const;
