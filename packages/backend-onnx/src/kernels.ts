@@ -190,7 +190,14 @@ export abstract class OnnxKernels {
     return { param, buf: useBuf ? nb : buf ? buf.storage : null };
   }
   adamUpdate(p: KT, g: KT, m: KT, v: KT, h: AdamHyper): { param: S; m: S; v: S } {
-    const [param, nm, nv] = this.kn('adam', [p, g, m, v], 3, opt.adam, opt.adamScalars(h));
+    const decays = h.weightDecay !== 0;
+    const [param, nm, nv] = this.kn(
+      `adam|${+decays}`,
+      [p, g, m, v],
+      3,
+      opt.adam(decays),
+      opt.adamScalars(h),
+    );
     return { param, m: nm, v: nv };
   }
   rmspropUpdate(

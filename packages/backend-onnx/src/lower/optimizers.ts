@@ -52,15 +52,20 @@ export const adamScalars = (h: AdamHyper): number[] => [
   h.eps,
 ];
 
-/** torch.optim.Adam / AdamW: inputs [p, g, m, v], outputs [p, m, v]. Key: `adam`. */
-export const adam: Lower = (e, [p, g, m, v], [decay, l2, b1, b1c, b2, b2c, stepSize, bc2, eps]) => {
-  const gi = add(e, g.name, mul(e, l2, p.name));
-  const mi = add(e, mul(e, b1, m.name), mul(e, b1c, gi));
-  const vi = add(e, mul(e, b2, v.name), mul(e, mul(e, b2c, gi), gi));
-  const denom = add(e, div(e, e.g.op('Sqrt', [vi]), bc2), eps);
-  const pi = sub(e, mul(e, p.name, decay), div(e, mul(e, stepSize, mi), denom));
-  return [pi, mi, vi];
-};
+/**
+ * torch.optim.Adam / AdamW: inputs [p, g, m, v], outputs [p, m, v]. `decays`: weight decay is
+ * on (the nodes applying it are left out without it, three of sixteen). Key: `adam|<decays>`.
+ */
+export function adam(decays: boolean): Lower {
+  return (e, [p, g, m, v], [decay, l2, b1, b1c, b2, b2c, stepSize, bc2, eps]) => {
+    const gi = decays ? add(e, g.name, mul(e, l2, p.name)) : g.name;
+    const mi = add(e, mul(e, b1, m.name), mul(e, b1c, gi));
+    const vi = add(e, mul(e, b2, v.name), mul(e, mul(e, b2c, gi), gi));
+    const denom = add(e, div(e, e.g.op('Sqrt', [vi]), bc2), eps);
+    const kept = decays ? mul(e, p.name, decay) : p.name;
+    return [sub(e, kept, div(e, mul(e, stepSize, mi), denom)), mi, vi];
+  };
+}
 
 /** Scalars of `rmsprop`: [lr, weightDecay, alpha, 1 − alpha, eps, momentum]. */
 export const rmspropScalars = (h: RmspropHyper): number[] => [
