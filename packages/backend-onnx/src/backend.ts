@@ -18,7 +18,7 @@ export interface KernelSink {
 }
 
 export interface OnnxBackendOptions {
-  /** Intra-op threads for ONNX Runtime (default 0: one per core). */
+  /** Intra-op threads for ONNX Runtime (default 1, or RNNKIT_ONNX_THREADS; 0: one per core). */
   threads?: number;
 }
 

@@ -13,6 +13,24 @@ describe('onnx backend errors', () => {
     expect(() => t.dataSync()).toThrow(msg);
   });
 
+  it('takes its thread count from RNNKIT_ONNX_THREADS (default 1) and names a bad value', () => {
+    const saved = process.env.RNNKIT_ONNX_THREADS;
+    try {
+      delete process.env.RNNKIT_ONNX_THREADS;
+      expect(createOnnxBackend('onnx').threads()).toBe(1);
+      process.env.RNNKIT_ONNX_THREADS = '2';
+      expect(createOnnxBackend('onnx').threads()).toBe(2);
+      expect(createOnnxBackend('onnx', { threads: 3 }).threads()).toBe(3);
+      process.env.RNNKIT_ONNX_THREADS = 'many';
+      expect(() => createOnnxBackend('onnx')).toThrow(
+        /RNNKIT_ONNX_THREADS must be a whole number of threads.*'many'/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.RNNKIT_ONNX_THREADS;
+      else process.env.RNNKIT_ONNX_THREADS = saved;
+    }
+  });
+
   it('rejects names it does not register', () => {
     expect(() => createOnnxBackend('onnx-gpu' as 'onnx')).toThrow(/use 'onnx' or 'onnx-cuda'/);
   });
