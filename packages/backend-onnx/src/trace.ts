@@ -12,6 +12,7 @@ import type { KernelSink } from './backend.js';
 import { onnxType } from './eager.js';
 import { type Emit, emitter, type KernelCall } from './emit.js';
 import type { GraphCache } from './graph-cache.js';
+import { pruneDead } from './prune.js';
 import { OnnxStorage } from './storage.js';
 
 type KT = KernelTensor<OnnxStorage>;
@@ -285,6 +286,7 @@ export class Trace implements KernelSink {
         delete g.outputs[g.outputs.length - 1].type?.tensor_type?.shape;
         return s.sym!.name;
       });
+      pruneDead(g.graph());
       return {
         model: g.encode(),
         inputs: [
