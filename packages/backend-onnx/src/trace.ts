@@ -1,43 +1,32 @@
-import type { KernelTensor, LoopSpec } from '@rnnkit/core';
-import {
-  DataType,
-  GraphAttr,
-  GraphBuilder,
-  makeAttribute,
-  type NodeProto,
-  type ValueInfoProto,
-  valueInfo,
-} from '@rnnkit/onnx/format';
+import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
 import type { KernelSink } from './backend.js';
-import { onnxType } from './eager.js';
-import { type Emit, emitter, type KernelCall } from './emit.js';
+import type { KernelCall } from './emit.js';
 import type { GraphCache } from './graph-cache.js';
-import { pruneDead } from './prune.js';
 import { OnnxStorage } from './storage.js';
+import { buildModel } from './trace-build.js';
+import type { Output, Program, ScanOp } from './trace-program.js';
 
 type KT = KernelTensor<OnnxStorage>;
 
-/** One graph being built: the traced function's, or a loop body inside it. */
+/** One graph being recorded: the traced function's, or a loop body inside it. */
 interface Frame {
-  readonly g: GraphBuilder;
-  readonly e: Emit;
+  readonly program: Program;
   readonly parent: Frame | null;
-  /** Values produced in this graph, in order. */
+  /** Values made in this graph, in order. */
   readonly syms: OnnxStorage[];
   /** A forward loop's body: each kernel call's results, in order, for replay. */
   readonly calls?: { key: string; outs: OnnxStorage[] }[];
-  /** A loop body: sequences added as scan inputs while it was traced (replayed values), by outer name. */
-  readonly extraSeqs: string[];
+  /** Names made so far. */
+  count: number;
 }
 
 /** A lowered forward loop whose per-step values a backward loop may read. */
 interface Loop {
+  readonly op: ScanOp;
   readonly body: Frame;
-  readonly node: NodeProto;
   readonly outer: Frame;
-  readonly reverse: boolean;
-  /** Forward body values already leaving the loop as stacked outputs → those outputs. */
-  readonly exported: Map<OnnxStorage, OnnxStorage>;
+  /** Body values already leaving the loop as stacked outputs → those outputs. */
+  readonly exported: Map<OnnxStorage, string>;
 }
 
 /** A replay in progress: kernel calls in `frame` take their results from `loop`. */
@@ -58,10 +47,11 @@ interface Residual {
  * graph inputs, float scalars (learning rates, bias corrections) become scalar inputs, and the
  * values still held by a tensor when the function returns become outputs, which are written
  * into those tensors' storages after the run. Scans become ONNX `Scan` nodes whose bodies are
- * traced the same way. A signature of the calls identifies the graph, so a training step traced
- * again on the next batch reuses the session built for the first.
+ * recorded the same way. Calls are recorded with the names their results will have; a signature
+ * of the calls identifies the graph, so a training step traced again on the next batch reuses
+ * the session of the first without building any node (see trace-program.ts).
  *
- * Reading a value back while tracing (a loss printed mid-step, gradient clipping by a norm read
+ * Reading a value back while tracing (a loss checked mid-step, gradient clipping by a norm read
  * on the host) runs the graph so far, and tracing goes on from its results: the function becomes
  * several graphs, each cached the same way.
  */
@@ -72,7 +62,7 @@ export class Trace implements KernelSink {
   #inputList!: OnnxStorage[];
   #scalars!: number[];
   #sig!: string[];
-  #bodies = 0;
+  #bodies!: number;
   #loops!: Map<object, Loop>;
   #replay: Replay | null = null;
 
@@ -81,14 +71,14 @@ export class Trace implements KernelSink {
   }
 
   #reset(): void {
-    const g = new GraphBuilder('rnnkit_compiled');
-    this.#root = { g, e: emitter(g), parent: null, syms: [], extraSeqs: [] };
-    this.#loops = new Map();
+    this.#root = frame('', null);
     this.#top = this.#root;
+    this.#loops = new Map();
     this.#inputs = new Map();
     this.#inputList = [];
     this.#scalars = [];
     this.#sig = [];
+    this.#bodies = 0;
   }
 
   emit(call: KernelCall, ins: readonly KT[]): OnnxStorage[] {
@@ -115,17 +105,19 @@ export class Trace implements KernelSink {
       shape: x.shape,
       dtype: x.dtype,
     }));
-    const sc = call.scalars.map((v) => this.#scalar(v));
-    const outs = call.lower(f.e, vals, sc);
-    this.#sig.push(`${call.key}(${vals.map((v) => v.name).join(',')}|${sc.length})`);
+    const scalars = call.scalars.map((v) => this.#scalar(v));
+    const outs = call.outDtypes.map(() => fresh(f));
+    f.program.ops.push({ kind: 'call', call, ins: vals, scalars, outs });
+    this.#sig.push(`${call.key}(${vals.map((v) => v.name).join(',')}|${scalars.length})`);
     const made = outs.map((name, i) => this.#sym(f, name, call.outDtypes[i]));
     f.calls?.push({ key: call.key, outs: made });
     return made;
   }
 
-  #sym(f: Frame, name: string, dtype: 'float32' | 'int32'): OnnxStorage {
+  #sym(f: Frame, name: string, dtype: DType): OnnxStorage {
     const s = new OnnxStorage(null, [], dtype, { graph: f, name });
     f.syms.push(s);
+    f.program.made.add(name);
     return s;
   }
 
@@ -140,7 +132,8 @@ export class Trace implements KernelSink {
     }
     let name = this.#inputs.get(s);
     if (name === undefined) {
-      name = this.#root.g.input(`in${this.#inputList.length}`, onnxType(s.dtype), s.shape);
+      name = `in${this.#inputList.length}`;
+      this.#root.program.inputs.push({ name, dtype: s.dtype, shape: s.shape });
       this.#inputs.set(s, name);
       this.#inputList.push(s);
       this.#sig.push(`${name}:${s.dtype}[${s.shape.join(',')}]`);
@@ -149,7 +142,8 @@ export class Trace implements KernelSink {
   }
 
   #scalar(v: number): string {
-    const name = this.#root.g.input(`s${this.#scalars.length}`, DataType.FLOAT, []);
+    const name = `s${this.#scalars.length}`;
+    this.#root.program.inputs.push({ name, dtype: 'float32', shape: [] });
     this.#scalars.push(v);
     return name;
   }
@@ -178,26 +172,18 @@ export class Trace implements KernelSink {
   #readReplayed(s: OnnxStorage): void {
     const { loop, value } = s.residual as Residual;
     let seq = loop.exported.get(value);
-    if (!seq) {
-      const fb = loop.body.g;
-      let name = value.sym!.name;
-      if (fb.outputs.some((o) => o.name === name)) {
-        name = fb.node('Identity', [name], { name: 'saved' })[0];
-      }
-      fb.outputs.push(untyped(name, value.dtype));
-      const outName = loop.outer.g.fresh('saved_seq');
-      loop.node.output.push(outName);
-      if (loop.reverse) ints(loop.node, 'scan_output_directions').push(1);
-      seq = new OnnxStorage(null, [], value.dtype, { graph: loop.outer, name: outName });
+    if (seq === undefined) {
+      seq = fresh(loop.outer);
+      loop.op.saved.push({ src: value.sym!.name, dtype: value.dtype, out: seq });
       loop.exported.set(value, seq);
-      this.#sig.push(`saved(${name})`);
+      this.#sig.push(`saved(${value.sym!.name})`);
     }
-    const frame = s.sym!.graph as Frame;
-    const inName = frame.g.fresh('replayed');
-    frame.g.inputs.push(untyped(inName, value.dtype));
-    frame.extraSeqs.push(seq.sym!.name);
-    s.sym!.name = inName;
-    this.#sig.push(`replayed(${inName})`);
+    const f = s.sym!.graph as Frame;
+    const name = `${f.program.prefix}r${f.program.extraSeqs.length}`;
+    f.program.inputs.push({ name, dtype: value.dtype });
+    f.program.extraSeqs.push(seq);
+    s.sym!.name = name;
+    this.#sig.push(`replayed(${name}=${seq})`);
   }
 
   /** Lowers a core `scan` to an ONNX Scan node (see core's LoopSpec). */
@@ -206,19 +192,15 @@ export class Trace implements KernelSink {
     const init = spec.init.map((x) => this.#ref(x.storage, outer));
     const seqs = spec.xs.map((x) => this.#ref(x.storage, outer));
     const p = `b${this.#bodies++}_`;
-    const g = new GraphBuilder('body', p);
-    const f: Frame = {
-      g,
-      e: emitter(g),
-      parent: outer,
-      syms: [],
-      extraSeqs: [],
-      ...(spec.key ? { calls: [] } : {}),
+    const f = frame(p, outer, spec.key !== undefined);
+    const place = (x: KT, name: string, shape: readonly number[]) => {
+      f.program.inputs.push({ name, dtype: x.dtype, shape });
+      const s = new OnnxStorage(null, [], x.dtype, { graph: f, name });
+      f.syms.push(s);
+      return s;
     };
-    const place = (x: KT, i: number, kind: string, stepShape: readonly number[]) =>
-      this.#sym(f, g.input(`${p}${kind}${i}`, onnxType(x.dtype), stepShape), x.dtype);
-    const cs = spec.init.map((x, i) => place(x, i, 'c', x.shape));
-    const xs = spec.xs.map((x, i) => place(x, i, 'x', x.shape.slice(1)));
+    const cs = spec.init.map((x, i) => place(x, `${p}c${i}`, x.shape));
+    const xs = spec.xs.map((x, i) => place(x, `${p}x${i}`, x.shape.slice(1)));
     this.#sig.push(`scan{${spec.reverse ? 'r' : ''}`);
     this.#top = f;
     let outs: readonly KT[];
@@ -231,43 +213,25 @@ export class Trace implements KernelSink {
     // outside or one already listed goes through an Identity (names in a graph's output list are
     // unique and made in the graph).
     const listed = new Set<string>();
-    const produced = new Set(f.syms.slice(cs.length + xs.length).map((x) => x.sym!.name));
-    outs.forEach((o, i) => {
-      let name = this.#ref(o.storage, f);
-      if (!produced.has(name) || listed.has(name)) {
-        const id = `${p}o${i}`;
-        g.node('Identity', [name], { outputs: [id] });
-        name = id;
-      }
+    f.program.outputs = outs.map((o, i): Output => {
+      const src = this.#ref(o.storage, f);
+      const name = f.program.made.has(src) && !listed.has(src) ? src : `${p}o${i}`;
       listed.add(name);
-      g.outputs.push(valueInfo(name, onnxType(o.dtype), o.shape));
+      return { src, name, dtype: o.dtype, shape: o.shape };
     });
-    const nC = spec.init.length;
-    const nY = outs.length - nC;
-    // sequences of replayed forward values, read while the body was traced
-    const allSeqs = [...seqs, ...f.extraSeqs];
-    const attrs: Record<string, GraphAttr | number | number[]> = {
-      body: new GraphAttr(g.graph()),
-      num_scan_inputs: allSeqs.length,
+    const op: ScanOp = {
+      kind: 'scan',
+      body: f.program,
+      init,
+      seqs,
+      reverse: spec.reverse,
+      outs: outs.map(() => fresh(outer)),
+      saved: [],
     };
-    if (spec.reverse) {
-      attrs.scan_input_directions = Array(allSeqs.length).fill(1);
-      // always present on a reverse loop: a backward loop may add outputs to it later
-      attrs.scan_output_directions = Array(nY).fill(1);
-    }
-    const names = outer.g.node('Scan', [...init, ...allSeqs], { outputs: outs.length, attrs });
+    outer.program.ops.push(op);
     this.#sig.push(`}${outs.map((o) => o.dtype[0]).join('')}`);
-    if (spec.key) {
-      const node = outer.g.nodes[outer.g.nodes.length - 1];
-      this.#loops.set(spec.key, {
-        body: f,
-        node,
-        outer,
-        reverse: spec.reverse,
-        exported: new Map(),
-      });
-    }
-    return names.map((n, i) => this.#sym(outer, n, outs[i].dtype));
+    if (spec.key) this.#loops.set(spec.key, { op, body: f, outer, exported: new Map() });
+    return op.outs.map((n, i) => this.#sym(outer, n, outs[i].dtype));
   }
 
   /** Runs what was traced and writes every value still held by a tensor into its storage. */
@@ -277,23 +241,21 @@ export class Trace implements KernelSink {
       this.#reset();
       return;
     }
-    const g = this.#root.g;
     const outNames = live.map((s) => s.sym!.name);
     const sig = `${this.#sig.join(';')}=>${outNames.join(',')}`;
     const session = this.cache.get(sig, () => {
-      const names = live.map((s) => {
-        g.outputs.push(valueInfo(s.sym!.name, onnxType(s.dtype), []));
-        delete g.outputs[g.outputs.length - 1].type?.tensor_type?.shape;
-        return s.sym!.name;
-      });
-      pruneDead(g.graph());
+      this.#root.program.outputs = live.map((s) => ({
+        src: s.sym!.name,
+        name: s.sym!.name,
+        dtype: s.dtype,
+      }));
       return {
-        model: g.encode(),
+        model: buildModel(this.#root.program),
         inputs: [
           ...this.#inputList.map((_, i) => `in${i}`),
           ...this.#scalars.map((_, i) => `s${i}`),
         ],
-        outputs: names,
+        outputs: outNames,
       };
     });
     const feeds = this.#inputList.map((s) => ({ data: s.data!, shape: s.shape }));
@@ -323,22 +285,17 @@ export class Trace implements KernelSink {
   }
 }
 
-/** A value info with a type and no shape (a loop's extra inputs and outputs). */
-function untyped(name: string, dtype: 'float32' | 'int32'): ValueInfoProto {
-  const v = valueInfo(name, onnxType(dtype), []);
-  delete v.type?.tensor_type?.shape;
-  return v;
+function frame(prefix: string, parent: Frame | null, replayable = false): Frame {
+  return {
+    program: { prefix, ops: [], inputs: [], outputs: [], made: new Set(), extraSeqs: [] },
+    parent,
+    syms: [],
+    count: 0,
+    ...(replayable ? { calls: [] } : {}),
+  };
 }
 
-/** The integer list of a node's attribute `name` (made empty if absent), to append to. */
-function ints(node: NodeProto, name: string): number[] {
-  node.attribute ??= [];
-  let a = node.attribute.find((x) => x.name === name);
-  if (!a) {
-    a = makeAttribute(name, [0]);
-    a.ints = [];
-    node.attribute.push(a);
-  }
-  a.ints ??= [];
-  return a.ints;
+/** A name for a value made in frame `f` (no name GraphBuilder generates has a dot). */
+function fresh(f: Frame): string {
+  return `${f.program.prefix}v.${f.count++}`;
 }
