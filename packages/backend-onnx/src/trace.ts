@@ -173,6 +173,15 @@ export class Trace implements KernelSink {
     const { loop, value } = s.residual as Residual;
     let seq = loop.exported.get(value);
     if (seq === undefined) {
+      // a per-step output of the loop already (an RNN's or GRU's h): its stacked output
+      const nC = loop.op.init.length;
+      const at = loop.op.body.outputs.findIndex((o, i) => i >= nC && o.src === value.sym!.name);
+      if (at >= 0) {
+        seq = loop.op.outs[at];
+        loop.exported.set(value, seq);
+      }
+    }
+    if (seq === undefined) {
       seq = fresh(loop.outer);
       loop.op.saved.push({ src: value.sym!.name, dtype: value.dtype, out: seq });
       loop.exported.set(value, seq);
