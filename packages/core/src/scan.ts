@@ -3,7 +3,11 @@ import { stack, unstack } from './ops/layout.js';
 import { lowerScan } from './scan-lowered.js';
 import type { Tensor } from './tensor.js';
 
-/** One step of a loop over time: takes the carry and this step's inputs, returns the new carry and outputs. */
+/**
+ * One step of a loop over time: takes the carry and this step's inputs, returns the new carry and
+ * outputs. `t` is the time index on eager backends and -1 when a compiling backend traces the
+ * step once as a loop body: a step must not depend on it to compute.
+ */
 export type ScanStep = (
   carry: Tensor[],
   xs: Tensor[],
