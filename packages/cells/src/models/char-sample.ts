@@ -4,11 +4,11 @@ import {
   mulScalar,
   type Rng,
   RnnkitError,
-  reshape,
   scan,
   softmax,
   step,
   sub,
+  sum,
   type Tensor,
   tensor,
 } from '@rnnkit/core';
@@ -72,7 +72,11 @@ export function sampleLoop(
   const init = layers.states(B);
   const lstm = init[0].c !== undefined;
   const flat = (s: CellState[]) => s.flatMap((x) => (lstm ? [x.h, x.c!] : [x.h]));
-  /** One draw: the carry [one-hot, ...states] and a uniform per sequence [B, 1] → the next carry. */
+  /**
+   * One draw: the carry [one-hot, ...states] and a uniform per sequence [B, 1] → the next one-hot,
+   * the comparisons it came from (below[j] = 1 while the running sum at j is under the uniform)
+   * and the next states.
+   */
   const draw = (carry: Tensor[], ut: Tensor): Tensor[] => {
     const st: CellState[] = [];
     for (let l = 1; l < carry.length; l += lstm ? 2 : 1)
@@ -81,26 +85,19 @@ export function sampleLoop(
     let logits = head.forward(next[next.length - 1].h);
     if (temperature !== 1) logits = mulScalar(logits, 1 / temperature);
     const below = step(sub(ut, matmul(softmax(logits), U))); // [B, V]
-    return [addmm(E0, below, S), ...flat(next)];
+    return [addmm(E0, below, S), below, ...flat(next)];
   };
   const u = c(draws, [n, B, 1]);
   const r = scan(
     (carry, [ut]) => {
-      const next = draw(carry, ut);
-      return { carry: next, ys: [next[0]] };
+      const [onehot, below, ...states] = draw(carry, ut);
+      return { carry: [onehot, ...states], ys: [below] };
     },
     [u],
     [c(oh, [B, vocab]), ...flat(init)],
   );
-  const onehots = reshape(r.ys[0], [n * B, vocab]);
-  // the drawn ids of all steps at once: one-hot rows · [0, 1, …, V − 1]
-  const ids = matmul(
-    onehots,
-    c(
-      Float32Array.from({ length: vocab }, (_, j) => j),
-      [vocab, 1],
-    ),
-  );
+  // the drawn ids of all steps at once: a draw's id is the number of running sums below its uniform
+  const ids = sum(r.ys[0], [2]);
   const states: CellState[] = [];
   for (let l = 1; l < r.carry.length; l += lstm ? 2 : 1)
     states.push(lstm ? { h: r.carry[l], c: r.carry[l + 1] } : { h: r.carry[l] });
