@@ -13,11 +13,12 @@ import { Tensor } from './tensor.js';
 
 /**
  * `scan` on a compiling backend: the step is traced once into a loop body (ONNX `Scan`) instead
- * of being unrolled over time. Its gradient is a reverse scan whose body recomputes the step
- * from the carry saved at each step and backpropagates through it: time stays a loop in both
- * directions, and the gradients of tensors the step captures (the recurrent weights) are summed
- * in the reverse loop's carry. The step is called with t = -1: a lowered body is the same for
- * every step.
+ * of being unrolled over time. Its gradient is a reverse scan whose body runs the step again on
+ * the tape, with the forward loop's values where the backend can replay them (else recomputed
+ * from the carry saved at each step), and backpropagates through it: time stays a loop in both
+ * directions. The gradients of tensors the step captures (the recurrent weights) leave the
+ * reverse loop per step and are summed after it, product terms as one product over all steps.
+ * The step is called with t = -1: a lowered body is the same for every step.
  */
 export function lowerScan(
   be: Backend,
@@ -52,7 +53,7 @@ export function lowerScan(
         for (const t of [...c, ...x]) tape.tracked.add(t.id);
         const r = recordOnto(tape, () => step(c, x, -1));
         externals = capturedBy(tape);
-        // The carry entering each step is saved for the backward's recomputation: a carry that
+        // The carry entering each step is saved for the backward: a carry that
         // is also a step output (an RNN's or GRU's h) is read from the outputs, shifted by one.
         fromYs = r.carry.map((t) => r.ys.indexOf(t));
         nY = r.ys.length;
