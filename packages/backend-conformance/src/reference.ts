@@ -4,6 +4,11 @@
  * compares every backend against them.
  */
 
+import { sizeOf, stridesOf } from '@rnnkit/core';
+
+// shape arithmetic is core's; the kernels below are the reference
+export { sizeOf, stridesOf };
+
 /** A dense row-major array of float64 numbers. */
 export interface Arr {
   shape: number[];
@@ -15,22 +20,6 @@ export function arr(data: readonly number[], shape: readonly number[]): Arr {
     throw new Error(`reference: ${data.length} values for shape [${shape.join(', ')}]`);
   }
   return { shape: [...shape], data: [...data] };
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 /** Multi-index of flat position `i` in `shape`. */

@@ -63,10 +63,7 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
   /** Runs (or, while tracing, records) one kernel call. */
   protected override call(call: KernelCall, ins: readonly KT[]): S[] {
     if (this.sink) return this.sink.emit(call, ins);
-    const outs = this.eager.run(
-      call,
-      ins.map((x) => hostOf(x)),
-    );
+    const outs = this.eager.run(call, ins);
     return outs.map((o) => OnnxStorage.host(o.data, o.shape));
   }
 
@@ -113,15 +110,4 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
   threads(): number {
     return this.config.threads > 0 ? this.config.threads : availableParallelism();
   }
-}
-
-/** The host storage of a kernel input (eager mode). */
-export function hostOf(x: KT): S {
-  const s = x.storage;
-  if (s.data === null) {
-    throw new Error(
-      `onnx backend: tensor [${x.shape.join(', ')}] belongs to a compiled graph that has not run; read it after the compiled call returns`,
-    );
-  }
-  return s;
 }

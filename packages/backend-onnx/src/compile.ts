@@ -1,6 +1,6 @@
 import type { KernelTensor, LoopSpec, TypedArray } from '@rnnkit/core';
 import type { GraphCache } from './graph-cache.js';
-import type { OnnxStorage } from './storage.js';
+import { hostData, type OnnxStorage } from './storage.js';
 import { Trace } from './trace.js';
 
 /** The part of the backend that compiling touches. */
@@ -50,12 +50,6 @@ export function replayOn<T>(be: Traceable, key: object, fn: () => T): T {
 
 /** Synchronous read: a value pending in the running trace first runs the graph so far. */
 export function readOn(be: Traceable, x: KernelTensor<OnnxStorage>): TypedArray {
-  const s = x.storage;
-  if (s.sym && be.sink instanceof Trace) be.sink.flush();
-  if (s.data === null) {
-    throw new Error(
-      `onnx backend: tensor [${x.shape.join(', ')}] belongs to a compiled graph that never ran (the compiled function threw, or the tensor was made inside a scan step)`,
-    );
-  }
-  return s.data;
+  if (x.storage.sym && be.sink instanceof Trace) be.sink.flush();
+  return hostData(x);
 }

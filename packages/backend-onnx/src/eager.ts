@@ -1,7 +1,10 @@
+import type { KernelTensor } from '@rnnkit/core';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import { emitter, type KernelCall, type Val } from './emit.js';
 import { type HostValue, Session, type SessionConfig } from './runtime.js';
-import type { OnnxStorage } from './storage.js';
+import { hostData, type OnnxStorage } from './storage.js';
+
+type KT = KernelTensor<OnnxStorage>;
 
 export const onnxType = (dtype: string): number =>
   dtype === 'int32' ? DataType.INT32 : DataType.FLOAT;
@@ -21,19 +24,19 @@ export class EagerRunner {
     return this.#cache.size;
   }
 
-  run(call: KernelCall, ins: readonly OnnxStorage[]): HostValue[] {
+  run(call: KernelCall, ins: readonly KT[]): HostValue[] {
+    const feeds: HostValue[] = ins.map((x) => ({ data: hostData(x), shape: x.shape }));
     const sig = `${call.key}|${ins.map((x) => `${x.dtype[0]}${x.shape.length}`).join(',')}`;
     let session = this.#cache.get(sig);
     if (!session) {
       session = this.#build(call, ins);
       this.#cache.set(sig, session);
     }
-    const feeds: HostValue[] = ins.map((x) => ({ data: x.data!, shape: x.shape }));
     for (const v of call.scalars) feeds.push({ data: new Float32Array([v]), shape: [] });
     return session.run(feeds);
   }
 
-  #build(call: KernelCall, ins: readonly OnnxStorage[]): Session {
+  #build(call: KernelCall, ins: readonly KT[]): Session {
     const g = new GraphBuilder('kernel');
     const vals: Val[] = ins.map((x, i) => {
       const name = g.input(

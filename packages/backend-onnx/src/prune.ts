@@ -47,10 +47,7 @@ function trimScan(n: NodeProto, live: Set<string>): void {
     dropAt(attrs, 'scan_output_directions', k - nState);
   }
   pruneDead(body);
-  const read = new Set(body.output.map((o) => o.name));
-  for (const b of body.node) for (const x of b.input) read.add(x);
-  for (const b of body.node)
-    for (const a of b.attribute ?? []) if (a.g) for (const x of reads(a.g)) read.add(x);
+  const read = reads(body);
   for (let m = body.input.length - 1; m >= nState; m--) {
     // the loop's length comes from its per-step inputs: one stays even if unread
     if (read.has(body.input[m].name) || numScanIn.i <= 1) continue;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { DType, Shape, TypedArray } from '@rnnkit/core';
+import type { Shape, TypedArray } from '@rnnkit/core';
 
 /**
  * ONNX Runtime, driven synchronously. onnxruntime-node's public `InferenceSession.run` only wraps
@@ -145,8 +145,4 @@ export class Session {
   dispose(): void {
     this.#native.dispose();
   }
-}
-
-export function dtypeOf(data: TypedArray): DType {
-  return data instanceof Int32Array ? 'int32' : 'float32';
 }

@@ -1,4 +1,4 @@
-import type { DType, Shape, TypedArray } from '@rnnkit/core';
+import type { DType, KernelTensor, Shape, TypedArray } from '@rnnkit/core';
 
 /** A value pending in a graph that `compile` is tracing: the graph and the value's name in it. */
 export interface SymRef {
@@ -33,4 +33,18 @@ export class OnnxStorage {
   static host(data: TypedArray, shape: Shape): OnnxStorage {
     return new OnnxStorage(data, shape, data instanceof Int32Array ? 'int32' : 'float32');
   }
+}
+
+/**
+ * The host values of a tensor on this backend; a value still pending in a compiled graph (one
+ * that never ran because the compiled function threw, or one made inside a scan step) is an error.
+ */
+export function hostData(x: KernelTensor<OnnxStorage>): TypedArray {
+  const d = x.storage.data;
+  if (d === null) {
+    throw new Error(
+      `onnx backend: tensor [${x.shape.join(', ')}] belongs to a compiled graph that never ran (the compiled function threw, or the tensor was made inside a scan step); read it after the compiled call returns`,
+    );
+  }
+  return d;
 }

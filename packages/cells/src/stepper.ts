@@ -98,28 +98,14 @@ export class LayerStepper {
   advance(input: Tensor): void {
     const next = tidy(() =>
       noGrad(() => {
-        const out: CellState[] = [];
-        let x = input;
-        for (let l = 0; l < this.#numLayers; l++) {
-          const plan = this.#plans[l];
-          const xp =
-            l === 0 && this.#projected
-              ? gather(this.#projected, x)
-              : linear(x, plan.w.weightIh, plan.bias);
-          const prev = this.#state?.[l] ?? this.zeroState(x.shape[0]);
-          const s = cellStep(this.#cfg, plan.prepared, xp, prev);
-          out.push(s);
-          x = s.h;
-        }
-        for (const s of out) {
-          keep(s.h);
-          if (s.c) keep(s.c);
-        }
-        return out;
+        const first = this.#plans[0];
+        const xp0 = this.#projected
+          ? gather(this.#projected, input)
+          : linear(input, first.w.weightIh, first.bias);
+        return this.stepWith(xp0, this.states(input.shape[0]));
       }),
     );
-    if (this.#state) for (const s of this.#state) dispose([s.h, s.c]);
-    this.#state = next;
+    this.adopt(next);
   }
 
   /**

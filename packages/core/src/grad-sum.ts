@@ -112,28 +112,35 @@ export class GradSums {
   }
 
   private evaluate(p: Pending): Tensor {
-    const { terms } = p;
-    if (terms.length === 0) return p.base!;
-    const { transA, transB } = terms[0];
-    // The inner (k) dimension: rows of x when transposed, else its columns; the reverse for y.
-    const x =
-      terms.length === 1
-        ? terms[0].x
-        : this.ops.concat(
-            terms.map((t) => t.x),
-            transA ? 0 : 1,
-          );
-    const y =
-      terms.length === 1
-        ? terms[0].y
-        : this.ops.concat(
-            terms.map((t) => t.y),
-            transB ? 1 : 0,
-          );
-    const product = this.ops.matmul(x, y, { transA, transB });
+    if (p.terms.length === 0) return p.base!;
+    const product = productOf(p.terms, this.ops);
     this.#owned.add(product);
     return p.base ? this.sum(product, p.base) : product;
   }
+}
+
+/**
+ * Σ op(xᵢ)·op(yᵢ) over terms with the same transpose flags, as one product: the factors are
+ * joined along the inner (k) dimension — rows of x when transposed, else its columns; the
+ * reverse for y.
+ */
+export function productOf(terms: readonly DeferredProduct[], ops: SumOps): Tensor {
+  const { transA, transB } = terms[0];
+  const x =
+    terms.length === 1
+      ? terms[0].x
+      : ops.concat(
+          terms.map((t) => t.x),
+          transA ? 0 : 1,
+        );
+  const y =
+    terms.length === 1
+      ? terms[0].y
+      : ops.concat(
+          terms.map((t) => t.y),
+          transB ? 1 : 0,
+        );
+  return ops.matmul(x, y, { transA, transB });
 }
 
 function isPending(s: Tensor | Pending): s is Pending {

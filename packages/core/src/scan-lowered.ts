@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import type { DType, Shape } from './dtype.js';
 import { engine } from './engine.js';
-import type { Pending } from './grad-sum.js';
+import { DeferredProduct, type Pending, productOf } from './grad-sum.js';
 import { zerosLike } from './ops/creation.js';
 import { add } from './ops/elementwise.js';
 import { concat, reshape, slice, transpose } from './ops/layout.js';
@@ -244,7 +244,11 @@ function scanBackward(be: Backend, step: ScanStep, f: Forward, dys: Tensor[]): T
       total = total ? add(total, t) : t;
     };
     if (p.tensor) plus(sum(seq(p.tensor), [0]));
-    for (const t of p.terms) plus(stackedProduct(seq(t.x), seq(t.y), t.transA, t.transB));
+    // every term over every step: one product (a weight's terms share their transpose flags)
+    if (p.terms.length > 0) {
+      const terms = p.terms.map((t) => stackedTerm(seq(t.x), seq(t.y), t.transA, t.transB));
+      plus(productOf(terms, { add, concat, matmul }));
+    }
     return total ?? zerosLike(e);
   });
   return [...dInit, ...dXs, ...dExt];
@@ -253,23 +257,20 @@ function scanBackward(be: Backend, step: ScanStep, f: Forward, dys: Tensor[]): T
 function asTensor(s: Tensor | Pending | undefined): Tensor | undefined {
   if (s === undefined || s instanceof Tensor) return s;
   // a state's gradient left as product terms (h·W in the step): evaluate it inside the loop
-  let total = s.base;
-  for (const t of s.terms) {
-    const p = matmul(t.x, t.y, { transA: t.transA, transB: t.transB });
-    total = total ? add(total, p) : p;
-  }
-  return total ?? undefined;
+  if (s.terms.length === 0) return s.base ?? undefined;
+  const product = productOf(s.terms, { add, concat, matmul });
+  return s.base ? add(s.base, product) : product;
 }
 
 /**
- * Σₜ op(xₜ)·op(yₜ) for stacked factors x [T, ...] and y [T, ...] as one product: the time axis
- * joins the inner dimension.
+ * Σₜ op(xₜ)·op(yₜ) for stacked factors x [T, ...] and y [T, ...] as one product term: the time
+ * axis joins the inner dimension.
  */
-function stackedProduct(x: Tensor, y: Tensor, transA: boolean, transB: boolean): Tensor {
+function stackedTerm(x: Tensor, y: Tensor, transA: boolean, transB: boolean): DeferredProduct {
   const [T, xr, xc] = x.shape;
   const [, yr, yc] = y.shape;
   // inner dimension of op(x): x's rows when transposed, else its columns (the reverse for y)
   const x2 = transA ? reshape(x, [T * xr, xc]) : reshape(transpose(x, [1, 0, 2]), [xr, T * xc]);
   const y2 = transB ? reshape(transpose(y, [1, 0, 2]), [yr, T * yc]) : reshape(y, [T * yr, yc]);
-  return matmul(x2, y2, { transA, transB });
+  return new DeferredProduct(x2, y2, transA, transB);
 }

@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/core';
+import { RnnkitError, sizeOf, stridesOf } from '@rnnkit/core';
 
 /**
  * Integer (and bool) values of a graph, kept on the host: shapes, axes, indices. They are small
@@ -19,17 +19,7 @@ export function intArray(
   return { kind: 'int', dtype, shape, data };
 }
 
-export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
+export { sizeOf };
 
 /** Out[i] = src[index(i)]: builds a host array from a multi-index map (for layout ops). */
 function mapIndex(outShape: number[], src: IntArray, f: (idx: number[]) => number): IntArray {
@@ -54,18 +44,18 @@ export function normAxis(op: string, axis: number, rank: number): number {
 }
 
 export function hostTranspose(x: IntArray, perm: number[]): IntArray {
-  const st = strides(x.shape);
+  const st = stridesOf(x.shape);
   const outShape = perm.map((p) => x.shape[p]);
   return mapIndex(outShape, x, (idx) => idx.reduce((o, v, a) => o + v * st[perm[a]], 0));
 }
 
 export function hostGather(x: IntArray, indices: IntArray, axis: number): IntArray {
   const ax = normAxis('Gather', axis, x.shape.length);
-  const st = strides(x.shape);
+  const st = stridesOf(x.shape);
   const n = x.shape[ax];
   const outShape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
   const ir = indices.shape.length;
-  const ist = strides(indices.shape);
+  const ist = stridesOf(indices.shape);
   return mapIndex(outShape, x, (idx) => {
     let k = 0;
     for (let j = 0; j < ir; j++) k += idx[ax + j] * ist[j];
@@ -128,7 +118,7 @@ export function sliceRanges(
 }
 
 export function hostSlice(x: IntArray, ranges: ReturnType<typeof sliceRanges>): IntArray {
-  const st = strides(x.shape);
+  const st = stridesOf(x.shape);
   return mapIndex(
     ranges.map((r) => r.count),
     x,
@@ -153,7 +143,7 @@ export function broadcastShape(op: string, a: readonly number[], b: readonly num
 
 export function hostExpand(x: IntArray, shape: number[]): IntArray {
   const out = broadcastShape('Expand', x.shape, shape);
-  const st = strides(x.shape);
+  const st = stridesOf(x.shape);
   const off = out.length - x.shape.length;
   return mapIndex(out, x, (idx) => {
     let o = 0;

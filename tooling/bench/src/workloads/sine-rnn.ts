@@ -4,10 +4,11 @@ import { type Batch, sineSeries, slidingWindows, WindowDataset } from '@rnnkit/d
 import { Adam, evaluate, mseLoss, Trainer } from '@rnnkit/train';
 import { type Clock, clock, cpuShare, liveTensors, median, type Workload } from '../harness.js';
 
-const WINDOW = 50;
-const HIDDEN = 32;
-const BATCH = 64;
-const LR = 0.01;
+/** The workload's sizes, shared with its tfjs-layers peer so both train the same model. */
+export const WINDOW = 50;
+export const HIDDEN = 32;
+export const BATCH = 64;
+export const LR = 0.01;
 
 /**
  * The issue's sine workload: next-value forecasting from windows of 50 over

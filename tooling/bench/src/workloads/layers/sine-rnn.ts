@@ -2,12 +2,8 @@ import { sineSeries, slidingWindows } from '@rnnkit/data';
 import type { Scalar } from '@tensorflow/tfjs';
 import { type Clock, clock, cpuShare, median, type Workload } from '../../harness.js';
 import { tfTensors } from '../../tfjs-layers.js';
+import { BATCH, HIDDEN, LR, WINDOW } from '../sine-rnn.js';
 import { denseInit, disposeModel, layersSetup, rnnInit } from './common.js';
-
-const WINDOW = 50;
-const HIDDEN = 32;
-const BATCH = 64;
-const LR = 0.01;
 
 /**
  * The sine-rnn peer, the way Keras users write it: `tf.sequential([simpleRNN(32), dense(1)])`,
