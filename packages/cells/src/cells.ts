@@ -1,5 +1,4 @@
 import {
-  add,
   type Backend,
   fmtShape,
   getBackend,

@@ -4,7 +4,6 @@ import {
   gruCell,
   linear,
   lstmCell,
-  matmul,
   mul,
   rnnCell,
   sigmoid,

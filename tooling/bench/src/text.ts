@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Rng, type Tensor, tensor } from '@rnnkit/core';
+import { type Rng, tensor } from '@rnnkit/core';
 import { type TokenBatch, Vocabulary } from '@rnnkit/data';
 
 /** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
