@@ -6,8 +6,9 @@ import { EagerRunner } from './eager.js';
 import type { KernelCall } from './emit.js';
 import { GraphCache } from './graph-cache.js';
 import { OnnxKernels } from './kernels.js';
+import { RemoteRuntime } from './remote.js';
 import type { SessionConfig } from './runtime.js';
-import { OnnxStorage } from './storage.js';
+import { hostDataAsync, OnnxStorage, releaseRemote } from './storage.js';
 
 type S = OnnxStorage;
 type KT = KernelTensor<S>;
@@ -20,6 +21,11 @@ export interface KernelSink {
 export interface OnnxBackendOptions {
   /** Intra-op threads for ONNX Runtime (default 1, or RNNKIT_ONNX_THREADS; 0: one per core). */
   threads?: number;
+  /**
+   * Run compiled graphs (training steps, evaluation, sampling loops) on a worker thread, so the
+   * event loop stays free while they compute (default true, or RNNKIT_ONNX_WORKER=0 for false).
+   */
+  worker?: boolean;
 }
 
 /**
@@ -42,7 +48,7 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     this.name = name;
     this.config = config;
     this.eager = new EagerRunner(config);
-    this.graphs = new GraphCache(config);
+    this.graphs = new GraphCache(config, config.worker ? new RemoteRuntime(config) : null);
   }
 
   /** core's `compile`: see compile.ts. */
@@ -72,6 +78,8 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     return OnnxStorage.host(values, shape);
   }
   async read(x: KT): Promise<TypedArray> {
+    // a value in the worker: wait for it without blocking the event loop
+    if (x.storage.remote && !this.sink) return (await hostDataAsync(x)).slice();
     return this.readSync(x);
   }
   readSync(x: KT): TypedArray {
@@ -80,6 +88,7 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
   }
   dispose(storage: S): void {
     storage.disposed = true;
+    releaseRemote(storage);
   }
   fill(shape: Shape, value: number, dtype: DType): S {
     if (this.sink) {

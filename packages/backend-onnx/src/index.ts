@@ -75,7 +75,8 @@ export function createOnnxBackend(
   loadOrt(); // a missing onnxruntime-node fails here, with the install command
   const threads = options.threads ?? threadsFromEnv();
   const providers = name === 'onnx-cuda' ? probeCuda(threads).providers : ['cpu'];
-  const config: SessionConfig = { threads, providers };
+  const worker = options.worker ?? workerFromEnv();
+  const config: SessionConfig = { threads, providers, worker };
   return new OnnxBackend(name, config);
 }
 
@@ -101,6 +102,17 @@ function threadsFromEnv(): number {
     );
   }
   return n;
+}
+
+/**
+ * RNNKIT_ONNX_WORKER=0 runs compiled graphs on the calling thread instead of the worker (for
+ * code that reads every result synchronously anyway: it saves the hand-over between threads).
+ */
+function workerFromEnv(): boolean {
+  const v = process.env.RNNKIT_ONNX_WORKER;
+  if (v === undefined || v === '' || v === '1') return true;
+  if (v === '0') return false;
+  throw new Error(`RNNKIT_ONNX_WORKER must be 1 (the default) or 0, got '${v}'`);
 }
 
 // Importing this package makes both names available. The JS backend stays the default

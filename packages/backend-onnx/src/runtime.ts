@@ -85,6 +85,11 @@ export interface SessionConfig {
   threads: number;
   /** Execution providers in order of preference, e.g. ['cuda', 'cpu']. */
   providers: readonly string[];
+  /**
+   * Run compiled graphs on a worker thread (see remote.ts), so that the event loop stays free
+   * while ONNX Runtime computes. Eager kernels always run on the calling thread.
+   */
+  worker?: boolean;
 }
 
 /** A host value fed to or fetched from a session. */

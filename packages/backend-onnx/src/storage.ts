@@ -1,4 +1,5 @@
 import type { DType, KernelTensor, Shape, TypedArray } from '@rnnkit/core';
+import type { RemoteRuntime } from './remote.js';
 
 /** A value pending in a graph that `compile` is tracing: the graph and the value's name in it. */
 export interface SymRef {
@@ -22,6 +23,8 @@ export class OnnxStorage {
   disposed = false;
   /** Set by the tracer on a value replayed from a forward loop (opaque here). */
   residual?: unknown;
+  /** A value a compiled graph left in the worker (see remote.ts); `data` caches it once read. */
+  remote: { readonly rt: RemoteRuntime; readonly id: number } | null = null;
 
   constructor(data: TypedArray | null, shape: Shape, dtype: DType, sym: SymRef | null = null) {
     this.data = data;
@@ -39,12 +42,27 @@ export class OnnxStorage {
  * The host values of a tensor on this backend; a value still pending in a compiled graph (one
  * that never ran because the compiled function threw, or one made inside a scan step) is an error.
  */
-export function hostData(x: KernelTensor<OnnxStorage>): TypedArray {
-  const d = x.storage.data;
+export function hostData(x: Pick<KernelTensor<OnnxStorage>, 'storage' | 'shape'>): TypedArray {
+  const s = x.storage;
+  if (s.data === null && s.remote) s.data = s.remote.rt.readSync(s.remote.id).data;
+  const d = s.data;
   if (d === null) {
     throw new Error(
       `onnx backend: tensor [${x.shape.join(', ')}] belongs to a compiled graph that never ran (the compiled function threw, or the tensor was made inside a scan step); read it after the compiled call returns`,
     );
   }
   return d;
+}
+
+/** The host values of a tensor, waiting for the worker (without blocking) when it holds them. */
+export async function hostDataAsync(x: KernelTensor<OnnxStorage>): Promise<TypedArray> {
+  const s = x.storage;
+  if (s.data === null && s.remote && !s.sym) s.data = (await s.remote.rt.read(s.remote.id)).data;
+  return hostData(x);
+}
+
+/** Lets the worker drop a value this storage held (its host copy, if any, stays). */
+export function releaseRemote(s: OnnxStorage): void {
+  if (s.remote) s.remote.rt.free(s.remote.id);
+  s.remote = null;
 }

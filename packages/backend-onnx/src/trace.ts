@@ -2,7 +2,8 @@ import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
 import type { KernelSink } from './backend.js';
 import type { KernelCall } from './emit.js';
 import type { GraphCache } from './graph-cache.js';
-import { OnnxStorage } from './storage.js';
+import type { Feed } from './remote.js';
+import { hostData, OnnxStorage } from './storage.js';
 import { buildModel } from './trace-build.js';
 import type { Output, Program, ScanOp } from './trace-program.js';
 
@@ -59,7 +60,8 @@ export class Trace implements KernelSink {
   #root!: Frame;
   #top!: Frame;
   #inputs!: Map<OnnxStorage, string>;
-  #inputList!: OnnxStorage[];
+  /** Host inputs: the storage (its tensor may be disposed before the run), shape, worker id. */
+  #inputList!: { s: OnnxStorage; shape: readonly number[]; ref: number | undefined }[];
   #scalars!: number[];
   #sig!: string[];
   #bodies!: number;
@@ -101,7 +103,7 @@ export class Trace implements KernelSink {
       }
     }
     const vals = ins.map((x) => ({
-      name: this.#ref(x.storage, f),
+      name: this.#ref(x, f),
       shape: x.shape,
       dtype: x.dtype,
     }));
@@ -122,7 +124,8 @@ export class Trace implements KernelSink {
   }
 
   /** The name of a kernel input in frame `f`: a value of `f` or an enclosing graph, or a new input. */
-  #ref(s: OnnxStorage, f: Frame): string {
+  #ref(x: KT, f: Frame): string {
+    const s = x.storage;
     if (s.sym?.name === '') this.#readReplayed(s);
     if (s.sym) {
       for (let p: Frame | null = f; p; p = p.parent) if (p === s.sym.graph) return s.sym.name;
@@ -133,10 +136,11 @@ export class Trace implements KernelSink {
     let name = this.#inputs.get(s);
     if (name === undefined) {
       name = `in${this.#inputList.length}`;
-      this.#root.program.inputs.push({ name, dtype: s.dtype, shape: s.shape });
+      // the tensor's shape: a value left in the worker by an earlier graph has no host shape
+      this.#root.program.inputs.push({ name, dtype: s.dtype, shape: x.shape });
       this.#inputs.set(s, name);
-      this.#inputList.push(s);
-      this.#sig.push(`${name}:${s.dtype}[${s.shape.join(',')}]`);
+      this.#inputList.push({ s, shape: x.shape, ref: s.remote?.id });
+      this.#sig.push(`${name}:${s.dtype}[${x.shape.join(',')}]`);
     }
     return name;
   }
@@ -198,8 +202,8 @@ export class Trace implements KernelSink {
   /** Lowers a core `scan` to an ONNX Scan node (see core's LoopSpec). */
   scan(spec: LoopSpec<OnnxStorage>): OnnxStorage[] {
     const outer = this.#top;
-    const init = spec.init.map((x) => this.#ref(x.storage, outer));
-    const seqs = spec.xs.map((x) => this.#ref(x.storage, outer));
+    const init = spec.init.map((x) => this.#ref(x, outer));
+    const seqs = spec.xs.map((x) => this.#ref(x, outer));
     const p = `b${this.#bodies++}_`;
     const f = frame(p, outer, spec.key !== undefined);
     const place = (x: KT, name: string, shape: readonly number[]) => {
@@ -223,7 +227,7 @@ export class Trace implements KernelSink {
     // unique and made in the graph).
     const listed = new Set<string>();
     f.program.outputs = outs.map((o, i): Output => {
-      const src = this.#ref(o.storage, f);
+      const src = this.#ref(o, f);
       const name = f.program.made.has(src) && !listed.has(src) ? src : `${p}o${i}`;
       listed.add(name);
       return { src, name, dtype: o.dtype, shape: o.shape };
@@ -267,14 +271,30 @@ export class Trace implements KernelSink {
         outputs: outNames,
       };
     });
-    const feeds = this.#inputList.map((s) => ({ data: s.data!, shape: s.shape }));
-    for (const v of this.#scalars) feeds.push({ data: new Float32Array([v]), shape: [] });
-    const results = session.run(feeds);
-    live.forEach((s, k) => {
-      s.data = results[k].data;
-      s.shape = results[k].shape;
-      s.sym = null;
-    });
+    const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));
+    if (session.remote) {
+      // the worker runs it; the results stay there until read (see remote.ts)
+      const feeds = this.#inputList.map(
+        ({ s, shape, ref }): Feed =>
+          ref !== undefined ? { ref } : { data: hostData({ storage: s, shape }), shape },
+      );
+      const ids = session.remote.run(session.sid, [...feeds, ...scalars], live.length);
+      live.forEach((s, k) => {
+        s.remote = { rt: session.remote!, id: ids[k] };
+        s.sym = null;
+      });
+    } else {
+      const feeds = this.#inputList.map(({ s, shape }) => ({
+        data: hostData({ storage: s, shape }),
+        shape,
+      }));
+      const results = session.local!.run([...feeds, ...scalars]);
+      live.forEach((s, k) => {
+        s.data = results[k].data;
+        s.shape = results[k].shape;
+        s.sym = null;
+      });
+    }
     this.#reset();
   }
 

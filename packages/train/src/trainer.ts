@@ -265,7 +265,7 @@ export class Trainer {
           }
           let r: { loss: number; carry?: Carry; norm?: number };
           try {
-            r = this.step(o, params, batch, carry, step, lastGood);
+            r = await this.step(o, params, batch, carry, step, lastGood);
           } finally {
             dispose(batch);
           }
@@ -339,17 +339,21 @@ export class Trainer {
     return result;
   }
 
-  private step<B>(
+  /**
+   * One training step as two compiled calls: forward and backward (the loss and gradients),
+   * then, once the loss is known to be finite, clipping and the optimizer update. On the onnx
+   * backend each is one graph, run on its worker thread: the loss is awaited, not read
+   * synchronously, so the event loop (progress bar, Ctrl-C) stays alive while it computes.
+   */
+  private async step<B>(
     o: FitOptions<B>,
     params: ReturnType<Module['parameters']>,
     batch: B,
     carry: Carry | undefined,
     step: number,
     lastGood: string | undefined,
-  ): { loss: number; carry?: Carry; norm?: number } {
-    // On a compiling backend (onnx) the step runs as ONNX graphs: forward and backward up to the
-    // loss read below, then clipping and the optimizer update; eager backends run it as written.
-    const r = compile(() =>
+  ): Promise<{ loss: number; carry?: Carry; norm?: number }> {
+    const fb = compile(() =>
       tidy(() => {
         let next: Carry | undefined;
         const { value, grads } = valueAndGrad(() => {
@@ -361,26 +365,39 @@ export class Trainer {
           }
           return r.loss;
         }, params);
-        const loss = value.item();
-        if (!Number.isFinite(loss)) {
-          // Thrown below, outside tidy, so this step's value and gradients are freed first.
-          if (next) dispose(next);
-          return { loss, finite: false };
-        }
-        let g = grads;
-        let norm: number | undefined;
-        if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
-        if (o.clipValue) g = clipGradValue(g, o.clipValue);
-        if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
-        o.optimizer.step(g);
-        return { loss, carry: next, norm, finite: true };
+        return { value, grads, next };
       }),
     )();
-    if (!r.finite) {
+    let loss: number;
+    try {
+      loss = (await fb.value.data())[0];
+    } catch (e) {
+      dispose([fb.value, ...fb.grads]);
+      if (fb.next) dispose(fb.next);
+      throw e;
+    }
+    if (!Number.isFinite(loss)) {
+      dispose([fb.value, ...fb.grads]);
+      if (fb.next) dispose(fb.next);
       throw new NonFiniteLossError(
-        `loss became ${r.loss} at step ${step + 1}; training stopped before updating the weights${lastGood ? `, and the last good checkpoint ${lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
+        `loss became ${loss} at step ${step + 1}; training stopped before updating the weights${lastGood ? `, and the last good checkpoint ${lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
       );
     }
-    return r;
+    try {
+      const norm = compile(() =>
+        tidy(() => {
+          let g = fb.grads;
+          let norm: number | undefined;
+          if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
+          if (o.clipValue) g = clipGradValue(g, o.clipValue);
+          if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
+          o.optimizer.step(g);
+          return norm;
+        }),
+      )();
+      return { loss, carry: fb.next, norm };
+    } finally {
+      dispose([fb.value, ...fb.grads]);
+    }
   }
 }

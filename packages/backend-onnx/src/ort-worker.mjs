@@ -1,0 +1,129 @@
+// The ONNX Runtime worker of @rnnkit/backend-onnx (see remote.ts, its main-thread side).
+//
+// Plain JavaScript because worker_threads loads it as is, from src/ under the tests and from
+// dist/ once built (the build copies it). It owns the sessions of compiled graphs and the values
+// they produce: a value stays here, under the id the main thread gave it, until it is read or
+// freed, so parameters and optimizer state never cross threads between training steps. Messages
+// are handled one at a time in arrival order, so a read always sees the run that made its value.
+//
+// The loop is synchronous and polls its port: waking a sleeping thread took 100-150 µs on the
+// project's VM, more than a small graph's run, so after each message it spins briefly for the
+// next one before sleeping on the doorbell the main thread rings with every message.
+
+import { createRequire } from 'node:module';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+
+const SPIN_NS = 2_000_000n;
+
+/** @type {{ ortDir: string, bell: SharedArrayBuffer, flag: SharedArrayBuffer, requests: import('node:worker_threads').MessagePort, replies: import('node:worker_threads').MessagePort, syncReplies: import('node:worker_threads').MessagePort }} */
+const w = workerData;
+const bell = new Int32Array(w.bell);
+const flag = new Int32Array(w.flag);
+
+// the package's synchronous binding, as on the main thread (runtime.ts)
+const ortRequire = createRequire(`${w.ortDir}/`);
+const pub = ortRequire('./index.js');
+const bind = ortRequire('./binding.js');
+if (pub.env.logLevel === 'warning') pub.env.logLevel = 'fatal';
+bind.initOrt();
+
+/** sid → { session, inputs, fetches, outputs } or { error } */
+const sessions = new Map();
+/** value id → ort.Tensor or { error } */
+const values = new Map();
+
+const message = (e) => (e instanceof Error ? e.message : String(e));
+
+function load({ sid, model, inputs, outputs, options }) {
+  try {
+    const session = new bind.binding.InferenceSession();
+    session.loadModel(model.buffer, model.byteOffset, model.byteLength, options);
+    const fetches = Object.fromEntries(outputs.map((n) => [n, null]));
+    sessions.set(sid, { session, inputs, outputs, fetches });
+  } catch (e) {
+    sessions.set(sid, { error: `ONNX Runtime could not load a compiled graph: ${message(e)}` });
+  }
+}
+
+function feed(f) {
+  if (f.ref === undefined) {
+    return new pub.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
+  }
+  const v = values.get(f.ref);
+  if (v === undefined) throw new Error(`value ${f.ref} was freed before a graph read it`);
+  if (v.error) throw new Error(v.error);
+  return v;
+}
+
+function run({ sid, feeds, outs }) {
+  try {
+    const s = sessions.get(sid);
+    if (s.error) throw new Error(s.error);
+    const named = {};
+    feeds.forEach((f, i) => {
+      named[s.inputs[i]] = feed(f);
+    });
+    const result = s.session.run(named, s.fetches, {});
+    outs.forEach((id, i) => {
+      values.set(id, result[s.outputs[i]]);
+    });
+  } catch (e) {
+    const error = message(e);
+    for (const id of outs) values.set(id, { error });
+  }
+}
+
+function read({ id, rid }) {
+  const v = values.get(id);
+  const r =
+    v === undefined
+      ? { error: `value ${id} was freed before it was read` }
+      : v.error
+        ? { error: v.error }
+        : { data: v.data, shape: [...v.dims] };
+  answer(r, rid);
+}
+
+/** Replies to a read: on `replies` when asynchronous (it has a request id), else synchronously. */
+function answer(r, rid) {
+  if (rid !== undefined) w.replies.postMessage({ rid, ...r });
+  else {
+    // a synchronous read: the main thread polls `syncReplies`, then sleeps on the flag
+    w.syncReplies.postMessage(r);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  }
+}
+
+const handlers = {
+  load,
+  run,
+  read,
+  free: ({ ids }) => {
+    for (const id of ids) values.delete(id);
+  },
+  // what the worker holds (tests check that long training does not grow it)
+  stats: ({ rid }) => answer({ data: Int32Array.of(values.size, sessions.size), shape: [2] }, rid),
+  drop: ({ sid }) => {
+    sessions.get(sid)?.session?.dispose();
+    sessions.delete(sid);
+  },
+};
+
+function next() {
+  let m = receiveMessageOnPort(w.requests);
+  const t = process.hrtime.bigint();
+  while (!m && process.hrtime.bigint() - t < SPIN_NS) m = receiveMessageOnPort(w.requests);
+  while (!m) {
+    // read the doorbell before the last look, so a message posted in between is not slept over
+    const rung = Atomics.load(bell, 0);
+    m = receiveMessageOnPort(w.requests);
+    if (!m) Atomics.wait(bell, 0, rung);
+  }
+  return m.message;
+}
+
+for (;;) {
+  const m = next();
+  handlers[m.t](m);
+}

@@ -1,0 +1,190 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
+import type { Shape, TypedArray } from '@rnnkit/core';
+import type { HostValue, SessionConfig } from './runtime.js';
+
+/** How long a synchronous read polls before it sleeps. */
+const SPIN_MS = 0.5;
+/** How long an asynchronous read keeps the event loop busy before it lets it sleep. */
+const ASYNC_SPIN_MS = 5;
+
+/** An input of a graph run in the worker: host values, or a value the worker already holds. */
+export type Feed = HostValue | { ref: number };
+
+interface Reply {
+  data?: TypedArray;
+  shape?: Shape;
+  error?: string;
+}
+
+/**
+ * Compiled graphs run on a `worker_threads` worker (src/ort-worker.mjs), as a GPU runs kernels
+ * on a stream: `run` posts the graph and returns at once with ids for its outputs, which stay in
+ * the worker until read or freed. The main thread goes on (tracing the next step, redrawing a
+ * progress bar, handling Ctrl-C) while ONNX Runtime computes; an `await read` waits without
+ * blocking the event loop, and `readSync` blocks on an Atomics wait for code that must have the
+ * value now (a sync `item()`, an eager kernel). The worker handles messages in order, so a read
+ * or a run sees every run posted before it.
+ */
+export class RemoteRuntime {
+  readonly #worker: Worker;
+  readonly #bell = new Int32Array(new SharedArrayBuffer(4));
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  readonly #requests: MessagePort;
+  readonly #replies: MessagePort;
+  readonly #syncReplies: MessagePort;
+  readonly #pending = new Map<number, { resolve(r: Reply): void }>();
+  #nextSid = 1;
+  #nextId = 1;
+  #nextRid = 1;
+  #freed: number[] = [];
+  /** Graph runs posted so far (tests read it). */
+  runs = 0;
+
+  constructor(readonly config: SessionConfig) {
+    const requests = new MessageChannel();
+    const replies = new MessageChannel();
+    const syncReplies = new MessageChannel();
+    this.#requests = requests.port1;
+    this.#replies = replies.port1;
+    this.#syncReplies = syncReplies.port1;
+    const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
+    const ports = [requests.port2, replies.port2, syncReplies.port2];
+    this.#worker = new Worker(new URL('./ort-worker.mjs', import.meta.url), {
+      workerData: {
+        ortDir,
+        bell: this.#bell.buffer,
+        flag: this.#flag.buffer,
+        requests: ports[0],
+        replies: ports[1],
+        syncReplies: ports[2],
+      },
+      transferList: ports,
+    });
+    this.#replies.on('message', (m: Reply & { rid: number }) => {
+      const p = this.#pending.get(m.rid);
+      this.#pending.delete(m.rid);
+      if (this.#pending.size === 0) this.#replies.unref();
+      p?.resolve(m);
+    });
+    this.#worker.on('error', (e) => {
+      for (const p of this.#pending.values())
+        p.resolve({ error: `onnx worker failed: ${e.message}` });
+      this.#pending.clear();
+    });
+    // an idle worker does not keep the process alive
+    this.#worker.unref();
+    this.#replies.unref();
+  }
+
+  /** Posts a message and rings the worker's doorbell (it may be asleep). */
+  #post(m: object): void {
+    this.#requests.postMessage(m);
+    Atomics.add(this.#bell, 0, 1);
+    Atomics.notify(this.#bell, 0);
+  }
+
+  /** Loads a model in the worker; returns its session id. */
+  load(model: Uint8Array, inputs: readonly string[], outputs: readonly string[]): number {
+    const sid = this.#nextSid++;
+    const { threads, providers } = this.config;
+    const options = {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionProviders: [...providers],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      // see runtime.ts: idle intra-op threads must not spin on the cores the main thread needs
+      ...(threads !== 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
+    };
+    this.#post({ t: 'load', sid, model, inputs, outputs, options });
+    return sid;
+  }
+
+  /** Posts a run of session `sid`; returns the ids its outputs will have. */
+  run(sid: number, feeds: readonly Feed[], outputs: number): number[] {
+    const outs = Array.from({ length: outputs }, () => this.#nextId++);
+    this.#post({ t: 'run', sid, feeds, outs });
+    this.runs++;
+    // after the run: inputs disposed while it was traced are freed once it has read them
+    this.#flushFrees();
+    return outs;
+  }
+
+  /** A value's host copy, waiting for the event loop to deliver it. */
+  async read(id: number): Promise<HostValue> {
+    this.#flushFrees();
+    const rid = this.#nextRid++;
+    const reply = new Promise<Reply>((resolve) => this.#pending.set(rid, { resolve }));
+    this.#replies.ref();
+    this.#post({ t: 'read', id, rid });
+    // Keep the event loop turning (timers, I/O and signals still run between turns) for a
+    // while rather than let it sleep: a sleeping thread is slow to wake (see ort-worker.mjs).
+    let done = false;
+    void reply.then(() => {
+      done = true;
+    });
+    const t = performance.now();
+    while (!done && performance.now() - t < ASYNC_SPIN_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return unwrap(await reply);
+  }
+
+  /** Values and sessions the worker holds, once it has handled every message sent so far. */
+  stats(): { values: number; sessions: number } {
+    const [values, sessions] = this.#request({ t: 'stats' }).data;
+    return { values, sessions };
+  }
+
+  /** A value's host copy now: blocks this thread until the worker has run up to it. */
+  readSync(id: number): HostValue {
+    return this.#request({ t: 'read', id });
+  }
+
+  /** Sends a request and blocks for its reply. */
+  #request(m: object): HostValue {
+    this.#flushFrees();
+    Atomics.store(this.#flag, 0, 0);
+    this.#post(m);
+    // spin a little first: a small graph's result is there sooner than a sleeping thread wakes
+    const t = performance.now();
+    for (;;) {
+      const got = receiveMessageOnPort(this.#syncReplies);
+      if (got) return unwrap(got.message as Reply);
+      if (performance.now() - t > SPIN_MS) Atomics.wait(this.#flag, 0, 0, 1000);
+    }
+  }
+
+  /** The worker may drop the value (sent with the next message). */
+  free(id: number): void {
+    this.#freed.push(id);
+    if (this.#freed.length >= 256) this.#flushFrees();
+  }
+
+  /** Unloads session `sid`. */
+  drop(sid: number): void {
+    this.#post({ t: 'drop', sid });
+  }
+
+  dispose(): void {
+    void this.#worker.terminate();
+  }
+
+  #flushFrees(): void {
+    if (this.#freed.length === 0) return;
+    this.#post({ t: 'free', ids: this.#freed });
+    this.#freed = [];
+  }
+}
+
+function unwrap(r: Reply): HostValue {
+  if (r.error !== undefined) throw new Error(`onnx backend: ${r.error}`);
+  return { data: r.data!, shape: r.shape! };
+}

@@ -1,0 +1,125 @@
+import { CharLM } from '@rnnkit/cells';
+import {
+  compile,
+  dispose,
+  matmul,
+  Rng,
+  registerBackend,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  useBackend,
+} from '@rnnkit/core';
+import { Adam, crossEntropy, Trainer } from '@rnnkit/train';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OnnxBackend } from './backend.js';
+import { createOnnxBackend } from './index.js';
+import type { RemoteRuntime } from './remote.js';
+
+let inWorker: OnnxBackend;
+let inThread: OnnxBackend;
+beforeAll(() => {
+  registerBackend('onnx-worker', () => createOnnxBackend('onnx', { threads: 1, worker: true }));
+  registerBackend('onnx-thread', () => createOnnxBackend('onnx', { threads: 1, worker: false }));
+  inWorker = useBackend('onnx-worker') as OnnxBackend;
+  inThread = useBackend('onnx-thread') as OnnxBackend;
+});
+
+const V = 11;
+const T = 12;
+const B = 3;
+
+/** Trains a small char model for `steps` steps on `name`; returns the losses and the trainer. */
+async function train(name: string, steps: number, onStep?: (step: number) => void) {
+  useBackend(name);
+  const model = new CharLM({ vocabSize: V, hiddenSize: 16, cell: 'lstm', rng: new Rng(3) });
+  const data = new Rng(9);
+  const batches = Array.from({ length: steps }, () => ({
+    x: Int32Array.from({ length: B * T }, () => Math.floor(data.random() * V)),
+    y: Int32Array.from({ length: B * T }, () => Math.floor(data.random() * V)),
+  }));
+  const fit = await new Trainer().fit({
+    model,
+    optimizer: new Adam(model.parameters(), { lr: 0.01 }),
+    train: {
+      numBatches: () => batches.length,
+      batches: () =>
+        batches.map((b) => ({
+          x: tensor(b.x, [B, T], 'int32'),
+          y: tensor(b.y, [B, T], 'int32'),
+        })),
+    },
+    loss: ({ x, y }: { x: Tensor; y: Tensor }) => crossEntropy(model.forward(x).logits, y),
+    progress: 'none',
+    callbacks: onStep ? [{ onStep: ({ step }) => onStep(step) }] : [],
+  });
+  const weights = model.parameters().map((p) => Array.from(p.dataSync()));
+  return { losses: fit.trainLoss.map((l) => l.loss), weights };
+}
+
+const runtime = (be: OnnxBackend) => be.graphs.remote as RemoteRuntime;
+
+describe('compiled graphs on the worker thread', () => {
+  it('train to the same losses and weights, bit for bit, as on the calling thread', async () => {
+    const a = await train('onnx-worker', 8);
+    const b = await train('onnx-thread', 8);
+    expect(a.losses).toEqual(b.losses);
+    expect(a.weights).toEqual(b.weights);
+    expect(runtime(inWorker).runs).toBeGreaterThanOrEqual(16); // two graphs a step
+    expect(inThread.graphs.remote).toBeNull();
+  });
+
+  it('leave the event loop free while a graph runs', async () => {
+    useBackend('onnx-worker');
+    const n = 512;
+    const x = tensor(
+      Float32Array.from({ length: n * n }, (_, i) => ((i % 7) - 3) / 100),
+      [n, n],
+    );
+    // 6 chained 512² products: tens of milliseconds of work in the worker
+    const heavy = compile(() => {
+      let y = x;
+      for (let i = 0; i < 6; i++) y = tanh(matmul(y, x));
+      return sum(y);
+    });
+    heavy(); // first call: builds the session
+    const order: string[] = [];
+    const s = heavy();
+    setTimeout(() => order.push('timer'), 0);
+    const v = await s.data();
+    order.push('result');
+    expect(Number.isFinite(v[0])).toBe(true);
+    // the compiled call returned before its graph ran, so the timer fired while it computed
+    expect(order).toEqual(['timer', 'result']);
+    dispose([x, s]);
+  });
+
+  it('runs a graph on the calling thread when asked to (the result is there on return)', async () => {
+    useBackend('onnx-thread');
+    const x = tensor(Float32Array.of(1, 2, 3, 4), [2, 2]);
+    const s = compile(() => sum(matmul(x, x)))();
+    expect(s.storage).toMatchObject({ remote: null });
+    expect(s.item()).toBe(7 + 10 + 15 + 22);
+    dispose([x, s]);
+  });
+
+  it('frees what training no longer holds: the worker keeps the same number of values', async () => {
+    const held: number[] = [];
+    await train('onnx-worker', 40, (step) => {
+      if (step === 10 || step === 40) held.push(runtime(inWorker).stats().values);
+    });
+    expect(held[1]).toBe(held[0]);
+  });
+
+  it('reads a value synchronously (item) and after the event loop (data) alike', async () => {
+    useBackend('onnx-worker');
+    const x = tensor(Float32Array.of(0.5, -1, 2), [3]);
+    const s = compile(() => sum(tanh(x)))();
+    const want = Math.fround(Math.tanh(0.5) + Math.tanh(-1) + Math.tanh(2));
+    expect(s.item()).toBeCloseTo(want, 6);
+    const t = compile(() => sum(tanh(x)))();
+    expect((await t.data())[0]).toBeCloseTo(want, 6);
+    dispose([x, s, t]);
+  });
+});
