@@ -8,6 +8,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      '@rnnkit/core/gemm': src('./src/gemm.ts'),
       '@rnnkit/core': src('./src/index.ts'),
       '@rnnkit/backend-js': src('../backend-js/src/index.ts'),
     },

@@ -9,13 +9,13 @@ import type {
   Shape,
   TypedArray,
 } from '@rnnkit/core';
+import { matmul } from '@rnnkit/core/gemm';
 import { BinOp, binary } from './kernels/binary.js';
 import { gather, scatterAdd } from './kernels/embedding.js';
 import { fexp } from './kernels/fastmath.js';
 import { gruCell, gruCellBackward } from './kernels/gru-cell.js';
 import { concat, slice, transposeNd } from './kernels/layout.js';
 import { lstmCell, lstmCellBackward } from './kernels/lstm-cell.js';
-import { matmul } from './kernels/matmul.js';
 import { adam, rmsprop, sgd } from './kernels/optim.js';
 import { reduce } from './kernels/reduce.js';
 import { rnnCell, rnnCellBackward } from './kernels/rnn-cell.js';

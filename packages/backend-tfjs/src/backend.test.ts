@@ -64,6 +64,40 @@ describe('both tfjs backends in one process', () => {
   });
 });
 
+describe('tfjs-cpu products', () => {
+  it("run rnnkit's packed GEMM (RnnkitMatMul), not tfjs-cpu's BatchMatMul, in all four layouts", async () => {
+    const cpu = await createTfjsBackend('tfjs-cpu');
+    const A = Array.from({ length: 6 * 5 }, (_, i) => ((i * 7) % 11) - 5);
+    const B = Array.from({ length: 5 * 4 }, (_, i) => ((i * 5) % 9) - 4);
+    const want = (i: number, j: number) => {
+      let s = 0;
+      for (let p = 0; p < 5; p++) s += A[i * 5 + p] * B[p * 4 + j];
+      return s;
+    };
+    const T = (x: number[], r: number, c: number) =>
+      Array.from({ length: r * c }, (_, k) => x[(k % r) * c + Math.floor(k / r)]);
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
+      const a = tensor(transA ? T(A, 6, 5) : A, transA ? [5, 6] : [6, 5], 'float32', cpu);
+      const b = tensor(transB ? T(B, 5, 4) : B, transB ? [4, 5] : [5, 4], 'float32', cpu);
+      const prof = await tf.profile(() => {
+        const c = matmul(a, b, { transA, transB });
+        const got = c.dataSync();
+        for (let i = 0; i < 6; i++)
+          for (let j = 0; j < 4; j++) expect(got[i * 4 + j]).toBe(want(i, j));
+        dispose(c);
+      });
+      expect(prof.kernelNames).toContain('RnnkitMatMul');
+      expect(prof.kernelNames).not.toContain('BatchMatMul');
+      dispose([a, b]);
+    }
+  });
+});
+
 describe.each(NAMES)('%s specifics', (name) => {
   it('scatterAdd: ScatterNd by default, one-hot matmul on request, same sums', async () => {
     const be = await createTfjsBackend(name);

@@ -1,6 +1,6 @@
 import type { RnnActivation } from '@rnnkit/core';
+import { matmul } from '@rnnkit/core/gemm';
 import { ftanh } from './fastmath.js';
-import { matmul } from './matmul.js';
 
 /** h' = act(xp + h·wᵀ): the product accumulates onto a copy of xp, then the activation in place. */
 export function rnnCell(

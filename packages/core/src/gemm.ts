@@ -1,5 +1,7 @@
 /**
- * Single-threaded float32 GEMM for the reference JS backend.
+ * Single-threaded float32 GEMM on host arrays (`@rnnkit/core/gemm`): the JS backend's matmul,
+ * and tfjs-cpu's products in @rnnkit/backend-tfjs. It lives in core so that backends share it
+ * while importing only core.
  *
  * Strategy (GotoBLAS-style, scaled down for V8):
  *  - The k dimension is split into blocks of KC, n into blocks of NC and m into blocks of MC.

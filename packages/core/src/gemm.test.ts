@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matmul } from './matmul.js';
+import { matmul } from './gemm.js';
 
 /** Deterministic values in [-1, 1). */
 function randomArray(len: number, seed: number): Float32Array {
