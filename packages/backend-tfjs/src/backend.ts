@@ -12,6 +12,7 @@ import type {
 import * as tf from '@tensorflow/tfjs-core';
 import {
   hostGatherRows,
+  hostLstmCell,
   hostMatMul,
   hostOneHot,
   hostPick,
@@ -23,6 +24,9 @@ import {
 } from './host-kernels.js';
 
 type S = tf.Tensor;
+
+/** Largest LSTM state (batch × hidden) whose step tfjs-wasm runs as one host call. */
+const HOST_LSTM_MAX = 1024;
 type KT = KernelTensor<S>;
 
 /** The tfjs backends this package drives, by rnnkit name. */
@@ -444,6 +448,11 @@ export class TfjsBackend implements Backend<S> {
     );
   }
   lstmCell?(gates: KT, c: KT, p: KT | null): { h: S; c: S; act: S } {
+    // one host call where dispatch outweighs the arithmetic: always on tfjs-cpu (its kernels are
+    // JavaScript too), on wasm for small steps (XNNPACK's vector activations win on large ones)
+    if (!p && (this.tfBackend === 'cpu' || c.size <= HOST_LSTM_MAX)) {
+      return this.#run(() => hostLstmCell(f(gates), f(c)));
+    }
     return this.#run(() => lstmForward(f(gates), f(c), p ? f(p) : null));
   }
   lstmCellBackward?(

@@ -306,7 +306,44 @@ const MAT_MUL: HostKernel = {
   },
 };
 
-const KERNELS = [SLICE, GATHER_ROWS, PICK, ONE_HOT, TRANSPOSE, SPLIT_COLS, TANH_GRAD];
+/**
+ * The LSTM step without peepholes in one call: gates [B, 4H] (i, f, g, o) and c [B, H] →
+ * h, c' [B, H] and the activated gates [B, 4H], where the tfjs ops take eleven kernel calls.
+ * For small steps (sampling at batch 1) the calls' dispatch is most of the time.
+ */
+const LSTM_CELL: HostKernel = {
+  name: 'RnnkitLstmCell',
+  inputs: ['gates', 'c'],
+  shape: () => [],
+  body: () => {},
+  shapes: ([, [b, h]]) => [
+    [b, h],
+    [b, h],
+    [b, 4 * h],
+  ],
+  bodyMulti: ([gates, c], [h, cn, act], [, [B, H]]) => {
+    const sig = (x: number) => 1 / (1 + Math.exp(-x));
+    for (let b = 0; b < B; b++) {
+      const g0 = b * 4 * H;
+      const s0 = b * H;
+      for (let j = 0; j < H; j++) {
+        const i = sig(gates[g0 + j]);
+        const f = sig(gates[g0 + H + j]);
+        const g = Math.tanh(gates[g0 + 2 * H + j]);
+        const o = sig(gates[g0 + 3 * H + j]);
+        const cv = Math.fround(f * c[s0 + j] + i * g);
+        cn[s0 + j] = cv;
+        h[s0 + j] = o * Math.tanh(cv);
+        act[g0 + j] = i;
+        act[g0 + H + j] = f;
+        act[g0 + 2 * H + j] = g;
+        act[g0 + 3 * H + j] = o;
+      }
+    }
+  },
+};
+
+const KERNELS = [SLICE, GATHER_ROWS, PICK, ONE_HOT, TRANSPOSE, SPLIT_COLS, TANH_GRAD, LSTM_CELL];
 
 /** Registers the kernels for one tfjs backend (once per process). */
 export function registerHostKernels(backendName: 'cpu' | 'wasm'): void {
@@ -349,4 +386,12 @@ export function hostPick(x: tf.Tensor, labels: tf.Tensor) {
 
 export function hostTanhGrad(y: tf.Tensor, dy: tf.Tensor) {
   return run(TANH_GRAD.name, { y, dy });
+}
+
+export function hostLstmCell(
+  gates: tf.Tensor,
+  c: tf.Tensor,
+): { h: tf.Tensor; c: tf.Tensor; act: tf.Tensor } {
+  const [h, cn, act] = tf.engine().runKernel(LSTM_CELL.name, { gates, c }, {}) as tf.Tensor[];
+  return { h, c: cn, act };
 }
