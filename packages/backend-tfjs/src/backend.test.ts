@@ -1,5 +1,6 @@
 import {
   add,
+  addmm,
   type Backend,
   dispose,
   getBackend,
@@ -117,6 +118,35 @@ describe.each(NAMES)('%s specifics', (name) => {
       const got = Array.from(await out.data());
       for (let k = 0; k < got.length; k++) expect(got[k]).toBeCloseTo(expected[k], 5);
       dispose([i, u, out]);
+    }
+  });
+
+  it('addmm: one kernel call on tfjs-cpu, product then sum on wasm, same sums', async () => {
+    const be = await createTfjsBackend(name);
+    const A = [0.5, -1, 2, 0.25, -0.75, 1.5]; // a [1, 6] (or [6, 1] transposed)
+    const Bm = Array.from({ length: 6 * 3 }, (_, i) => ((i * 5) % 7) / 4 - 0.5); // b [6, 3]
+    const C = [0.1, -0.2, 0.3];
+    const want = C.map((c, j) => c + A.reduce((s, x, p) => s + x * Bm[p * 3 + j], 0));
+    const Bt = Array.from({ length: 18 }, (_, k) => Bm[(k % 6) * 3 + Math.floor(k / 6)]);
+    for (const [transA, transB] of [
+      [false, false],
+      [true, true],
+    ]) {
+      for (const cShape of [[3], [1, 3]]) {
+        const a = tensor(A, transA ? [6, 1] : [1, 6], 'float32', be);
+        const b = tensor(transB ? Bt : Bm, transB ? [3, 6] : [6, 3], 'float32', be);
+        const c = tensor(C, cShape, 'float32', be);
+        const prof = await tf.profile(() => {
+          const y = addmm(c, a, b, { transA, transB });
+          const got = y.dataSync();
+          for (let j = 0; j < 3; j++) expect(got[j]).toBeCloseTo(want[j], 5);
+          dispose(y);
+        });
+        const fused = name === 'tfjs-cpu';
+        expect(prof.kernelNames).toContain(fused ? 'RnnkitAddmm' : 'Add');
+        if (fused) expect(prof.kernelNames).not.toContain('Add');
+        dispose([a, b, c]);
+      }
     }
   });
 

@@ -343,13 +343,44 @@ const LSTM_CELL: HostKernel = {
   },
 };
 
+/** c + op(a)·op(b) (torch.addmm), c [m, n] or a bias row [n], with the packed GEMM: one call. */
+const ADDMM: HostKernel = {
+  name: 'RnnkitAddmm',
+  inputs: ['c', 'a', 'b'],
+  shape: ([, sa, sb], a) => MAT_MUL.shape([sa, sb], a),
+  body: ([c, x, y], out, [, sa, sb], a) => {
+    const n = (a.transB as boolean) ? sb[0] : sb[1];
+    if (c.length === out.length) out.set(c);
+    else for (let i = 0; i < out.length; i += n) out.set(c, i);
+    const tA = a.transA as boolean;
+    const tB = a.transB as boolean;
+    const m = tA ? sa[1] : sa[0];
+    const k = tA ? sa[0] : sa[1];
+    matmul(x as Float32Array, y as Float32Array, m, k, n, tA, tB, out as Float32Array, true);
+  },
+};
+
 const KERNELS = [SLICE, GATHER_ROWS, PICK, ONE_HOT, TRANSPOSE, SPLIT_COLS, TANH_GRAD, LSTM_CELL];
 
 /** Registers the kernels for one tfjs backend (once per process). */
 export function registerHostKernels(backendName: 'cpu' | 'wasm'): void {
   for (const k of KERNELS) register(k, backendName);
   // the wasm backend's own product (XNNPACK) is the faster there
-  if (backendName === 'cpu') register(MAT_MUL, 'cpu');
+  if (backendName === 'cpu') {
+    register(MAT_MUL, 'cpu');
+    register(ADDMM, 'cpu');
+  }
+}
+
+/** c + op(a)·op(b) on tfjs-cpu with the packed GEMM (see ADDMM). */
+export function hostAddmm(
+  c: tf.Tensor,
+  a: tf.Tensor,
+  b: tf.Tensor,
+  transA: boolean,
+  transB: boolean,
+) {
+  return run(ADDMM.name, { c, a, b }, { transA, transB });
 }
 
 /** op(a)·op(b) on tfjs-cpu with the packed GEMM (see MAT_MUL). */
