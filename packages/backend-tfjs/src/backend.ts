@@ -19,8 +19,10 @@ import {
   hostPick,
   hostSlice,
   hostSplitCols,
+  hostStack,
   hostTanhGrad,
   hostTranspose,
+  hostUnstack,
   registerHostKernels,
 } from './host-kernels.js';
 
@@ -218,6 +220,13 @@ export class TfjsBackend implements Backend<S> {
       this.#transposed.set(t, tt);
     }
     return tt;
+  }
+
+  unstack(x: KT): S[] {
+    return this.#run(() => hostUnstack(f(x)));
+  }
+  stack(xs: readonly KT[]): S {
+    return this.#run(() => hostStack(xs.map(f)));
   }
 
   // --- elementwise, broadcasting --------------------------------------------------------------

@@ -37,6 +37,7 @@ interface WasmBackend {
 
 interface HostKernel {
   name: string;
+  /** Input names; empty for a variadic kernel (inputs x0, x1, ...). */
   inputs: string[];
   /** Output dtype (default: the first input's). */
   dtype?: tf.DataType;
@@ -69,7 +70,9 @@ function register(k: HostKernel, backendName: 'cpu' | 'wasm'): void {
     kernelName: k.name,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const ins = k.inputs.map((n) => inputs[n] as Info);
+      // a variadic kernel takes its inputs as x0, x1, ... in order
+      const names = k.inputs.length ? k.inputs : Object.keys(inputs).map((_, i) => `x${i}`);
+      const ins = names.map((n) => inputs[n] as Info);
       const shapes = ins.map((t) => t.shape);
       const dtype = k.dtype ?? ins[0].dtype;
       const a = attrs ?? {};
@@ -360,7 +363,48 @@ const ADDMM: HostKernel = {
   },
 };
 
-const KERNELS = [SLICE, GATHER_ROWS, PICK, ONE_HOT, TRANSPOSE, SPLIT_COLS, TANH_GRAD, LSTM_CELL];
+/** x [n, ...] → its n pieces along axis 0 (contiguous blocks), in one call. */
+const UNSTACK: HostKernel = {
+  name: 'RnnkitUnstack',
+  inputs: ['x'],
+  shape: () => [],
+  body: () => {},
+  shapes: ([[n, ...rest]]) => Array.from({ length: n }, () => rest),
+  bodyMulti: ([x], outs) => {
+    let at = 0;
+    for (const o of outs) {
+      o.set(x.subarray(at, at + o.length));
+      at += o.length;
+    }
+  },
+};
+
+/** Equal-shaped x0, x1, ... → [n, ...] along a new axis 0, in one call. */
+const STACK: HostKernel = {
+  name: 'RnnkitStack',
+  inputs: [],
+  shape: (shapes) => [shapes.length, ...shapes[0]],
+  body: (ins, out) => {
+    let at = 0;
+    for (const x of ins) {
+      out.set(x, at);
+      at += x.length;
+    }
+  },
+};
+
+const KERNELS = [
+  SLICE,
+  GATHER_ROWS,
+  PICK,
+  ONE_HOT,
+  TRANSPOSE,
+  SPLIT_COLS,
+  TANH_GRAD,
+  LSTM_CELL,
+  UNSTACK,
+  STACK,
+];
 
 /** Registers the kernels for one tfjs backend (once per process). */
 export function registerHostKernels(backendName: 'cpu' | 'wasm'): void {
@@ -425,4 +469,12 @@ export function hostLstmCell(
 ): { h: tf.Tensor; c: tf.Tensor; act: tf.Tensor } {
   const [h, cn, act] = tf.engine().runKernel(LSTM_CELL.name, { gates, c }, {}) as tf.Tensor[];
   return { h, c: cn, act };
+}
+
+export function hostUnstack(x: tf.Tensor): tf.Tensor[] {
+  return tf.engine().runKernel(UNSTACK.name, { x }, {}) as tf.Tensor[];
+}
+
+export function hostStack(xs: readonly tf.Tensor[]): tf.Tensor {
+  return run(STACK.name, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
 }

@@ -211,6 +211,16 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
    */
   addmm?(c: KT<S>, a: KT<S>, b: KT<S>, transA: boolean, transB: boolean): S;
   /**
+   * x [n, ...] cut along axis 0 into its n pieces [...], in one call (a loop over time takes its
+   * steps' inputs this way). Without it core slices and reshapes each piece: 2n kernel calls.
+   */
+  unstack?(x: KT<S>): S[];
+  /**
+   * Equal-shaped xs [...] joined along a new axis 0 into [n, ...], in one call (a loop's
+   * per-step outputs and gradients). Without it core reshapes each and concatenates: n + 1 calls.
+   */
+  stack?(xs: readonly KT<S>[]): S;
+  /**
    * While `compile` traces: lowers one `scan` to the backend's loop operator (ONNX `Scan`) and
    * returns the storages of the final carries followed by the stacked per-step outputs. Returns
    * null when not tracing; core then runs the loop itself.

@@ -149,6 +149,15 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
       throw new ShapeError(`stack: shapes differ: ${xs.map((t) => fmtShape(t.shape)).join(', ')}`);
     }
   }
+  const be = backendOf('stack', ...xs);
+  if (be.stack && normAxis('stack', axis, xs[0].rank + 1) === 0 && xs.length > 1) {
+    if (xs.some((x) => x.dtype !== xs[0].dtype))
+      throw new ShapeError(`stack: dtypes differ: ${xs.map((x) => x.dtype).join(', ')}`);
+    const shape = [xs.length, ...xs[0].shape];
+    const y = wrap(be, be.stack(xs), shape, xs[0].dtype);
+    record(xs, [y], ([dy]) => unstack(dy, 0));
+    return y;
+  }
   return concat(
     xs.map((x) => expandDims(x, axis)),
     axis,
@@ -165,6 +174,11 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
   const size = x.shape.map((d, i) => (i === ax ? 1 : d));
   const outShape = x.shape.filter((_, i) => i !== ax);
   const be = x.backend;
+  if (be.unstack && ax === 0 && n > 1) {
+    const out = be.unstack(x).map((s) => wrap(be, s, outShape, x.dtype));
+    record([x], out, (dys) => [stack(dys, ax)]);
+    return out;
+  }
   const out: Tensor[] = [];
   for (let k = 0; k < n; k++) {
     const begin = x.shape.map((_, i) => (i === ax ? k : 0));
