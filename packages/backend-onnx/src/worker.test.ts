@@ -95,6 +95,15 @@ describe('compiled graphs on the worker thread', () => {
     dispose([x, s]);
   });
 
+  it('let timers run while Trainer.fit trains (the progress bar redraws, Ctrl-C is heard)', async () => {
+    // fit never yields to the event loop by itself (no signal given): only the awaited losses do
+    let fired = 0;
+    const timer = setInterval(() => fired++, 0);
+    await train('onnx-worker', 3);
+    clearInterval(timer);
+    expect(fired).toBeGreaterThan(0);
+  });
+
   it('runs a graph on the calling thread when asked to (the result is there on return)', async () => {
     useBackend('onnx-thread');
     const x = tensor(Float32Array.of(1, 2, 3, 4), [2, 2]);
