@@ -99,7 +99,9 @@ export class RemoteRuntime {
       interOpNumThreads: 1,
       executionProviders: [...providers],
       graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
+      // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
+      // failing run as a red log line on stderr
+      logSeverityLevel: 4,
       // see runtime.ts: idle intra-op threads must not spin on the cores the main thread needs
       ...(threads !== 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };

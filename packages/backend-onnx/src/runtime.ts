@@ -117,7 +117,9 @@ export class Session {
       interOpNumThreads: 1,
       executionProviders: [...config.providers],
       graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
+      // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
+      // failing run as a red log line on stderr
+      logSeverityLevel: 4,
       // Idle intra-op threads spinning for work take the core the JavaScript thread (tracing the
       // next step) needs: with 2 threads on 2 cores, char-lstm ran at 45,000 chars/s spinning and
       // 57,000 without.

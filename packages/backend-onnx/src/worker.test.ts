@@ -2,6 +2,7 @@ import { CharLM } from '@rnnkit/cells';
 import {
   compile,
   dispose,
+  gather,
   matmul,
   Rng,
   registerBackend,
@@ -119,6 +120,17 @@ describe('compiled graphs on the worker thread', () => {
       if (step === 10 || step === 40) held.push(runtime(inWorker).stats().values);
     });
     expect(held[1]).toBe(held[0]);
+  });
+
+  it('a graph that fails in the worker throws when read, with the reason; the worker goes on', async () => {
+    useBackend('onnx-worker');
+    const t = tensor([1, 2, 3, 4], [2, 2]);
+    const i = tensor(Int32Array.from([0, 5]), [2], 'int32');
+    const bad = compile(() => sum(gather(t, i)))(); // returns: the run has only been posted
+    await expect(bad.data()).rejects.toThrow(/indices element out of data bounds, idx=5/);
+    expect(() => compile(() => sum(gather(t, i)))().item()).toThrow(/out of data bounds/);
+    expect(compile(() => sum(t))().item()).toBe(10);
+    dispose([t, i, bad]);
   });
 
   it('reads a value synchronously (item) and after the event loop (data) alike', async () => {
