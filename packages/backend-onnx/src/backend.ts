@@ -66,6 +66,10 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     return replayOn(this, key, fn);
   }
 
+  protected override get sequentialScatter(): boolean {
+    return this.config.threads === 1 && this.config.providers[0] === 'cpu';
+  }
+
   /** Runs (or, while tracing, records) one kernel call. */
   protected override call(call: KernelCall, ins: readonly KT[]): S[] {
     if (this.sink) return this.sink.emit(call, ins);

@@ -30,6 +30,11 @@ export abstract class OnnxKernels {
   /** Runs (or, while tracing, records) one kernel call. */
   protected abstract call(call: KernelCall, ins: readonly KT[]): S[];
 
+  /** Whether scatter-adds may use ScatterND, exact only on one CPU thread (see lower/embedding). */
+  protected get sequentialScatter(): boolean {
+    return false;
+  }
+
   /** Shorthand: a single-output kernel (float unless `dtype` says otherwise). */
   protected k1(
     key: string,
@@ -164,8 +169,13 @@ export abstract class OnnxKernels {
   }
   scatterAdd(indices: KT, updates: KT, numRows: number): S {
     const n = indices.shape[0];
-    const mode = numRows * n <= emb.ONE_HOT_LIMIT ? 'onehot' : 'scatter';
-    return this.k1(`scatterAdd|${numRows}|${mode}`, [indices, updates], emb.scatterAdd(numRows, n));
+    const seq = this.sequentialScatter;
+    const mode = seq ? 'nd' : numRows * n <= emb.ONE_HOT_LIMIT ? 'onehot' : 'scatter';
+    return this.k1(
+      `scatterAdd|${numRows}|${mode}`,
+      [indices, updates],
+      emb.scatterAdd(numRows, n, seq),
+    );
   }
   softmax(logits: KT): S {
     return this.k1('softmax', [logits], sm.softmax);

@@ -13,7 +13,8 @@ export const gather: Lower = (e, [table, indices]) => [
  * a sequential loop does (ScatterND's kernel may split the updates over threads). Key:
  * `scatterAdd|<numRows>`.
  */
-export function scatterAdd(numRows: number, rows: number): Lower {
+export function scatterAdd(numRows: number, rows: number, sequential = false): Lower {
+  if (sequential) return scatterAddND(numRows);
   // ONNX Runtime's ScatterElements walks the updates one element at a time (about 20 ms for
   // the 2048×128 embedding gradient of a char-LM batch); onehot(indices)ᵀ·updates is one GEMM
   // and sums in a fixed order too. Used while the one-hot matrix stays small.
@@ -43,5 +44,25 @@ function scatterAddOneHot(numRows: number): Lower {
     const idx = g.op('Cast', [indices.name], { to: DataType.INT64 });
     const oneHot = g.op('OneHot', [idx, e.ints([numRows]), values], { axis: -1 });
     return [g.op('Gemm', [oneHot, updates.name], { transA: 1 })];
+  };
+}
+
+/**
+ * scatterAdd as ScatterND with reduction 'add': one pass over the updates, in index order on a
+ * single thread, so repeated indices sum exactly as a sequential loop does. For a char-LM batch
+ * (2048 rows of 512 into 65) it took 0.7 ms against 3.5 ms for the one-hot GEMM. Only for one
+ * intra-op thread: with 2 or 4 ONNX Runtime's kernel raced and returned wrong sums (off by up to
+ * 13.9 against a sequential sum in a probe), different on every run.
+ */
+function scatterAddND(numRows: number): Lower {
+  return (e, [indices, updates]) => {
+    const g = e.g;
+    const cols = g.op('Shape', [updates.name], { start: 1 });
+    const zeros = g.op('ConstantOfShape', [g.op('Concat', [e.ints([numRows]), cols], { axis: 0 })]);
+    const idx = g.op('Unsqueeze', [
+      g.op('Cast', [indices.name], { to: DataType.INT64 }),
+      e.ints([1]),
+    ]);
+    return [g.op('ScatterND', [zeros, idx, updates.name], { reduction: 'add' })];
   };
 }
