@@ -4,7 +4,7 @@ import { DataType } from '@rnnkit/onnx/format';
 import { compileOn, lowerScanOn, readOn, replayOn } from './compile.js';
 import { EagerRunner } from './eager.js';
 import type { KernelCall } from './emit.js';
-import { GraphCache } from './graph-cache.js';
+import { GraphCache, type WorkerMode } from './graph-cache.js';
 import { OnnxKernels } from './kernels.js';
 import { RemoteRuntime } from './remote.js';
 import type { SessionConfig } from './runtime.js';
@@ -22,10 +22,12 @@ export interface OnnxBackendOptions {
   /** Intra-op threads for ONNX Runtime (default 1, or RNNKIT_ONNX_THREADS; 0: one per core). */
   threads?: number;
   /**
-   * Run compiled graphs (training steps, evaluation, sampling loops) on a worker thread, so the
-   * event loop stays free while they compute (default true, or RNNKIT_ONNX_WORKER=0 for false).
+   * Where compiled graphs (training steps, evaluation, sampling loops) run: true, on a worker
+   * thread, so the event loop stays free while they compute; false, on the calling thread;
+   * 'auto' (default, or RNNKIT_ONNX_WORKER), on the calling thread until a graph takes 10 ms or
+   * more, then on the worker (see graph-cache.ts).
    */
-  worker?: boolean;
+  worker?: WorkerMode;
 }
 
 /**
@@ -48,7 +50,7 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     this.name = name;
     this.config = config;
     this.eager = new EagerRunner(config);
-    this.graphs = new GraphCache(config, config.worker ? new RemoteRuntime(config) : null);
+    this.graphs = new GraphCache(config, config.worker ? () => new RemoteRuntime(config) : null);
   }
 
   /** core's `compile`: see compile.ts. */

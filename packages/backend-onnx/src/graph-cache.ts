@@ -8,61 +8,110 @@ export interface BuiltGraph {
   outputs: string[];
 }
 
-/** A compiled graph's session: on this thread (`local`), or session `sid` of the worker. */
-export interface CachedGraph {
-  readonly local?: Session;
-  readonly remote?: RemoteRuntime;
-  readonly sid: number;
+/** A compiled graph: its model, and its session on this thread and/or in the worker. */
+export interface CachedGraph extends BuiltGraph {
+  local?: Session;
+  /** Its session id in the worker, once loaded there. */
+  sid?: number;
 }
+
+/** Where compiled graphs run: 'auto' starts on this thread and moves to the worker for good. */
+export type WorkerMode = boolean | 'auto';
+
+/**
+ * With worker 'auto', the first graph run that takes this long (ms) moves all later runs to the
+ * worker: a shorter run blocks the event loop too briefly to matter to a progress bar, and the
+ * hand-over to the worker (about 0.1 ms a round trip, and the overlap lost) slowed small models:
+ * sine-rnn ran at 0.073–0.087 s/epoch on this thread and 0.10–0.13 in the worker.
+ */
+export const AUTO_WORKER_MS = 10;
 
 /**
  * Sessions of compiled graphs by trace signature, least recently used dropped past `limit` (a
- * function traced with ever-changing shapes would otherwise keep every session alive). With a
- * `remote` runtime the sessions live in its worker thread.
+ * function traced with ever-changing shapes would otherwise keep every session alive), and the
+ * choice of thread they run on.
  */
 export class GraphCache {
-  readonly #sessions = new Map<string, CachedGraph>();
+  readonly #graphs = new Map<string, CachedGraph>();
   /** Graphs built (cache misses) so far; tests and benchmarks read it. */
   builds = 0;
   /** The graph built last (for inspection: tests check that time stays a loop). */
   last: BuiltGraph | undefined;
+  #inWorker: boolean;
+  #remote: RemoteRuntime | null = null;
 
+  /** `makeRemote` starts the worker, the first time a graph runs there. */
   constructor(
     readonly config: SessionConfig,
-    readonly remote: RemoteRuntime | null = null,
+    private readonly makeRemote: (() => RemoteRuntime) | null = null,
     readonly limit = 64,
-  ) {}
+  ) {
+    this.#inWorker = makeRemote !== null && config.worker === true;
+  }
+
+  /** The worker's runtime, or null while no graph has run there. */
+  get remote(): RemoteRuntime | null {
+    return this.#remote;
+  }
+
+  /** The worker's runtime, started on first use. */
+  runtime(): RemoteRuntime {
+    this.#remote ??= this.makeRemote!();
+    return this.#remote;
+  }
+
+  /** Whether graphs run in the worker now (always with worker: true; after a slow run with 'auto'). */
+  get inWorker(): boolean {
+    return this.#inWorker;
+  }
 
   get(sig: string, build: () => BuiltGraph): CachedGraph {
-    let s = this.#sessions.get(sig);
-    if (s) {
-      this.#sessions.delete(sig);
-      this.#sessions.set(sig, s);
-      return s;
+    let g = this.#graphs.get(sig);
+    if (g) {
+      this.#graphs.delete(sig);
+      this.#graphs.set(sig, g);
+      return g;
     }
     const b = build();
     this.last = b;
-    s = this.remote
-      ? { remote: this.remote, sid: this.remote.load(b.model, b.inputs, b.outputs) }
-      : { local: new Session(b.model, b.inputs, b.outputs, this.config), sid: 0 };
+    g = { ...b };
     this.builds++;
-    this.#sessions.set(sig, s);
-    if (this.#sessions.size > this.limit) {
-      const [oldest, old] = this.#sessions.entries().next().value as [string, CachedGraph];
-      this.#sessions.delete(oldest);
-      release(old);
+    this.#graphs.set(sig, g);
+    if (this.#graphs.size > this.limit) {
+      const [oldest, old] = this.#graphs.entries().next().value as [string, CachedGraph];
+      this.#graphs.delete(oldest);
+      this.#release(old);
     }
-    return s;
+    return g;
+  }
+
+  /** `g`'s session on this thread (made on first use). */
+  local(g: CachedGraph): Session {
+    g.local ??= new Session(g.model, g.inputs, g.outputs, this.config);
+    return g.local;
+  }
+
+  /** `g`'s session id in the worker (loaded on first use). */
+  sid(g: CachedGraph): number {
+    g.sid ??= this.runtime().load(g.model, g.inputs, g.outputs);
+    return g.sid;
+  }
+
+  /** A run on this thread took `ms`: with worker 'auto', a slow one moves later runs to the worker. */
+  observe(ms: number): void {
+    if (this.makeRemote && this.config.worker === 'auto' && ms >= AUTO_WORKER_MS) {
+      this.#inWorker = true;
+    }
   }
 
   dispose(): void {
-    for (const s of this.#sessions.values()) release(s);
-    this.#sessions.clear();
-    this.remote?.dispose();
+    for (const g of this.#graphs.values()) this.#release(g);
+    this.#graphs.clear();
+    this.#remote?.dispose();
   }
-}
 
-function release(s: CachedGraph): void {
-  if (s.local) s.local.dispose();
-  else s.remote!.drop(s.sid);
+  #release(g: CachedGraph): void {
+    g.local?.dispose();
+    if (g.sid !== undefined) this.#remote!.drop(g.sid);
+  }
 }

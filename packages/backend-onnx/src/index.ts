@@ -105,14 +105,15 @@ function threadsFromEnv(): number {
 }
 
 /**
- * RNNKIT_ONNX_WORKER=0 runs compiled graphs on the calling thread instead of the worker (for
- * code that reads every result synchronously anyway: it saves the hand-over between threads).
+ * RNNKIT_ONNX_WORKER: 'auto' (the default: the worker once a graph takes 10 ms or more), 1 (always
+ * the worker) or 0 (always the calling thread).
  */
-function workerFromEnv(): boolean {
+function workerFromEnv(): boolean | 'auto' {
   const v = process.env.RNNKIT_ONNX_WORKER;
-  if (v === undefined || v === '' || v === '1') return true;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (v === '1') return true;
   if (v === '0') return false;
-  throw new Error(`RNNKIT_ONNX_WORKER must be 1 (the default) or 0, got '${v}'`);
+  throw new Error(`RNNKIT_ONNX_WORKER must be auto (the default), 1 or 0, got '${v}'`);
 }
 
 // Importing this package makes both names available. The JS backend stays the default

@@ -86,10 +86,11 @@ export interface SessionConfig {
   /** Execution providers in order of preference, e.g. ['cuda', 'cpu']. */
   providers: readonly string[];
   /**
-   * Run compiled graphs on a worker thread (see remote.ts), so that the event loop stays free
-   * while ONNX Runtime computes. Eager kernels always run on the calling thread.
+   * Where compiled graphs run: on a worker thread (true; see remote.ts), so that the event loop
+   * stays free while ONNX Runtime computes, on the calling thread (false), or 'auto' (see
+   * graph-cache.ts). Eager kernels always run on the calling thread.
    */
-  worker?: boolean;
+  worker?: boolean | 'auto';
 }
 
 /** A host value fed to or fetched from a session. */

@@ -272,15 +272,16 @@ export class Trace implements KernelSink {
       };
     });
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));
-    if (session.remote) {
+    if (this.cache.inWorker) {
+      const rt = this.cache.runtime();
       // the worker runs it; the results stay there until read (see remote.ts)
       const feeds = this.#inputList.map(
         ({ s, shape, ref }): Feed =>
           ref !== undefined ? { ref } : { data: hostData({ storage: s, shape }), shape },
       );
-      const ids = session.remote.run(session.sid, [...feeds, ...scalars], live.length);
+      const ids = rt.run(this.cache.sid(session), [...feeds, ...scalars], live.length);
       live.forEach((s, k) => {
-        s.remote = { rt: session.remote!, id: ids[k] };
+        s.remote = { rt, id: ids[k] };
         s.sym = null;
       });
     } else {
@@ -288,7 +289,10 @@ export class Trace implements KernelSink {
         data: hostData({ storage: s, shape }),
         shape,
       }));
-      const results = session.local!.run([...feeds, ...scalars]);
+      const local = this.cache.local(session);
+      const t0 = performance.now();
+      const results = local.run([...feeds, ...scalars]);
+      this.cache.observe(performance.now() - t0);
       live.forEach((s, k) => {
         s.data = results[k].data;
         s.shape = results[k].shape;

@@ -105,6 +105,35 @@ describe('compiled graphs on the worker thread', () => {
     expect(fired).toBeGreaterThan(0);
   });
 
+  it("'auto' (the default) keeps quick graphs on the calling thread and moves to the worker after a slow one", async () => {
+    registerBackend('onnx-auto', () => createOnnxBackend('onnx', { threads: 1 }));
+    const be = useBackend('onnx-auto') as OnnxBackend;
+    expect(be.config.worker).toBe('auto');
+    const x = tensor(Float32Array.of(1, 2, 3, 4), [2, 2]);
+    const quick = compile(() => sum(matmul(x, x)));
+    for (let i = 0; i < 5; i++) dispose(quick());
+    expect(be.graphs.inWorker).toBe(false);
+    expect(be.graphs.remote).toBeNull(); // no worker started
+    const n = 512;
+    const big = tensor(
+      Float32Array.from({ length: n * n }, (_, i) => ((i % 7) - 3) / 100),
+      [n, n],
+    );
+    // 16 chained 512² products: 4 GFLOP, well over 10 ms
+    const heavy = compile(() => {
+      let y = big;
+      for (let i = 0; i < 16; i++) y = tanh(matmul(y, big));
+      return sum(y);
+    });
+    const before = heavy(); // on this thread, slow: later runs go to the worker
+    expect(be.graphs.inWorker).toBe(true);
+    const after = heavy();
+    expect(after.storage).toMatchObject({ remote: { id: expect.any(Number) } });
+    expect(await after.data()).toEqual(await before.data());
+    expect(quick().item()).toBe(7 + 10 + 15 + 22);
+    dispose([x, big, before, after]);
+  });
+
   it('runs a graph on the calling thread when asked to (the result is there on return)', async () => {
     useBackend('onnx-thread');
     const x = tensor(Float32Array.of(1, 2, 3, 4), [2, 2]);
