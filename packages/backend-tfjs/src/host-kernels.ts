@@ -298,16 +298,33 @@ const TANH_GRAD: HostKernel = {
 const MAT_MUL: HostKernel = {
   name: 'RnnkitMatMul',
   inputs: ['a', 'b'],
-  shape: ([sa, sb], a) => [a.transA ? sa[1] : sa[0], a.transB ? sb[0] : sb[1]],
-  body: ([x, y], out, [sa, sb], a) => {
-    const tA = a.transA as boolean;
-    const tB = a.transB as boolean;
-    const m = tA ? sa[1] : sa[0];
-    const k = tA ? sa[0] : sa[1];
-    const n = tB ? sb[0] : sb[1];
-    matmul(x as Float32Array, y as Float32Array, m, k, n, tA, tB, out as Float32Array);
+  shape: ([sa, sb], a) => {
+    const { m, n } = gemmDims(sa, sb, a);
+    return [m, n];
   },
+  body: ([x, y], out, [sa, sb], a) => product(x, y, out, sa, sb, a, false),
 };
+
+/** m, k, n and the transpose flags of op(a)·op(b) from the operands' shapes and attributes. */
+function gemmDims(sa: number[], sb: number[], a: tf.NamedAttrMap) {
+  const tA = a.transA as boolean;
+  const tB = a.transB as boolean;
+  return { tA, tB, m: tA ? sa[1] : sa[0], k: tA ? sa[0] : sa[1], n: tB ? sb[0] : sb[1] };
+}
+
+/** out (+)= op(x)·op(y) with the packed GEMM. */
+function product(
+  x: Arr,
+  y: Arr,
+  out: Arr,
+  sa: number[],
+  sb: number[],
+  a: tf.NamedAttrMap,
+  accumulate: boolean,
+): void {
+  const { tA, tB, m, k, n } = gemmDims(sa, sb, a);
+  matmul(x as Float32Array, y as Float32Array, m, k, n, tA, tB, out as Float32Array, accumulate);
+}
 
 /**
  * The LSTM step without peepholes in one call: gates [B, 4H] (i, f, g, o) and c [B, H] →
@@ -352,14 +369,9 @@ const ADDMM: HostKernel = {
   inputs: ['c', 'a', 'b'],
   shape: ([, sa, sb], a) => MAT_MUL.shape([sa, sb], a),
   body: ([c, x, y], out, [, sa, sb], a) => {
-    const n = (a.transB as boolean) ? sb[0] : sb[1];
     if (c.length === out.length) out.set(c);
-    else for (let i = 0; i < out.length; i += n) out.set(c, i);
-    const tA = a.transA as boolean;
-    const tB = a.transB as boolean;
-    const m = tA ? sa[1] : sa[0];
-    const k = tA ? sa[0] : sa[1];
-    matmul(x as Float32Array, y as Float32Array, m, k, n, tA, tB, out as Float32Array, true);
+    else for (let i = 0; i < out.length; i += c.length) out.set(c, i);
+    product(x, y, out, sa, sb, a, true);
   },
 };
 

@@ -126,20 +126,16 @@ export class GradSums {
  */
 export function productOf(terms: readonly DeferredProduct[], ops: SumOps): Tensor {
   const { transA, transB } = terms[0];
-  const x =
-    terms.length === 1
-      ? terms[0].x
-      : ops.concat(
-          terms.map((t) => t.x),
-          transA ? 0 : 1,
-        );
-  const y =
-    terms.length === 1
-      ? terms[0].y
-      : ops.concat(
-          terms.map((t) => t.y),
-          transB ? 1 : 0,
-        );
+  const join = (parts: Tensor[], axis: number) =>
+    parts.length === 1 ? parts[0] : ops.concat(parts, axis);
+  const x = join(
+    terms.map((t) => t.x),
+    transA ? 0 : 1,
+  );
+  const y = join(
+    terms.map((t) => t.y),
+    transB ? 1 : 0,
+  );
   return ops.matmul(x, y, { transA, transB });
 }
 

@@ -368,17 +368,20 @@ export class Trainer {
         return { value, grads, next };
       }),
     )();
+    /** Frees the step's results when it ends early (the carry included). */
+    const drop = () => {
+      dispose([fb.value, ...fb.grads]);
+      if (fb.next) dispose(fb.next);
+    };
     let loss: number;
     try {
       loss = (await fb.value.data())[0];
     } catch (e) {
-      dispose([fb.value, ...fb.grads]);
-      if (fb.next) dispose(fb.next);
+      drop();
       throw e;
     }
     if (!Number.isFinite(loss)) {
-      dispose([fb.value, ...fb.grads]);
-      if (fb.next) dispose(fb.next);
+      drop();
       throw new NonFiniteLossError(
         `loss became ${loss} at step ${step + 1}; training stopped before updating the weights${lastGood ? `, and the last good checkpoint ${lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
       );

@@ -4,7 +4,7 @@ import { type BenchRow, clock, cpuShare, liveTensors, median, type Workload } fr
 import { sampleIndex, shakespeareIds } from '../text.js';
 import { charLstmOptions } from './char-lstm.js';
 
-const CHARS = 500;
+export const CHARS = 500;
 /**
  * Characters sampled before timing (in runs of CHARS), for rnnkit and its tfjs-layers peer alike:
  * the steady rate, as a long generation sees it. V8 keeps tiering up the per-character code for
@@ -43,31 +43,15 @@ export const generateWorkload: Workload = {
       stepper.dispose();
       return performance.now() - t0;
     };
-    const runs = ctx.quick ? 1 : 5;
-    /** A warm-up, then `runs` timed samplings of CHARS characters: one benchmark row. */
-    const measure = (metric: string, once: (n: number, rng: Rng) => number): BenchRow => {
-      // warm-up (builds the graphs on onnx, lets the JIT settle), timed for the cold rate
-      const cold: number[] = [];
-      for (let done = 0; done < (ctx.quick ? CHARS : WARMUP); done += CHARS)
-        cold.push(once(CHARS, new Rng(1)));
-      const before = liveTensors();
-      const t0 = clock();
-      const times = Array.from({ length: runs }, () => once(CHARS, new Rng(42)));
-      return {
-        workload: 'generate',
-        backend: ctx.backend,
-        metric: `${metric} (${CHARS} chars, batch 1)`,
-        value: (CHARS * 1000) / median(times),
-        unit: 'chars/s',
-        notes: {
-          msPerChar: median(times) / CHARS,
-          runs,
-          coldCharsPerS: Math.round((CHARS * 1000) / cold[0]),
-          tensorGrowth: liveTensors() - before,
-          cpuShare: cpuShare(t0, clock()),
-        },
-      };
-    };
+    /** One benchmark row from a way of sampling. */
+    const measure = (metric: string, once: (n: number, rng: Rng) => number): BenchRow => ({
+      workload: 'generate',
+      backend: ctx.backend,
+      metric: `${metric} (${CHARS} chars, batch 1)`,
+      unit: 'chars/s',
+      // warm-up (builds the graphs on onnx, lets the JIT settle)
+      ...timeSampling(once, ctx.quick, liveTensors),
+    });
     // The same model sampling with the draws inside one loop (CharLMStepper.sample): one graph
     // call for all the characters on a compiling backend (onnx), a plain loop elsewhere.
     const startIds = Int32Array.of(start);
@@ -84,3 +68,34 @@ export const generateWorkload: Workload = {
     ];
   },
 };
+
+/**
+ * The figures of one sampling row, for rnnkit and its tfjs-layers peer alike: WARMUP characters
+ * in runs of CHARS (the first run's rate kept as the cold rate), then `runs` timed runs of CHARS;
+ * `live` counts live tensors, for the growth over the timed runs.
+ */
+export function timeSampling(
+  once: (n: number, rng: Rng) => number,
+  quick: boolean,
+  live: () => number,
+): { value: number; notes: Record<string, number> } {
+  const cold: number[] = [];
+  for (let done = 0; done < (quick ? CHARS : WARMUP); done += CHARS) {
+    cold.push(once(CHARS, new Rng(1)));
+  }
+  const runs = quick ? 1 : 5;
+  const before = live();
+  const t0 = clock();
+  const times = Array.from({ length: runs }, () => once(CHARS, new Rng(42)));
+  const cpu = cpuShare(t0, clock());
+  return {
+    value: (CHARS * 1000) / median(times),
+    notes: {
+      msPerChar: median(times) / CHARS,
+      runs,
+      coldCharsPerS: Math.round((CHARS * 1000) / cold[0]),
+      tensorGrowth: live() - before,
+      cpuShare: cpu,
+    },
+  };
+}

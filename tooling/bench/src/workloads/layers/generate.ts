@@ -1,12 +1,10 @@
-import { Rng } from '@rnnkit/core';
+import type { Rng } from '@rnnkit/core';
 import type { Tensor } from '@tensorflow/tfjs';
-import { clock, cpuShare, median, type Workload } from '../../harness.js';
+import type { Workload } from '../../harness.js';
 import { sampleIndex, shakespeareIds } from '../../text.js';
 import { tfTensors } from '../../tfjs-layers.js';
-import { WARMUP } from '../generate.js';
+import { CHARS, timeSampling } from '../generate.js';
 import { denseInit, disposeModel, layersSetup, rnnInit } from './common.js';
-
-const CHARS = 500;
 
 /**
  * The generate peer: the char-lstm model as a **stateful** tfjs-layers Sequential with batch
@@ -59,33 +57,17 @@ export const layersGenerate: Workload = {
       }
       return performance.now() - t0;
     };
-    // warm-up, as for rnnkit (see generate.ts)
-    const cold: number[] = [];
-    for (let done = 0; done < (ctx.quick ? CHARS : WARMUP); done += CHARS)
-      cold.push(sample(CHARS, new Rng(1)));
-    const before = tfTensors(tf);
-    const runs = ctx.quick ? 1 : 5;
-    const times: number[] = [];
-    const t0 = clock();
-    for (let r = 0; r < runs; r++) times.push(sample(CHARS, new Rng(42)));
-    const cpu = cpuShare(t0, clock());
-    const growth = tfTensors(tf) - before;
+    // warm-up and timing as for rnnkit (see generate.ts)
+    const { value, notes } = timeSampling(sample, ctx.quick, () => tfTensors(tf));
     disposeModel(model);
     return [
       {
         workload: 'generate',
         backend: ctx.backend,
         metric: `sampling throughput (${CHARS} chars, batch 1)`,
-        value: (CHARS * 1000) / median(times),
+        value,
         unit: 'chars/s',
-        notes: {
-          msPerChar: median(times) / CHARS,
-          runs,
-          coldCharsPerS: Math.round((CHARS * 1000) / cold[0]),
-          tensorGrowth: growth,
-          cpuShare: cpu,
-          state: 'stateful model, apply per char',
-        },
+        notes: { ...notes, state: 'stateful model, apply per char' },
       },
     ];
   },
