@@ -108,6 +108,13 @@ const handlers = {
     sessions.get(sid)?.session?.dispose();
     sessions.delete(sid);
   },
+  // before the thread is torn down (process exit, dispose): see RemoteRuntime's #close
+  close: () => {
+    for (const s of sessions.values()) s.session?.dispose();
+    sessions.clear();
+    values.clear();
+    answer({ data: new Int32Array(0), shape: [0] });
+  },
 };
 
 function next() {

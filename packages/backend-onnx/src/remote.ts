@@ -14,6 +14,9 @@ const SPIN_MS = 0.5;
 /** How long an asynchronous read keeps the event loop busy before it lets it sleep. */
 const ASYNC_SPIN_MS = 5;
 
+/** How long closing the worker (at exit, on dispose) may wait for it. */
+const CLOSE_WAIT_MS = 5000;
+
 /** An input of a graph run in the worker: host values, or a value the worker already holds. */
 export type Feed = HostValue | { ref: number };
 
@@ -81,7 +84,33 @@ export class RemoteRuntime {
     // an idle worker does not keep the process alive
     this.#worker.unref();
     this.#replies.unref();
+    process.once('exit', this.#onExit);
   }
+
+  /**
+   * At exit the worker is torn down wherever it is; ONNX Runtime sessions and tensors still
+   * alive then are finalized after the runtime's environment, which aborted the process
+   * ("terminate called after throwing an instance of 'Napi::Error'", exit code 134) about one
+   * run in three once graphs had run in the worker. So the worker releases them first.
+   */
+  readonly #onExit = (): void => this.#close();
+
+  /**
+   * Has the worker release every session and value, and waits until it has (at most
+   * CLOSE_WAIT_MS: a worker that died or is stuck in a long run does not hold the exit up).
+   */
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#flushFrees();
+    Atomics.store(this.#flag, 0, 0);
+    this.#post({ t: 'close' });
+    const t = performance.now();
+    while (!receiveMessageOnPort(this.#syncReplies) && performance.now() - t < CLOSE_WAIT_MS) {
+      Atomics.wait(this.#flag, 0, 0, 10);
+    }
+  }
+  #closed = false;
 
   /** Posts a message and rings the worker's doorbell (it may be asleep). */
   #post(m: object): void {
@@ -176,6 +205,8 @@ export class RemoteRuntime {
   }
 
   dispose(): void {
+    process.off('exit', this.#onExit);
+    this.#close();
     void this.#worker.terminate();
   }
 
