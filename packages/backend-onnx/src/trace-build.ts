@@ -10,14 +10,24 @@ import {
 } from '@rnnkit/onnx/format';
 import { onnxType } from './eager.js';
 import { emitter } from './emit.js';
+import { hoistLoopInvariants } from './hoist.js';
 import { pruneDead } from './prune.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
+import { dropZeroSequences } from './zero-seqs.js';
 
-/** The ONNX model of a traced program (see trace-program.ts), unused nodes dropped. */
+/**
+ * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops
+ * simplified (zero-seqs.ts: additions of all-zero sequences; hoist.ts: per-step work that
+ * reads no carried value, done once for all steps), then pruned again.
+ */
 export function buildModel(root: Program): Uint8Array {
   const g = new GraphBuilder('rnnkit_compiled', root.prefix);
   fill(g, root);
-  pruneDead(g.graph());
+  const graph = g.graph();
+  pruneDead(graph);
+  dropZeroSequences(graph);
+  hoistLoopInvariants(graph);
+  pruneDead(graph);
   return g.encode();
 }
 

@@ -126,7 +126,7 @@ export class Trace implements KernelSink {
   /** The name of a kernel input in frame `f`: a value of `f` or an enclosing graph, or a new input. */
   #ref(x: KT, f: Frame): string {
     const s = x.storage;
-    if (s.sym?.name === '') this.#readReplayed(s);
+    if (s.sym?.name === '') this.#readReplayed(s, x.shape);
     if (s.sym) {
       for (let p: Frame | null = f; p; p = p.parent) if (p === s.sym.graph) return s.sym.name;
       throw new Error(
@@ -173,7 +173,7 @@ export class Trace implements KernelSink {
    * A replayed value is read: the forward body hands it out as one more stacked scan output,
    * and the body reading it gets it as one more scan input (each step sees its own step's value).
    */
-  #readReplayed(s: OnnxStorage): void {
+  #readReplayed(s: OnnxStorage, shape: readonly number[]): void {
     const { loop, value } = s.residual as Residual;
     let seq = loop.exported.get(value);
     if (seq === undefined) {
@@ -193,7 +193,7 @@ export class Trace implements KernelSink {
     }
     const f = s.sym!.graph as Frame;
     const name = `${f.program.prefix}r${f.program.extraSeqs.length}`;
-    f.program.inputs.push({ name, dtype: value.dtype });
+    f.program.inputs.push({ name, dtype: value.dtype, shape });
     f.program.extraSeqs.push(seq);
     s.sym!.name = name;
     this.#sig.push(`replayed(${name}=${seq})`);
