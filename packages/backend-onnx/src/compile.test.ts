@@ -5,6 +5,7 @@ import '@rnnkit/backend-js';
 import { CharLM, fromTorchName, GRU, LSTM, type RecurrentLayer, RNN } from '@rnnkit/cells';
 import {
   add,
+  affine,
   type Backend,
   compile,
   dispose,
@@ -76,6 +77,22 @@ describe('compile on onnx', () => {
     expect(maxAbs(a, ja)).toBeLessThan(1e-6);
     expect(b).toEqual(a);
   });
+
+  it('feeds equal scalars as one input, and gives a trace whose scalars coincide differently a graph of its own', () =>
+    on(onnx, () => {
+      const x = tensor(Float32Array.from([1, -2, 3]), [3]);
+      const f = compile((a: number, b: number) => add(affine(x, a, b), affine(x, b, a)));
+      const inputs = () => decodeModel(onnx.graphs.last!.model).graph!.input.length;
+      const builds = onnx.graphs.builds;
+      expect(Array.from(f(2, 2).dataSync())).toEqual([8, -4, 16]);
+      expect(inputs()).toBe(2); // x and the one scalar 2
+      expect(Array.from(f(3, 3).dataSync())).toEqual([12, -6, 24]); // same pattern: same graph
+      expect(onnx.graphs.builds).toBe(builds + 1);
+      // a ≠ b: the shared input would be wrong here, so the trace must not match that graph
+      expect(Array.from(f(2, 5).dataSync())).toEqual([14, -7, 28]);
+      expect(onnx.graphs.builds).toBe(builds + 2);
+      expect(inputs()).toBe(3);
+    }));
 });
 
 type Kind = 'rnn' | 'lstm' | 'lstm-peephole' | 'gru' | 'gru-reset-before';

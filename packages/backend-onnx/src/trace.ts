@@ -63,6 +63,8 @@ export class Trace implements KernelSink {
   /** Host inputs: the storage (its tensor may be disposed before the run), shape, worker id. */
   #inputList!: { s: OnnxStorage; shape: readonly number[]; ref: number | undefined }[];
   #scalars!: number[];
+  /** Scalar inputs by float32 value (−0 apart from 0). */
+  #scalarNames!: Map<number | '-0', string>;
   #sig!: string[];
   #bodies!: number;
   #loops!: Map<object, Loop>;
@@ -79,6 +81,7 @@ export class Trace implements KernelSink {
     this.#inputs = new Map();
     this.#inputList = [];
     this.#scalars = [];
+    this.#scalarNames = new Map();
     this.#sig = [];
     this.#bodies = 0;
   }
@@ -110,7 +113,7 @@ export class Trace implements KernelSink {
     const scalars = call.scalars.map((v) => this.#scalar(v));
     const outs = call.outDtypes.map(() => fresh(f));
     f.program.ops.push({ kind: 'call', call, ins: vals, scalars, outs });
-    this.#sig.push(`${call.key}(${vals.map((v) => v.name).join(',')}|${scalars.length})`);
+    this.#sig.push(`${call.key}(${vals.map((v) => v.name).join(',')}|${scalars.join(',')})`);
     const made = outs.map((name, i) => this.#sym(f, name, call.outDtypes[i]));
     f.calls?.push({ key: call.key, outs: made });
     return made;
@@ -145,10 +148,23 @@ export class Trace implements KernelSink {
     return name;
   }
 
+  /**
+   * The graph input holding scalar `v`, shared by every call with the same float32 value: an
+   * optimizer's update of many tensors passes the same learning rate, betas and bias corrections
+   * to each, and every input is an ONNX Runtime tensor made and bound on every run (the sine
+   * model's Adam update went from 77 inputs to 32). Which calls share an input is part of the
+   * signature, so a trace whose values coincide differently gets a graph of its own.
+   */
   #scalar(v: number): string {
-    const name = `s${this.#scalars.length}`;
-    this.#root.program.inputs.push({ name, dtype: 'float32', shape: [] });
-    this.#scalars.push(v);
+    const f = Math.fround(v);
+    const key = Object.is(f, -0) ? '-0' : f;
+    let name = this.#scalarNames.get(key);
+    if (name === undefined) {
+      name = `s${this.#scalars.length}`;
+      this.#root.program.inputs.push({ name, dtype: 'float32', shape: [] });
+      this.#scalars.push(v);
+      this.#scalarNames.set(key, name);
+    }
     return name;
   }
 
