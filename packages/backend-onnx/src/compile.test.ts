@@ -86,6 +86,7 @@ describe('compile on onnx', () => {
       const builds = onnx.graphs.builds;
       expect(Array.from(f(2, 2).dataSync())).toEqual([8, -4, 16]);
       expect(inputs()).toBe(2); // x and the one scalar 2
+      expect(onnx.graphs.last!.loops).toBe(false);
       expect(Array.from(f(3, 3).dataSync())).toEqual([12, -6, 24]); // same pattern: same graph
       expect(onnx.graphs.builds).toBe(builds + 1);
       // a ≠ b: the shared input would be wrong here, so the trace must not match that graph
@@ -240,6 +241,7 @@ describe('compiled training steps match the JS backend (three Adam steps)', () =
           tensor(new Float32Array(12), [1, 2, 6]),
         ];
         compile(() => trainStep(layer, opt, x, w))();
+        expect(onnx.graphs.last!.loops).toBe(true);
         const model = decodeModel(onnx.graphs.last!.model);
         const ops = model.graph!.node.map((n) => n.op_type);
         expect(ops.filter((o) => o === 'Scan').length).toBe(2);

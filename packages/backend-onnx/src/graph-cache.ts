@@ -6,6 +6,8 @@ export interface BuiltGraph {
   model: Uint8Array;
   inputs: string[];
   outputs: string[];
+  /** It has Scan loops (see sessionOptions in runtime.ts). */
+  loops: boolean;
 }
 
 /** A compiled graph: its model, and its session on this thread and/or in the worker. */
@@ -87,13 +89,13 @@ export class GraphCache {
 
   /** `g`'s session on this thread (made on first use). */
   local(g: CachedGraph): Session {
-    g.local ??= new Session(g.model, g.inputs, g.outputs, this.config);
+    g.local ??= new Session(g.model, g.inputs, g.outputs, this.config, g.loops);
     return g.local;
   }
 
   /** `g`'s session id in the worker (loaded on first use). */
   sid(g: CachedGraph): number {
-    g.sid ??= this.runtime().load(g.model, g.inputs, g.outputs);
+    g.sid ??= this.runtime().load(g.model, g.inputs, g.outputs, g.loops);
     return g.sid;
   }
 

@@ -8,15 +8,16 @@
 //
 // The loop is synchronous and polls its port: waking a sleeping thread took 100-150 µs on the
 // project's VM, more than a small graph's run, so after each message it spins briefly for the
-// next one before sleeping on the doorbell the main thread rings with every message.
+// next one before sleeping on the doorbell the main thread rings with every message. With more
+// than one intra-op thread it does not spin (spinNs 0): ONNX Runtime's own pool threads need
+// the cores then (see sessionOptions in runtime.ts).
 
 import { createRequire } from 'node:module';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 
-const SPIN_NS = 2_000_000n;
-
-/** @type {{ ortDir: string, bell: SharedArrayBuffer, flag: SharedArrayBuffer, requests: import('node:worker_threads').MessagePort, replies: import('node:worker_threads').MessagePort, syncReplies: import('node:worker_threads').MessagePort }} */
+/** @type {{ ortDir: string, spinNs: number, bell: SharedArrayBuffer, flag: SharedArrayBuffer, requests: import('node:worker_threads').MessagePort, replies: import('node:worker_threads').MessagePort, syncReplies: import('node:worker_threads').MessagePort }} */
 const w = workerData;
+const SPIN_NS = BigInt(w.spinNs);
 const bell = new Int32Array(w.bell);
 const flag = new Int32Array(w.flag);
 

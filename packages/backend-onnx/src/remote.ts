@@ -7,12 +7,18 @@ import {
   Worker,
 } from 'node:worker_threads';
 import type { Shape, TypedArray } from '@rnnkit/core';
-import type { HostValue, SessionConfig } from './runtime.js';
+import { type HostValue, type SessionConfig, sessionOptions } from './runtime.js';
 
 /** How long a synchronous read polls before it sleeps. */
 const SPIN_MS = 0.5;
-/** How long an asynchronous read keeps the event loop busy before it lets it sleep. */
+/**
+ * How long an asynchronous read keeps the event loop busy before it lets it sleep, and how long
+ * the worker polls for its next message before it sleeps, with one intra-op thread. With more,
+ * neither spins: on 2 cores the spinning took the cores ONNX Runtime's pool threads need, and
+ * char-lstm on 2 threads ran at 56,000-59,000 chars/s spinning, 63,000-82,000 not.
+ */
 const ASYNC_SPIN_MS = 5;
+const WORKER_SPIN_NS = 2_000_000;
 
 /** How long closing the worker (at exit, on dispose) may wait for it. */
 const CLOSE_WAIT_MS = 5000;
@@ -61,6 +67,7 @@ export class RemoteRuntime {
     const ports = [requests.port2, replies.port2, syncReplies.port2];
     this.#worker = new Worker(new URL('./ort-worker.mjs', import.meta.url), {
       workerData: {
+        spinNs: config.threads === 1 ? WORKER_SPIN_NS : 0,
         ortDir,
         bell: this.#bell.buffer,
         flag: this.#flag.buffer,
@@ -119,21 +126,15 @@ export class RemoteRuntime {
     Atomics.notify(this.#bell, 0);
   }
 
-  /** Loads a model in the worker; returns its session id. */
-  load(model: Uint8Array, inputs: readonly string[], outputs: readonly string[]): number {
+  /** Loads a model in the worker (`loops`: it has Scan loops); returns its session id. */
+  load(
+    model: Uint8Array,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    loops = false,
+  ): number {
     const sid = this.#nextSid++;
-    const { threads, providers } = this.config;
-    const options = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionProviders: [...providers],
-      graphOptimizationLevel: 'all',
-      // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
-      // failing run as a red log line on stderr
-      logSeverityLevel: 4,
-      // see runtime.ts: idle intra-op threads must not spin on the cores the main thread needs
-      ...(threads !== 1 ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
-    };
+    const options = sessionOptions(this.config, loops);
     this.#post({ t: 'load', sid, model, inputs, outputs, options });
     return sid;
   }
@@ -162,7 +163,8 @@ export class RemoteRuntime {
       done = true;
     });
     const t = performance.now();
-    while (!done && performance.now() - t < ASYNC_SPIN_MS) {
+    const span = this.config.threads === 1 ? ASYNC_SPIN_MS : 0;
+    while (!done && performance.now() - t < span) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return unwrap(await reply);

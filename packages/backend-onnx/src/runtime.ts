@@ -93,6 +93,33 @@ export interface SessionConfig {
   worker?: boolean | 'auto';
 }
 
+/**
+ * ONNX Runtime session options for `config`; `loops`: the graph has Scan loops.
+ *
+ * With more than one intra-op thread, ONNX Runtime's pool threads either spin between parallel
+ * sections or sleep. A loop's steps are small parallel sections one after another, and waking a
+ * sleeping thread took 100-150 µs on the project's VM, as long as a step's product: char-lstm's
+ * training step on 2 threads ran no faster than on one. Spinning threads in every session took
+ * the cores the JavaScript thread and the other sessions' threads needed (each session has its
+ * own pool): 40,000 chars/s against 57,000 sleeping. So only graphs with loops spin: 61,000-79,000
+ * chars/s (graphs on the calling thread) and 71,000-73,000 (in the worker), against 53,000-65,000
+ * with none spinning, on the same 2 cores in the same minutes.
+ */
+export function sessionOptions(config: SessionConfig, loops: boolean): object {
+  return {
+    intraOpNumThreads: config.threads,
+    interOpNumThreads: 1,
+    executionProviders: [...config.providers],
+    graphOptimizationLevel: 'all',
+    // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
+    // failing run as a red log line on stderr
+    logSeverityLevel: 4,
+    ...(config.threads !== 1
+      ? { extra: { session: { intra_op: { allow_spinning: loops ? '1' : '0' } } } }
+      : {}),
+  };
+}
+
 /** A host value fed to or fetched from a session. */
 export interface HostValue {
   data: TypedArray;
@@ -110,24 +137,16 @@ export class Session {
     readonly inputNames: readonly string[],
     readonly outputNames: readonly string[],
     config: SessionConfig,
+    loops = false,
   ) {
     this.#ort = loadOrt();
     this.#native = new this.#ort.binding.InferenceSession();
-    this.#native.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
-      intraOpNumThreads: config.threads,
-      interOpNumThreads: 1,
-      executionProviders: [...config.providers],
-      graphOptimizationLevel: 'all',
-      // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
-      // failing run as a red log line on stderr
-      logSeverityLevel: 4,
-      // Idle intra-op threads spinning for work take the core the JavaScript thread (tracing the
-      // next step) needs: with 2 threads on 2 cores, char-lstm ran at 45,000 chars/s spinning and
-      // 57,000 without.
-      ...(config.threads !== 1
-        ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
-        : {}),
-    });
+    this.#native.loadModel(
+      model.buffer as ArrayBuffer,
+      model.byteOffset,
+      model.byteLength,
+      sessionOptions(config, loops),
+    );
     this.#fetches = Object.fromEntries(outputNames.map((n) => [n, null]));
   }
 

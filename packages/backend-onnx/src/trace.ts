@@ -285,6 +285,7 @@ export class Trace implements KernelSink {
           ...this.#scalars.map((_, i) => `s${i}`),
         ],
         outputs: outNames,
+        loops: this.#root.program.ops.some((op) => op.kind === 'scan'),
       };
     });
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));
