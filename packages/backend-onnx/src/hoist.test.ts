@@ -159,6 +159,27 @@ describe('hoistLoopInvariants', () => {
     expect(graph.node.map((n) => n.op_type)).toEqual(['Scan']);
     expect(bodyOf(graph).node.map((n) => n.op_type)).toEqual(['Mul', 'Neg', 'Add']);
   });
+  it('leaves a loop with a nested loop alone (the inner one reads outer values by name)', () => {
+    const g = tanhBackwardLoop({
+      extraBody: (b) => {
+        const inner = new GraphBuilder('inner', 'i_');
+        inner.input('i_c', F, [H]);
+        inner.input('i_x', F, [H]);
+        inner.node('Add', ['i_c', 'i_x'], { outputs: ['i_s'] });
+        inner.output('i_s', F, [H]);
+        b.node('Scan', ['b_c', 'b_y'], {
+          outputs: ['b_inner'],
+          attrs: { body: new GraphAttr(inner.graph()), num_scan_inputs: 1 },
+        });
+        b.output('b_inner', F, [H]);
+      },
+    });
+    const graph = g.graph();
+    pruneDead(graph);
+    const nodes = bodyOf(graph).node.map((n) => n.op_type);
+    hoistLoopInvariants(graph);
+    expect(bodyOf(graph).node.map((n) => n.op_type)).toEqual(nodes);
+  });
 });
 
 describe('dropZeroSequences', () => {

@@ -78,6 +78,8 @@ function hoistFrom(scan: NodeProto, graph: GraphProto, outer: Map<string, Known>
   const directions = dirs?.ints ?? [];
   if (directions.some((d) => d !== directions[0])) return [];
   const nState = body.input.length - numScan.i;
+  // a nested loop would read a moved value by name from outside, where it is now whole sequences
+  if (body.node.some((n) => n.attribute?.some((a) => a.g))) return [];
 
   // what each hoistable value is called outside, and what is known of it
   const known = new Map<string, Known>();
