@@ -26,6 +26,8 @@ function dropIn(scan: NodeProto, zeros: Set<string>): void {
   const body = attrs.find((a) => a.name === 'body')?.g;
   const numScan = attrs.find((a) => a.name === 'num_scan_inputs')?.i;
   if (!body || numScan === undefined) return;
+  // a nested loop could read a dropped Add's result by name
+  if (body.node.some((n) => n.attribute?.some((a) => a.g))) return;
   const nState = body.input.length - numScan;
   const zero = new Set<string>();
   for (let k = nState; k < body.input.length; k++) {
