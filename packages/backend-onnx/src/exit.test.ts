@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RemoteRuntime } from './remote.js';
 
 const dep = (name: string) =>
   new URL(`../node_modules/@rnnkit/${name}/dist/index.js`, import.meta.url).href;
@@ -49,5 +50,12 @@ describe('process exit with graphs in the worker', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('adds one exit hook for any number of workers', () => {
+    const before = process.listenerCount('exit');
+    const rts = [1, 2, 3].map(() => new RemoteRuntime({ threads: 1, providers: ['cpu'] }));
+    expect(process.listenerCount('exit') - before).toBeLessThanOrEqual(1);
+    for (const rt of rts) rt.dispose();
   });
 });

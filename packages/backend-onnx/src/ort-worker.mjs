@@ -109,7 +109,7 @@ const handlers = {
     sessions.get(sid)?.session?.dispose();
     sessions.delete(sid);
   },
-  // before the thread is torn down (process exit, dispose): see RemoteRuntime's #close
+  // before the thread is torn down (process exit, dispose): see RemoteRuntime's release
   close: () => {
     for (const s of sessions.values()) s.session?.dispose();
     sessions.clear();

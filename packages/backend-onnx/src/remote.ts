@@ -23,6 +23,25 @@ const WORKER_SPIN_NS = 2_000_000;
 /** How long closing the worker (at exit, on dispose) may wait for it. */
 const CLOSE_WAIT_MS = 5000;
 
+/**
+ * Runtimes whose workers may hold ONNX Runtime objects. At exit a worker is torn down wherever
+ * it is, and sessions and tensors still alive then are finalized after ONNX Runtime's
+ * environment: the process aborted ("terminate called after throwing an instance of
+ * 'Napi::Error'", exit code 134) in 3 of 4 bench runs once graphs had run in the worker. So each
+ * worker releases them first, from one exit hook for all runtimes.
+ */
+const open = new Set<RemoteRuntime>();
+let exitHook = false;
+
+function releaseAtExit(rt: RemoteRuntime): void {
+  open.add(rt);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const r of open) r.release();
+  });
+}
+
 /** An input of a graph run in the worker: host values, or a value the worker already holds. */
 export type Feed = HostValue | { ref: number };
 
@@ -91,24 +110,16 @@ export class RemoteRuntime {
     // an idle worker does not keep the process alive
     this.#worker.unref();
     this.#replies.unref();
-    process.once('exit', this.#onExit);
+    releaseAtExit(this);
   }
-
-  /**
-   * At exit the worker is torn down wherever it is; ONNX Runtime sessions and tensors still
-   * alive then are finalized after the runtime's environment, which aborted the process
-   * ("terminate called after throwing an instance of 'Napi::Error'", exit code 134) about one
-   * run in three once graphs had run in the worker. So the worker releases them first.
-   */
-  readonly #onExit = (): void => this.#close();
 
   /**
    * Has the worker release every session and value, and waits until it has (at most
    * CLOSE_WAIT_MS: a worker that died or is stuck in a long run does not hold the exit up).
    */
-  #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
     this.#flushFrees();
     Atomics.store(this.#flag, 0, 0);
     this.#post({ t: 'close' });
@@ -117,7 +128,7 @@ export class RemoteRuntime {
       Atomics.wait(this.#flag, 0, 0, 10);
     }
   }
-  #closed = false;
+  #released = false;
 
   /** Posts a message and rings the worker's doorbell (it may be asleep). */
   #post(m: object): void {
@@ -207,8 +218,8 @@ export class RemoteRuntime {
   }
 
   dispose(): void {
-    process.off('exit', this.#onExit);
-    this.#close();
+    open.delete(this);
+    this.release();
     void this.#worker.terminate();
   }
 
