@@ -90,7 +90,7 @@ export function lstmCellBackward(peep: boolean): Lower {
  * the saved activations as late as possible: every gate's derivative is (dc or dh) times a factor
  * of the activations alone, e.g. ∂/∂go = dh · tanh(c)·o·(1 − o). In a backward loop those factors
  * depend on no carried value, so hoist.ts computes them once for all steps, and a step is five
- * nodes (dc + dh·fc, the four gate gradients as one product, dcPrev) instead of twenty-four. The
+ * nodes (dc + dh·fc, the four gate gradients as one product, dcPrev) instead of twenty-five. The
  * products are grouped differently from backend-js's (a rounding-level difference).
  */
 const lstmCellBackwardPlain: Lower = (e, [act, cPrev, cNew, dh, dc]) => {
@@ -125,7 +125,7 @@ export const gruCell: Lower = (e, [xg, hg, h]) => {
 /**
  * Backward of gruCell: inputs [act, hg, h, dh], outputs [dxg, dhg, dh]. As in
  * lstmCellBackwardPlain, dh multiplies factors of the saved values alone (hoisted out of a
- * backward loop by hoist.ts): a step is four nodes instead of seventeen. Key: `gruCellBackward`.
+ * backward loop by hoist.ts): a step is four nodes instead of twenty. Key: `gruCellBackward`.
  */
 export const gruCellBackward: Lower = (e, [act, hg, h, dh]) => {
   const [r, z, n] = split(e, act.name, 3, 1);
