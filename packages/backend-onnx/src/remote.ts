@@ -107,6 +107,11 @@ export class RemoteRuntime {
         p.resolve({ error: `onnx worker failed: ${e.message}` });
       this.#pending.clear();
     });
+    // a worker that has ended holds nothing: exit must not wait for its answer
+    this.#worker.on('exit', () => {
+      this.#released = true;
+      open.delete(this);
+    });
     // an idle worker does not keep the process alive
     this.#worker.unref();
     this.#replies.unref();
