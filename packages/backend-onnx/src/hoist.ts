@@ -4,6 +4,7 @@ import {
   type NodeProto,
   type TensorProto,
 } from '@rnnkit/onnx/format';
+import { hasNestedGraph, scanParts } from './scan-node.js';
 
 /** Elementwise ops (any number of inputs, numpy broadcasting) whose result has the first input's type. */
 const SAME_TYPE = new Set([
@@ -69,17 +70,15 @@ export function hoistLoopInvariants(graph: GraphProto): void {
 
 /** Hoists what it can out of Scan node `scan`'s body; returns the nodes to run before it. */
 function hoistFrom(scan: NodeProto, graph: GraphProto, outer: Map<string, Known>): NodeProto[] {
-  const attrs = scan.attribute ?? [];
-  const body = attrs.find((a) => a.name === 'body')?.g;
-  const numScan = attrs.find((a) => a.name === 'num_scan_inputs');
+  const parts = scanParts(scan);
+  if (!parts) return [];
+  const { attrs, body, numScan, nState } = parts;
   const dirs = attrs.find((a) => a.name === 'scan_input_directions');
-  if (!body || numScan?.i === undefined) return [];
   if (attrs.some((a) => a.name === 'scan_input_axes')) return [];
   const directions = dirs?.ints ?? [];
   if (directions.some((d) => d !== directions[0])) return [];
-  const nState = body.input.length - numScan.i;
   // a nested loop would read a moved value by name from outside, where it is now whole sequences
-  if (body.node.some((n) => n.attribute?.some((a) => a.g))) return [];
+  if (hasNestedGraph(body)) return [];
 
   // what each hoistable value is called outside, and what is known of it
   const known = new Map<string, Known>();

@@ -1,4 +1,5 @@
 import type { AttributeProto, GraphProto, NodeProto } from '@rnnkit/onnx/format';
+import { scanParts } from './scan-node.js';
 
 /**
  * Removes what nothing uses, in `graph` and in its loop bodies, and returns the names the graph
@@ -35,11 +36,9 @@ export function pruneDead(graph: GraphProto): Set<string> {
  * state stays (its inputs and outputs pair up).
  */
 function trimScan(n: NodeProto, live: Set<string>): void {
-  const attrs = n.attribute ?? [];
-  const body = attrs.find((a) => a.name === 'body')?.g;
-  const numScanIn = attrs.find((a) => a.name === 'num_scan_inputs');
-  if (!body || numScanIn?.i === undefined) return;
-  const nState = body.input.length - numScanIn.i;
+  const scan = scanParts(n);
+  if (!scan) return;
+  const { attrs, body, nState, numScan } = scan;
   for (let k = n.output.length - 1; k >= nState; k--) {
     if (live.has(n.output[k])) continue;
     n.output.splice(k, 1);
@@ -50,11 +49,11 @@ function trimScan(n: NodeProto, live: Set<string>): void {
   const read = reads(body);
   for (let m = body.input.length - 1; m >= nState; m--) {
     // the loop's length comes from its per-step inputs: one stays even if unread
-    if (read.has(body.input[m].name) || numScanIn.i <= 1) continue;
+    if (read.has(body.input[m].name) || numScan.i <= 1) continue;
     body.input.splice(m, 1);
     n.input.splice(m, 1);
     dropAt(attrs, 'scan_input_directions', m - nState);
-    numScanIn.i--;
+    numScan.i--;
   }
 }
 

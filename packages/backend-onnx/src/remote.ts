@@ -125,13 +125,7 @@ export class RemoteRuntime {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.#flushFrees();
-    Atomics.store(this.#flag, 0, 0);
-    this.#post({ t: 'close' });
-    const t = performance.now();
-    while (!receiveMessageOnPort(this.#syncReplies) && performance.now() - t < CLOSE_WAIT_MS) {
-      Atomics.wait(this.#flag, 0, 0, 10);
-    }
+    this.#exchange({ t: 'close' }, CLOSE_WAIT_MS);
   }
   #released = false;
 
@@ -199,6 +193,11 @@ export class RemoteRuntime {
 
   /** Sends a request and blocks for its reply. */
   #request(m: object): HostValue {
+    return unwrap(this.#exchange(m, Number.POSITIVE_INFINITY)!);
+  }
+
+  /** Sends a request and blocks for its reply, for at most `limitMs` (undefined past it). */
+  #exchange(m: object, limitMs: number): Reply | undefined {
     this.#flushFrees();
     Atomics.store(this.#flag, 0, 0);
     this.#post(m);
@@ -206,8 +205,10 @@ export class RemoteRuntime {
     const t = performance.now();
     for (;;) {
       const got = receiveMessageOnPort(this.#syncReplies);
-      if (got) return unwrap(got.message as Reply);
-      if (performance.now() - t > SPIN_MS) Atomics.wait(this.#flag, 0, 0, 1000);
+      if (got) return got.message as Reply;
+      const waited = performance.now() - t;
+      if (waited > limitMs) return undefined;
+      if (waited > SPIN_MS) Atomics.wait(this.#flag, 0, 0, Math.min(1000, limitMs - waited));
     }
   }
 

@@ -61,6 +61,21 @@ async function train(name: string, steps: number, onStep?: (step: number) => voi
 
 const runtime = (be: OnnxBackend) => be.graphs.remote as RemoteRuntime;
 
+/** A compiled graph of `k` chained products tanh(y·x) with a 512² matrix x (on the current backend). */
+function chainedProducts(k: number) {
+  const n = 512;
+  const x = tensor(
+    Float32Array.from({ length: n * n }, (_, i) => ((i % 7) - 3) / 100),
+    [n, n],
+  );
+  const heavy = compile(() => {
+    let y = x;
+    for (let i = 0; i < k; i++) y = tanh(matmul(y, x));
+    return sum(y);
+  });
+  return { x, heavy };
+}
+
 describe('compiled graphs on the worker thread', () => {
   it('train to the same losses and weights, bit for bit, as on the calling thread', async () => {
     const a = await train('onnx-worker', 8);
@@ -73,17 +88,8 @@ describe('compiled graphs on the worker thread', () => {
 
   it('leave the event loop free while a graph runs', async () => {
     useBackend('onnx-worker');
-    const n = 512;
-    const x = tensor(
-      Float32Array.from({ length: n * n }, (_, i) => ((i % 7) - 3) / 100),
-      [n, n],
-    );
     // 6 chained 512² products: tens of milliseconds of work in the worker
-    const heavy = compile(() => {
-      let y = x;
-      for (let i = 0; i < 6; i++) y = tanh(matmul(y, x));
-      return sum(y);
-    });
+    const { x, heavy } = chainedProducts(6);
     heavy(); // first call: builds the session
     const order: string[] = [];
     const s = heavy();
@@ -114,17 +120,8 @@ describe('compiled graphs on the worker thread', () => {
     for (let i = 0; i < 5; i++) dispose(quick());
     expect(be.graphs.inWorker).toBe(false);
     expect(be.graphs.remote).toBeNull(); // no worker started
-    const n = 512;
-    const big = tensor(
-      Float32Array.from({ length: n * n }, (_, i) => ((i % 7) - 3) / 100),
-      [n, n],
-    );
     // 16 chained 512² products: 4 GFLOP, well over 10 ms
-    const heavy = compile(() => {
-      let y = big;
-      for (let i = 0; i < 16; i++) y = tanh(matmul(y, big));
-      return sum(y);
-    });
+    const { x: big, heavy } = chainedProducts(16);
     const before = heavy(); // on this thread, slow: later runs go to the worker
     expect(be.graphs.inWorker).toBe(true);
     const after = heavy();

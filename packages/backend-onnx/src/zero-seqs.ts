@@ -1,4 +1,11 @@
-import type { GraphProto, NodeProto, TensorProto, ValueInfoProto } from '@rnnkit/onnx/format';
+import {
+  type GraphProto,
+  type NodeProto,
+  readTensor,
+  type TensorProto,
+  type ValueInfoProto,
+} from '@rnnkit/onnx/format';
+import { hasNestedGraph, scanParts } from './scan-node.js';
 
 /**
  * Drops additions of all-zero sequences inside `Scan` bodies. Backpropagation through a loop
@@ -22,13 +29,10 @@ export function dropZeroSequences(graph: GraphProto): void {
 }
 
 function dropIn(scan: NodeProto, zeros: Set<string>): void {
-  const attrs = scan.attribute ?? [];
-  const body = attrs.find((a) => a.name === 'body')?.g;
-  const numScan = attrs.find((a) => a.name === 'num_scan_inputs')?.i;
-  if (!body || numScan === undefined) return;
+  const parts = scanParts(scan);
   // a nested loop could read a dropped Add's result by name
-  if (body.node.some((n) => n.attribute?.some((a) => a.g))) return;
-  const nState = body.input.length - numScan;
+  if (!parts || hasNestedGraph(parts.body)) return;
+  const { body, nState } = parts;
   const zero = new Set<string>();
   for (let k = nState; k < body.input.length; k++) {
     if (zeros.has(scan.input[k])) zero.add(body.input[k].name);
@@ -70,10 +74,13 @@ function shapeOf(v: ValueInfoProto): string | undefined {
   return dims.map((d) => d.dim_value).join(',');
 }
 
-/** ConstantOfShape's value: absent means 0. */
+/** ConstantOfShape's value: absent means 0 (−0 adds as 0 does); a type readTensor lacks is not known zero. */
 function isZero(t: TensorProto | undefined): boolean {
   if (!t) return true;
-  if (t.float_data?.length) return t.float_data.every((x) => x === 0);
-  if (t.raw_data) return t.raw_data.every((b) => b === 0);
-  return false;
+  try {
+    for (const x of readTensor(t).data) if (x !== 0) return false;
+    return true;
+  } catch {
+    return false;
+  }
 }
