@@ -233,7 +233,11 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
    * forward step's values without recomputing them. Backends without it recompute.
    */
   replayScan?<T>(key: object, fn: () => T): T;
-  /** Called by core's `compile`; eager backends leave it out and core runs the function. */
+  /**
+   * Called by core's `compile`; eager backends leave it out and core runs the function. In-place
+   * kernels inside a compiled call must give their tensors new storage (never write into the
+   * old), so that `revertible` can undo a compiled training step.
+   */
   compile?<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
   /** Number of threads the backend computes with, for benchmark reports. */
   threads?(): number;

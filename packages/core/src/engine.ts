@@ -10,6 +10,11 @@ class Engine {
   readonly scopes: Set<Tensor>[] = [];
   /** While > 0, scopes hand their tensors to the parent instead of freeing them (autograd needs them). */
   holdDepth = 0;
+  /**
+   * Inside `revertible`: storages that `replaceStorage` replaced, kept (not freed) with their
+   * tensor so that the call can be undone.
+   */
+  journal: { t: Tensor; old: unknown }[] | null = null;
 
   track(t: Tensor): void {
     this.numTensors++;

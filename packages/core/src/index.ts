@@ -25,6 +25,7 @@ export {
   setBackend,
   useBackend,
 } from './registry.js';
+export { type Revertible, revertible } from './revert.js';
 export { defaultRng, manualSeed, Rng } from './rng.js';
 export { type ScanOptions, type ScanStep, scan } from './scan.js';
 export { broadcastShapes, sizeOf, stridesOf } from './shape.js';

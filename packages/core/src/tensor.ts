@@ -46,10 +46,16 @@ export class Tensor implements KernelTensor {
     return this.#disposed;
   }
 
-  /** Replaces the storage (used by optimizers and loadStateDict); frees the old one if different. */
+  /**
+   * Replaces the storage (used by optimizers and loadStateDict); frees the old one if different,
+   * or, inside `revertible`, keeps it until the call is committed or reverted.
+   */
   replaceStorage(storage: unknown): void {
     const old = this.storage;
-    if (old !== storage) this.backend.dispose(old);
+    if (old !== storage) {
+      if (engine.journal) engine.journal.push({ t: this, old });
+      else this.backend.dispose(old);
+    }
     this.#storage = storage;
   }
 

@@ -10,7 +10,6 @@ import {
   Tensor,
   tensor,
   tidy,
-  valueAndGrad,
 } from '@rnnkit/core';
 import {
   type CheckpointData,
@@ -19,10 +18,12 @@ import {
   restoreModel,
   saveCheckpoint,
 } from './checkpoint.js';
-import { clipGradNorm, clipGradValue } from './clip.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
 import type { Schedule } from './schedules.js';
+import { NonFiniteLossError, trainStep } from './train-step.js';
+
+export { NonFiniteLossError };
 
 /** Recurrent state carried from one batch to the next (truncated BPTT), e.g. { h, c }. */
 export type Carry = Record<string, Tensor | undefined>;
@@ -106,11 +107,6 @@ export interface FitResult {
   trainLoss: { step: number; loss: number }[];
   validation: { step: number; loss: number }[];
   bestValLoss?: number;
-}
-
-/** Raised when a loss is NaN or infinite; parameters and checkpoints are left as they were before that step. */
-export class NonFiniteLossError extends RnnkitError {
-  override name = 'NonFiniteLossError';
 }
 
 /** Mean loss over a dataset in evaluation mode, without gradients (carrying state when tbptt). */
@@ -265,7 +261,7 @@ export class Trainer {
           }
           let r: { loss: number; carry?: Carry; norm?: number };
           try {
-            r = await this.step(o, params, batch, carry, step, lastGood);
+            r = await trainStep({ o, params, batch, carry, step, lastGood });
           } finally {
             dispose(batch);
           }
@@ -337,70 +333,5 @@ export class Trainer {
     result.stopReason = stop ?? 'epochs';
     if (Number.isFinite(best)) result.bestValLoss = best;
     return result;
-  }
-
-  /**
-   * One training step as two compiled calls: forward and backward (the loss and gradients),
-   * then, once the loss is known to be finite, clipping and the optimizer update. On the onnx
-   * backend each is one graph, run on its worker thread: the loss is awaited, not read
-   * synchronously, so the event loop (progress bar, Ctrl-C) stays alive while it computes.
-   */
-  private async step<B>(
-    o: FitOptions<B>,
-    params: ReturnType<Module['parameters']>,
-    batch: B,
-    carry: Carry | undefined,
-    step: number,
-    lastGood: string | undefined,
-  ): Promise<{ loss: number; carry?: Carry; norm?: number }> {
-    const fb = compile(() =>
-      tidy(() => {
-        let next: Carry | undefined;
-        const { value, grads } = valueAndGrad(() => {
-          const out = o.loss(batch, carry);
-          const r = out instanceof Tensor ? { loss: out } : out;
-          if (r.carry) {
-            next = {};
-            for (const [k, t] of Object.entries(r.carry)) if (t) next[k] = keep(t);
-          }
-          return r.loss;
-        }, params);
-        return { value, grads, next };
-      }),
-    )();
-    /** Frees the step's results when it ends early (the carry included). */
-    const drop = () => {
-      dispose([fb.value, ...fb.grads]);
-      if (fb.next) dispose(fb.next);
-    };
-    let loss: number;
-    try {
-      loss = (await fb.value.data())[0];
-    } catch (e) {
-      drop();
-      throw e;
-    }
-    if (!Number.isFinite(loss)) {
-      drop();
-      throw new NonFiniteLossError(
-        `loss became ${loss} at step ${step + 1}; training stopped before updating the weights${lastGood ? `, and the last good checkpoint ${lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
-      );
-    }
-    try {
-      const norm = compile(() =>
-        tidy(() => {
-          let g = fb.grads;
-          let norm: number | undefined;
-          if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
-          if (o.clipValue) g = clipGradValue(g, o.clipValue);
-          if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
-          o.optimizer.step(g);
-          return norm;
-        }),
-      )();
-      return { loss, carry: fb.next, norm };
-    } finally {
-      dispose([fb.value, ...fb.grads]);
-    }
   }
 }

@@ -1,0 +1,152 @@
+import {
+  compile,
+  dispose,
+  keep,
+  type Parameter,
+  RnnkitError,
+  revertible,
+  Tensor,
+  tidy,
+  valueAndGrad,
+} from '@rnnkit/core';
+import { clipGradNorm, clipGradValue } from './clip.js';
+import type { Carry, FitOptions } from './trainer.js';
+
+/** Raised when a loss is NaN or infinite; parameters and checkpoints are left as they were before that step. */
+export class NonFiniteLossError extends RnnkitError {
+  override name = 'NonFiniteLossError';
+}
+
+/** One training step's inputs: the fit options, the batch, the carried state, where training stands. */
+export interface StepArgs<B> {
+  o: FitOptions<B>;
+  params: Parameter[];
+  batch: B;
+  carry: Carry | undefined;
+  /** Steps done before this one. */
+  step: number;
+  /** The last checkpoint written, named in the error a non-finite loss raises. */
+  lastGood: string | undefined;
+}
+
+export interface StepResult {
+  loss: number;
+  carry?: Carry;
+  norm?: number;
+}
+
+/**
+ * One training step: loss and gradients (backpropagation through time), then, for a finite
+ * loss, clipping and the optimizer update. A non-finite loss raises NonFiniteLossError and
+ * leaves parameters and optimizer state as they were.
+ *
+ * On a backend that compiles (onnx) the whole step is one compiled call, so one graph run: the
+ * update is made before the loss is read and reverted when the loss is not finite. Elsewhere
+ * (the JS backend's optimizers update in place, which cannot be undone) the loss is read first
+ * and the update is a second call.
+ */
+export function trainStep<B>(a: StepArgs<B>): Promise<StepResult> {
+  return a.params[0]?.backend.compile ? onePass(a) : lossFirst(a);
+}
+
+/** Loss, gradients and the state carried on (kept: it outlives the step's scope). */
+function lossAndGrads<B>({ o, params, batch, carry }: StepArgs<B>) {
+  let next: Carry | undefined;
+  const { value, grads } = valueAndGrad(() => {
+    const out = o.loss(batch, carry);
+    const r = out instanceof Tensor ? { loss: out } : out;
+    if (r.carry) {
+      next = {};
+      for (const [k, t] of Object.entries(r.carry)) if (t) next[k] = keep(t);
+    }
+    return r.loss;
+  }, params);
+  return { value, grads, next };
+}
+
+/** Clipping, the learning-rate schedule and the optimizer step; the norm before clipping. */
+function update<B>(o: FitOptions<B>, grads: Tensor[]): number | undefined {
+  let g = grads;
+  let norm: number | undefined;
+  if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
+  if (o.clipValue) g = clipGradValue(g, o.clipValue);
+  if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
+  o.optimizer.step(g);
+  return norm;
+}
+
+function nonFinite<B>(a: StepArgs<B>, loss: number): NonFiniteLossError {
+  return new NonFiniteLossError(
+    `loss became ${loss} at step ${a.step + 1}; training stopped before updating the weights${a.lastGood ? `, and the last good checkpoint ${a.lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
+  );
+}
+
+/**
+ * The whole step as one compiled call, its updates revertible. The loss is awaited, not read
+ * synchronously, so the event loop (progress bar, Ctrl-C) stays alive while it computes.
+ */
+async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
+  const opt = a.o.optimizer;
+  const { stepCount, lr } = opt;
+  const run = revertible(() =>
+    compile(() =>
+      tidy(() => {
+        const { value, grads, next } = lossAndGrads(a);
+        return { value, next, norm: update(a.o, grads) };
+      }),
+    )(),
+  );
+  const { value, next, norm } = run.result;
+  let loss: number;
+  try {
+    loss = (await value.data())[0];
+  } catch (e) {
+    loss = Number.NaN;
+    undo();
+    throw e;
+  } finally {
+    dispose(value);
+  }
+  if (!Number.isFinite(loss)) {
+    undo();
+    throw nonFinite(a, loss);
+  }
+  run.commit();
+  return { loss, carry: next, norm };
+
+  function undo() {
+    run.revert();
+    opt.stepCount = stepCount;
+    opt.lr = lr;
+    if (next) dispose(next);
+  }
+}
+
+/**
+ * Two compiled calls: loss and gradients, then, once the loss is known to be finite, the update.
+ * On the onnx backend each is one graph run on its worker thread.
+ */
+async function lossFirst<B>(a: StepArgs<B>): Promise<StepResult> {
+  const fb = compile(() => tidy(() => lossAndGrads(a)))();
+  const drop = () => {
+    dispose([fb.value, ...fb.grads]);
+    if (fb.next) dispose(fb.next);
+  };
+  let loss: number;
+  try {
+    loss = (await fb.value.data())[0];
+  } catch (e) {
+    drop();
+    throw e;
+  }
+  if (!Number.isFinite(loss)) {
+    drop();
+    throw nonFinite(a, loss);
+  }
+  try {
+    const norm = compile(() => tidy(() => update(a.o, fb.grads)))();
+    return { loss, carry: fb.next, norm };
+  } finally {
+    dispose([fb.value, ...fb.grads]);
+  }
+}
