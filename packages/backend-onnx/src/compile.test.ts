@@ -281,6 +281,33 @@ describe('compiled training steps match the JS backend (three Adam steps)', () =
         expect(body.node.length).toBeLessThanOrEqual(most);
       }));
   }
+
+  // lstm-gates.ts: tanh(z) of the cell gate as 2σ(2z) − 1, so a step has one Sigmoid over all
+  // four gates, no Tanh over them, and saves the Sigmoid's result instead of a Concat
+  it("an lstm's forward loop takes the cell gate from its one Sigmoid and saves that", () =>
+    on(onnx, () => {
+      const L = 9; // a length no other test traces: a graph built here, not one from the cache
+      const layer = makeLayer(onnx, 'lstm', { layers: 1, bidi: false });
+      const opt = new Adam(layer.parameters(), { lr: 0.01 });
+      const x = tensor(new Float32Array(2 * L * 4).fill(0.1), [2, L, 4]);
+      const w = [
+        tensor(new Float32Array(2 * L * 6).fill(1), [2, L, 6]),
+        ...[1, 1, 0, 0].map((v) => tensor(new Float32Array(12).fill(v), [1, 2, 6])),
+      ];
+      const builds = onnx.graphs.builds;
+      compile(() => trainStep(layer, opt, x, w))();
+      expect(onnx.graphs.builds).toBeGreaterThan(builds);
+      const scans = decodeModel(onnx.graphs.last!.model).graph!.node.filter(
+        (n) => n.op_type === 'Scan',
+      );
+      const forward = scans.find(
+        (n) => !n.attribute?.some((a) => a.name === 'scan_input_directions'),
+      )!;
+      const ops = forward.attribute!.find((a) => a.name === 'body')!.g!.node.map((n) => n.op_type);
+      expect(ops.filter((o) => o === 'Sigmoid')).toHaveLength(1);
+      expect(ops.filter((o) => o === 'Tanh')).toHaveLength(1); // tanh(c) only
+      expect(ops).not.toContain('Concat');
+    }));
 });
 
 describe('compile splits at readbacks', () => {

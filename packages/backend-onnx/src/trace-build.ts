@@ -11,14 +11,16 @@ import {
 import { onnxType } from './eager.js';
 import { emitter } from './emit.js';
 import { hoistLoopInvariants } from './hoist.js';
+import { tanhGateBySigmoid } from './lstm-gates.js';
 import { pruneDead } from './prune.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
 /**
  * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops
- * simplified (zero-seqs.ts: additions of all-zero sequences; hoist.ts: per-step work that
- * reads no carried value, done once for all steps), then pruned again.
+ * simplified (zero-seqs.ts: additions of all-zero sequences; lstm-gates.ts: an LSTM step's cell
+ * gate from the Sigmoid of all gates; hoist.ts: per-step work that reads no carried value, done
+ * once for all steps), then pruned again.
  */
 export function buildModel(root: Program): Uint8Array {
   const g = new GraphBuilder('rnnkit_compiled', root.prefix);
@@ -26,6 +28,7 @@ export function buildModel(root: Program): Uint8Array {
   const graph = g.graph();
   pruneDead(graph);
   dropZeroSequences(graph);
+  tanhGateBySigmoid(graph);
   hoistLoopInvariants(graph);
   pruneDead(graph);
   return g.encode();

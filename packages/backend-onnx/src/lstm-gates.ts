@@ -1,0 +1,184 @@
+import { floatTensor, type GraphProto, type NodeProto } from '@rnnkit/onnx/format';
+import { hasNestedGraph, scanParts } from './scan-node.js';
+
+/**
+ * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one
+ * Sigmoid over all four gates serves every gate. lstmCell's lowering (lower/fused.ts) takes
+ * sigmoid and tanh of all four gates, [batch, 4H] each, and keeps a quarter of the tanh; a
+ * forward loop then also saves the activated gates for the backward as a Concat of four slices.
+ * In a `Scan` body whose step matches that, this pass
+ *
+ * - doubles the cell gate's rows of the recurrent weight (once, before the loop) and of the
+ *   step's input term (the Gemm's C), so the Gemm yields 2z for the cell gate (exactly: doubling
+ *   is exact in floating point);
+ * - takes g = 2σ(2z) − 1 from the Sigmoid's third quarter (two small nodes on [batch, H]) and
+ *   drops the Tanh and its Split;
+ * - saves the Sigmoid's result itself instead of the Concat, and turns its third quarter back
+ *   into g once after the loop, on the whole sequence, where the backward reads it.
+ *
+ * A step loses a Tanh and a Split over [batch, 4H] and a Concat copying [batch, 4H]. g differs
+ * from tanh(z) by rounding (tanh and the logistic function are both approximations in ONNX
+ * Runtime's kernels): a few 1e-8 absolute. Loops without saved gates (inference, sampling)
+ * keep the lowering as it is: there the Tanh is as cheap as the two nodes replacing it.
+ */
+export function tanhGateBySigmoid(graph: GraphProto): void {
+  const shapes = new Map<string, number[]>();
+  for (const v of graph.input) {
+    const dims = v.type?.tensor_type?.shape?.dim;
+    if (dims?.every((d) => d.dim_value !== undefined)) {
+      shapes.set(
+        v.name,
+        dims.map((d) => Number(d.dim_value)),
+      );
+    }
+  }
+  for (let i = 0; i < graph.node.length; i++) {
+    const scan = graph.node[i];
+    if (scan.op_type !== 'Scan') continue;
+    const { before, after } = rewrite(scan, graph, shapes);
+    graph.node.splice(i + 1, 0, ...after);
+    graph.node.splice(i, 0, ...before);
+    i += before.length + after.length;
+  }
+}
+
+interface Added {
+  before: NodeProto[];
+  after: NodeProto[];
+}
+
+function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[]>): Added {
+  const added: Added = { before: [], after: [] };
+  const parts = scanParts(scan);
+  if (!parts || hasNestedGraph(parts.body)) return added;
+  const { body, nState } = parts;
+  const made = new Map<string, NodeProto>();
+  const uses = new Map<string, number>();
+  for (const n of body.node) {
+    for (const o of n.output) made.set(o, n);
+    for (const x of n.input) uses.set(x, (uses.get(x) ?? 0) + 1);
+  }
+  for (const o of body.output) uses.set(o.name, (uses.get(o.name) ?? 0) + 1);
+  const bodyInputs = new Set(body.input.map((v) => v.name));
+  const op = (type: string, ins: string[], out: string): NodeProto => ({
+    name: `${out}/${type}`,
+    op_type: type,
+    input: ins,
+    output: [out],
+    attribute: [],
+  });
+
+  for (let j = nState; j < body.output.length; j++) {
+    const act = body.output[j].name;
+    const m = matchStep(act, made, uses);
+    if (!m) continue;
+    const { gemm, sigmoid, tanh, sigSplit, tanhSplit, concat } = m;
+    const transB = gemm.attribute?.find((a) => a.name === 'transB')?.i === 1;
+    const w = gemm.input[1];
+    const wShape = shapes.get(w);
+    // the weight must come from outside the loop (its doubled copy is made once, before it)
+    if (made.has(w) || bodyInputs.has(w) || wShape?.length !== 2) continue;
+    const N = transB ? wShape[0] : wShape[1];
+    if (N % 4 !== 0) continue;
+    const H = N / 4;
+    const scale = new Float32Array(N).fill(1);
+    scale.fill(2, 2 * H, 3 * H);
+    const shift = new Float32Array(N);
+    shift.fill(-1, 2 * H, 3 * H);
+
+    // 2z for the cell gate: the weight's rows (outside) and the input term (inside) doubled
+    graph.initializer.push(floatTensor(`${act}.sw`, transB ? [N, 1] : [N], scale));
+    added.before.push(op('Mul', [w, `${act}.sw`], `${act}.w2`));
+    gemm.input[1] = `${act}.w2`;
+    const newNodes: NodeProto[] = [];
+    if (gemm.input[2]) {
+      body.initializer.push(floatTensor(`${act}.s`, [N], scale));
+      newNodes.push(op('Mul', [gemm.input[2], `${act}.s`], `${act}.c2`));
+      gemm.input[2] = `${act}.c2`;
+    }
+    // g = 2σ(2z) − 1 where the Tanh's third quarter was, under the same name
+    const g = tanhSplit.output[2];
+    const sg = `${act}.sg`;
+    sigSplit.output[2] = sg;
+    body.initializer.push(floatTensor(`${act}.two`, [], Float32Array.of(2)));
+    body.initializer.push(floatTensor(`${act}.one`, [], Float32Array.of(1)));
+    newNodes.push(
+      op('Mul', [sg, `${act}.two`], `${act}.g2`),
+      op('Sub', [`${act}.g2`, `${act}.one`], g),
+    );
+    // the Sigmoid's result is what the loop saves now
+    sigmoid.output[0] = act;
+    sigSplit.input[0] = act;
+    const dropped = new Set([tanh, tanhSplit, concat]);
+    const kept = body.node.filter((n) => !dropped.has(n));
+    kept.splice(kept.indexOf(gemm), 0, ...newNodes.filter((n) => n.output[0] === `${act}.c2`));
+    kept.splice(
+      kept.indexOf(sigSplit) + 1,
+      0,
+      ...newNodes.filter((n) => n.output[0] !== `${act}.c2`),
+    );
+    body.node.splice(0, body.node.length, ...kept);
+
+    // after the loop: the saved cell-gate quarter back to g, on the whole sequence
+    const out = scan.output[j];
+    const raw = `${out}.raw`;
+    scan.output[j] = raw;
+    graph.initializer.push(floatTensor(`${act}.scale`, [N], scale));
+    graph.initializer.push(floatTensor(`${act}.shift`, [N], shift));
+    added.after.push(
+      op('Mul', [raw, `${act}.scale`], `${out}.scaled`),
+      op('Add', [`${out}.scaled`, `${act}.shift`], out),
+    );
+  }
+  return added;
+}
+
+interface Step {
+  gemm: NodeProto;
+  sigmoid: NodeProto;
+  tanh: NodeProto;
+  sigSplit: NodeProto;
+  tanhSplit: NodeProto;
+  concat: NodeProto;
+}
+
+/**
+ * The nodes of lstmCell's lowering behind saved value `act`: Concat(i, f, g, o) on axis 1 of
+ * quarters 0, 1, 3 of Split(Sigmoid(z)) and quarter 2 of Split(Tanh(z)), z made by a Gemm, with
+ * nothing else reading z, the Tanh, its Split or the Concat.
+ */
+function matchStep(
+  act: string,
+  made: Map<string, NodeProto>,
+  uses: Map<string, number>,
+): Step | undefined {
+  const concat = made.get(act);
+  if (concat?.op_type !== 'Concat' || concat.input.length !== 4 || axisOf(concat) !== 1) return;
+  if (uses.get(act) !== 1) return;
+  const sigSplit = made.get(concat.input[0]);
+  const tanhSplit = made.get(concat.input[2]);
+  if (!sigSplit || !tanhSplit || !isQuarters(sigSplit) || !isQuarters(tanhSplit)) return;
+  const [i, f, , o] = sigSplit.output;
+  if (concat.input[0] !== i || concat.input[1] !== f || concat.input[3] !== o) return;
+  if (concat.input[2] !== tanhSplit.output[2]) return;
+  if (uses.get(sigSplit.output[2])) return;
+  if ([0, 1, 3].some((k) => uses.get(tanhSplit.output[k]))) return;
+  const sigmoid = made.get(sigSplit.input[0]);
+  const tanh = made.get(tanhSplit.input[0]);
+  if (sigmoid?.op_type !== 'Sigmoid' || tanh?.op_type !== 'Tanh') return;
+  if (uses.get(sigmoid.output[0]) !== 1 || uses.get(tanh.output[0]) !== 1) return;
+  const z = sigmoid.input[0];
+  if (tanh.input[0] !== z || uses.get(z) !== 2) return;
+  const gemm = made.get(z);
+  if (gemm?.op_type !== 'Gemm') return;
+  return { gemm, sigmoid, tanh, sigSplit, tanhSplit, concat };
+}
+
+/** A Split into four equal parts along axis 1. */
+function isQuarters(n: NodeProto): boolean {
+  return n.op_type === 'Split' && n.output.length === 4 && n.input.length === 1 && axisOf(n) === 1;
+}
+
+function axisOf(n: NodeProto): number {
+  return Number(n.attribute?.find((a) => a.name === 'axis')?.i ?? 0);
+}
