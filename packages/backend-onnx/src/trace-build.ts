@@ -8,6 +8,7 @@ import {
   type ValueInfoProto,
   valueInfo,
 } from '@rnnkit/onnx/format';
+import { foldCompareOfDifference } from './compare-diff.js';
 import { onnxType } from './eager.js';
 import { emitter } from './emit.js';
 import { hoistLoopInvariants } from './hoist.js';
@@ -18,7 +19,8 @@ import { dropZeroSequences } from './zero-seqs.js';
 
 /**
  * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops
- * simplified (zero-seqs.ts: additions of all-zero sequences; lstm-gates.ts: an LSTM step's cell
+ * simplified (zero-seqs.ts: additions of all-zero sequences; compare-diff.ts: a difference
+ * compared with zero; lstm-gates.ts: an LSTM step's cell
  * gate from the Sigmoid of all gates; hoist.ts: per-step work that reads no carried value, done
  * once for all steps), then pruned again.
  */
@@ -28,6 +30,7 @@ export function buildModel(root: Program): Uint8Array {
   const graph = g.graph();
   pruneDead(graph);
   dropZeroSequences(graph);
+  foldCompareOfDifference(graph);
   tanhGateBySigmoid(graph);
   hoistLoopInvariants(graph);
   pruneDead(graph);
