@@ -91,5 +91,40 @@ for (const name of ['onnx-nan-worker', 'onnx-nan-thread']) {
       expect(optimizer.stepCount).toBe(5);
       expect(weights()).not.toEqual(before!.weights);
     });
+
+    it('a step that throws halfway through the update leaves everything as before it', async () => {
+      useBackend(name);
+      /** Adam that fails on its third step, after updating the first parameter. */
+      class FailingAdam extends Adam {
+        protected override update(i: number, grad: Tensor): void {
+          if (this.stepCount === 3 && i === 1) throw new Error('update failed');
+          super.update(i, grad);
+        }
+      }
+      const model = new CharLM({ vocabSize: V, hiddenSize: 8, cell: 'lstm', rng: new Rng(2) });
+      const optimizer = new FailingAdam(model.parameters(), { lr: 0.05 });
+      const weights = () => model.parameters().map((p) => Array.from(p.dataSync()));
+      let after2: { weights: number[][]; state: ReturnType<Adam['stateDict']> } | undefined;
+      const err = await new Trainer()
+        .fit({
+          model,
+          optimizer,
+          loss: (b: { x: Tensor; y: Tensor }) => crossEntropy(model.forward(b.x).logits, b.y),
+          train: source(batches(4)),
+          progress: 'none',
+          callbacks: [
+            {
+              onStep: ({ step }) => {
+                if (step === 2) after2 = { weights: weights(), state: optimizer.stateDict() };
+              },
+            },
+          ],
+        })
+        .catch((e) => e);
+      expect(err.message).toBe('update failed');
+      expect(weights()).toEqual(after2!.weights);
+      expect(optimizer.stateDict()).toEqual(after2!.state);
+      expect(optimizer.stepCount).toBe(2);
+    });
   });
 }

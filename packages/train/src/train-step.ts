@@ -3,6 +3,7 @@ import {
   dispose,
   keep,
   type Parameter,
+  type Revertible,
   RnnkitError,
   revertible,
   Tensor,
@@ -88,14 +89,22 @@ function nonFinite<B>(a: StepArgs<B>, loss: number): NonFiniteLossError {
 async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
   const opt = a.o.optimizer;
   const { stepCount, lr } = opt;
-  const run = revertible(() =>
-    compile(() =>
-      tidy(() => {
-        const { value, grads, next } = lossAndGrads(a);
-        return { value, next, norm: update(a.o, grads) };
-      }),
-    )(),
-  );
+  let run: Revertible<{ value: Tensor; next?: Carry; norm?: number }>;
+  try {
+    run = revertible(() =>
+      compile(() =>
+        tidy(() => {
+          const { value, grads, next } = lossAndGrads(a);
+          return { value, next, norm: update(a.o, grads) };
+        }),
+      )(),
+    );
+  } catch (e) {
+    // revertible put the storages back; the step count and rate are the optimizer's own
+    opt.stepCount = stepCount;
+    opt.lr = lr;
+    throw e;
+  }
   const { value, next, norm } = run.result;
   let loss: number;
   try {
