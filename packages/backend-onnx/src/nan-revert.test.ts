@@ -92,6 +92,30 @@ for (const name of ['onnx-nan-worker', 'onnx-nan-thread']) {
       expect(weights()).not.toEqual(before!.weights);
     });
 
+    it('a NaN at the first step leaves the weights, zero Adam buffers and step 0', async () => {
+      useBackend(name);
+      const model = new CharLM({ vocabSize: V, hiddenSize: 8, cell: 'lstm', rng: new Rng(4) });
+      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+      const weights = () => model.parameters().map((p) => Array.from(p.dataSync()));
+      const start = weights();
+      const err = await new Trainer()
+        .fit({
+          model,
+          optimizer,
+          loss: (b: { x: Tensor; y: Tensor }) =>
+            addScalar(crossEntropy(model.forward(b.x).logits, b.y), Number.NaN),
+          train: source(batches(2)),
+          progress: 'none',
+        })
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(NonFiniteLossError);
+      expect(weights()).toEqual(start);
+      const state = optimizer.stateDict();
+      expect(state.stepCount).toBe(0);
+      // the buffers the bad step created are back to the zeros they started as
+      for (const t of Object.values(state.tensors)) expect(t.data.every((v) => v === 0)).toBe(true);
+    });
+
     it('a step that throws halfway through the update leaves everything as before it', async () => {
       useBackend(name);
       /** Adam that fails on its third step, after updating the first parameter. */
