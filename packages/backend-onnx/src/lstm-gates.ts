@@ -4,17 +4,16 @@ import { hasNestedGraph, scanParts } from './scan-node.js';
 /**
  * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one
  * Sigmoid over all four gates serves every gate. lstmCell's lowering (lower/fused.ts) takes
- * sigmoid and tanh of all four gates, [batch, 4H] each, and keeps a quarter of the tanh; a
- * forward loop then also saves the activated gates for the backward as a Concat of four slices.
- * In a `Scan` body whose step matches that, this pass
+ * sigmoid and tanh of all four gates, [batch, 4H] each, keeps a quarter of the tanh, and saves
+ * the activations for the backward as a Concat of four slices, the cell gate's as σ(2z) =
+ * (g + 1)/2. In a `Scan` body whose step matches that, this pass
  *
  * - doubles the cell gate's rows of the recurrent weight (once, before the loop) and of the
  *   step's input term (the Gemm's C), so the Gemm yields 2z for the cell gate (exactly: doubling
- *   is exact in floating point);
- * - takes g = 2σ(2z) − 1 from the Sigmoid's third quarter (two small nodes on [batch, H]) and
- *   drops the Tanh and its Split;
- * - saves the Sigmoid's result itself instead of the Concat, and turns its third quarter back
- *   into g once after the loop, on the whole sequence, where the backward reads it.
+ *   is exact in floating point) and the Sigmoid's third quarter is σ(2z);
+ * - takes g = 2σ(2z) − 1 from it (two small nodes on [batch, H]) and drops the Tanh, its Split
+ *   and the two nodes making (g + 1)/2;
+ * - saves the Sigmoid's result itself instead of the Concat: it is the saved form already.
  *
  * A step loses a Tanh and a Split over [batch, 4H] and a Concat copying [batch, 4H]. g differs
  * from tanh(z) by rounding (tanh and the logistic function are both approximations in ONNX
@@ -35,22 +34,17 @@ export function tanhGateBySigmoid(graph: GraphProto): void {
   for (let i = 0; i < graph.node.length; i++) {
     const scan = graph.node[i];
     if (scan.op_type !== 'Scan') continue;
-    const { before, after } = rewrite(scan, graph, shapes);
-    graph.node.splice(i + 1, 0, ...after);
+    const before = rewrite(scan, graph, shapes);
     graph.node.splice(i, 0, ...before);
-    i += before.length + after.length;
+    i += before.length;
   }
 }
 
-interface Added {
-  before: NodeProto[];
-  after: NodeProto[];
-}
-
-function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[]>): Added {
-  const added: Added = { before: [], after: [] };
+/** Rewrites the matching steps of `scan`'s body; returns the nodes to run before the loop. */
+function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[]>): NodeProto[] {
+  const before: NodeProto[] = [];
   const parts = scanParts(scan);
-  if (!parts || hasNestedGraph(parts.body)) return added;
+  if (!parts || hasNestedGraph(parts.body)) return before;
   const { body, nState } = parts;
   const made = new Map<string, NodeProto>();
   const uses = new Map<string, number>();
@@ -72,7 +66,7 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
     const act = body.output[j].name;
     const m = matchStep(act, made, uses);
     if (!m) continue;
-    const { gemm, sigmoid, tanh, sigSplit, tanhSplit, concat } = m;
+    const { gemm, sigmoid, sigSplit, tanhSplit } = m;
     const transB = gemm.attribute?.find((a) => a.name === 'transB')?.i === 1;
     const w = gemm.input[1];
     const wShape = shapes.get(w);
@@ -83,12 +77,10 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
     const H = N / 4;
     const scale = new Float32Array(N).fill(1);
     scale.fill(2, 2 * H, 3 * H);
-    const shift = new Float32Array(N);
-    shift.fill(-1, 2 * H, 3 * H);
 
     // 2z for the cell gate: the weight's rows (outside) and the input term (inside) doubled
     graph.initializer.push(floatTensor(`${act}.sw`, transB ? [N, 1] : [N], scale));
-    added.before.push(op('Mul', [w, `${act}.sw`], `${act}.w2`));
+    before.push(op('Mul', [w, `${act}.sw`], `${act}.w2`));
     gemm.input[1] = `${act}.w2`;
     const newNodes: NodeProto[] = [];
     if (gemm.input[2]) {
@@ -106,10 +98,10 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
       op('Mul', [sg, `${act}.two`], `${act}.g2`),
       op('Sub', [`${act}.g2`, `${act}.one`], g),
     );
-    // the Sigmoid's result is what the loop saves now
+    // the Sigmoid's result, (i, f, σ(2z), o), is what the loop saves now
     sigmoid.output[0] = act;
     sigSplit.input[0] = act;
-    const dropped = new Set([tanh, tanhSplit, concat]);
+    const dropped = new Set(m.dropped);
     const kept = body.node.filter((n) => !dropped.has(n));
     kept.splice(kept.indexOf(gemm), 0, ...newNodes.filter((n) => n.output[0] === `${act}.c2`));
     kept.splice(
@@ -118,34 +110,23 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
       ...newNodes.filter((n) => n.output[0] !== `${act}.c2`),
     );
     body.node.splice(0, body.node.length, ...kept);
-
-    // after the loop: the saved cell-gate quarter back to g, on the whole sequence
-    const out = scan.output[j];
-    const raw = `${out}.raw`;
-    scan.output[j] = raw;
-    graph.initializer.push(floatTensor(`${act}.scale`, [N], scale));
-    graph.initializer.push(floatTensor(`${act}.shift`, [N], shift));
-    added.after.push(
-      op('Mul', [raw, `${act}.scale`], `${out}.scaled`),
-      op('Add', [`${out}.scaled`, `${act}.shift`], out),
-    );
   }
-  return added;
+  return before;
 }
 
 interface Step {
   gemm: NodeProto;
   sigmoid: NodeProto;
-  tanh: NodeProto;
   sigSplit: NodeProto;
   tanhSplit: NodeProto;
-  concat: NodeProto;
+  /** Nodes the rewritten step no longer needs: the Tanh, its Split, (g + 1)/2 and the Concat. */
+  dropped: NodeProto[];
 }
 
 /**
- * The nodes of lstmCell's lowering behind saved value `act`: Concat(i, f, g, o) on axis 1 of
- * quarters 0, 1, 3 of Split(Sigmoid(z)) and quarter 2 of Split(Tanh(z)), z made by a Gemm, with
- * nothing else reading z, the Tanh, its Split or the Concat.
+ * The nodes of lstmCell's lowering behind saved value `act`: Concat(i, f, (g + 1)·½, o) on axis 1
+ * of quarters 0, 1, 3 of Split(Sigmoid(z)) and g, quarter 2 of Split(Tanh(z)); z made by a Gemm,
+ * with nothing else reading z, the Tanh, its Split's other quarters or the Concat.
  */
 function matchStep(
   act: string,
@@ -156,12 +137,17 @@ function matchStep(
   if (concat?.op_type !== 'Concat' || concat.input.length !== 4 || axisOf(concat) !== 1) return;
   if (uses.get(act) !== 1) return;
   const sigSplit = made.get(concat.input[0]);
-  const tanhSplit = made.get(concat.input[2]);
-  if (!sigSplit || !tanhSplit || !isQuarters(sigSplit) || !isQuarters(tanhSplit)) return;
+  if (!sigSplit || !isQuarters(sigSplit)) return;
   const [i, f, , o] = sigSplit.output;
   if (concat.input[0] !== i || concat.input[1] !== f || concat.input[3] !== o) return;
-  if (concat.input[2] !== tanhSplit.output[2]) return;
   if (uses.get(sigSplit.output[2])) return;
+  // (g + 1)·½, each node read only by the next
+  const half = made.get(concat.input[2]);
+  const plus = half?.op_type === 'Mul' ? made.get(half.input[0]) : undefined;
+  if (plus?.op_type !== 'Add' || uses.get(half!.output[0]) !== 1) return;
+  if (uses.get(plus.output[0]) !== 1) return;
+  const tanhSplit = made.get(plus.input[0]);
+  if (!tanhSplit || !isQuarters(tanhSplit) || plus.input[0] !== tanhSplit.output[2]) return;
   if ([0, 1, 3].some((k) => uses.get(tanhSplit.output[k]))) return;
   const sigmoid = made.get(sigSplit.input[0]);
   const tanh = made.get(tanhSplit.input[0]);
@@ -171,7 +157,7 @@ function matchStep(
   if (tanh.input[0] !== z || uses.get(z) !== 2) return;
   const gemm = made.get(z);
   if (gemm?.op_type !== 'Gemm') return;
-  return { gemm, sigmoid, tanh, sigSplit, tanhSplit, concat };
+  return { gemm, sigmoid, sigSplit, tanhSplit, dropped: [tanh, tanhSplit, plus, half!, concat] };
 }
 
 /** A Split into four equal parts along axis 1. */

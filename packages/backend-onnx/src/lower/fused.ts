@@ -44,14 +44,17 @@ export function lstmCell(peep: boolean): Lower {
 /**
  * lstmCell without peepholes: sigmoid and tanh over all four gates at once, then split (nine
  * nodes instead of ten; in a loop body every node costs about a microsecond per step besides its
- * arithmetic, which on [batch, 4H] is the smaller part).
+ * arithmetic, which on [batch, 4H] is the smaller part). The saved activations hold the cell
+ * gate as σ(2z) = (g + 1)/2 instead of g = tanh(z): the form a training loop saves straight from
+ * one Sigmoid over all four gates (lstm-gates.ts), so the backward reads one form everywhere.
  */
 const lstmCellPlain: Lower = (e, [gates, c]) => {
   const [i, f, , o] = split(e, op(e, 'Sigmoid', gates.name), 4, 1);
   const [, , g] = split(e, op(e, 'Tanh', gates.name), 4, 1);
   const cn = add(e, mul(e, f, c.name), mul(e, i, g));
   const h = mul(e, o, op(e, 'Tanh', cn));
-  return [h, cn, e.g.op('Concat', [i, f, g, o], { axis: 1 })];
+  const sg = mul(e, add(e, g, e.constF(1)), e.constF(0.5));
+  return [h, cn, e.g.op('Concat', [i, f, sg, o], { axis: 1 })];
 };
 
 /**
@@ -86,7 +89,8 @@ export function lstmCellBackward(peep: boolean): Lower {
 }
 
 /**
- * lstmCellBackward without peepholes, written so that the gradient flowing back (dh, dc) meets
+ * lstmCellBackward without peepholes (its saved activations as lstmCellPlain makes them, the cell
+ * gate as σ(2z)), written so that the gradient flowing back (dh, dc) meets
  * the saved activations as late as possible: every gate's derivative is (dc or dh) times a factor
  * of the activations alone, e.g. ∂/∂go = dh · tanh(c)·o·(1 − o). In a backward loop those factors
  * depend on no carried value, so hoist.ts computes them once for all steps, and a step is five
@@ -94,7 +98,8 @@ export function lstmCellBackward(peep: boolean): Lower {
  * products are grouped differently from backend-js's (a rounding-level difference).
  */
 const lstmCellBackwardPlain: Lower = (e, [act, cPrev, cNew, dh, dc]) => {
-  const [i, f, g, o] = split(e, act.name, 4, 1);
+  const [i, f, sg, o] = split(e, act.name, 4, 1);
+  const g = sub(e, mul(e, sg, e.constF(2)), e.constF(1)); // tanh(z) = 2σ(2z) − 1
   const tc = op(e, 'Tanh', cNew.name);
   const factors = e.g.op(
     'Concat',
