@@ -4,7 +4,7 @@ import {
   type NodeProto,
   type TensorProto,
 } from '@rnnkit/onnx/format';
-import { hasNestedGraph, scanParts } from './scan-node.js';
+import { beforeEachScan, hasNestedGraph, scanParts } from './scan-node.js';
 
 /** Elementwise ops (any number of inputs, numpy broadcasting) whose result has the first input's type. */
 const SAME_TYPE = new Set([
@@ -59,13 +59,7 @@ export function hoistLoopInvariants(graph: GraphProto): void {
     if (dims && type) outer.set(v.name, { rank: dims.length, type, stacked: false });
   }
   for (const t of graph.initializer) outer.set(t.name ?? '', constKnown(t));
-  for (let i = 0; i < graph.node.length; i++) {
-    const n = graph.node[i];
-    if (n.op_type !== 'Scan') continue;
-    const moved = hoistFrom(n, graph, outer);
-    graph.node.splice(i, 0, ...moved);
-    i += moved.length;
-  }
+  beforeEachScan(graph, (scan) => hoistFrom(scan, graph, outer));
 }
 
 /** Hoists what it can out of Scan node `scan`'s body; returns the nodes to run before it. */

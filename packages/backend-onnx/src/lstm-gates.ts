@@ -1,5 +1,5 @@
 import { floatTensor, type GraphProto, type NodeProto } from '@rnnkit/onnx/format';
-import { hasNestedGraph, scanParts } from './scan-node.js';
+import { beforeEachScan, hasNestedGraph, scanParts } from './scan-node.js';
 
 /**
  * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one
@@ -31,13 +31,7 @@ export function tanhGateBySigmoid(graph: GraphProto): void {
       );
     }
   }
-  for (let i = 0; i < graph.node.length; i++) {
-    const scan = graph.node[i];
-    if (scan.op_type !== 'Scan') continue;
-    const before = rewrite(scan, graph, shapes);
-    graph.node.splice(i, 0, ...before);
-    i += before.length;
-  }
+  beforeEachScan(graph, (scan) => rewrite(scan, graph, shapes));
 }
 
 /** Rewrites the matching steps of `scan`'s body; returns the nodes to run before the loop. */

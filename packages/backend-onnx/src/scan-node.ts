@@ -28,3 +28,17 @@ export function scanParts(n: NodeProto): ScanParts | undefined {
 export function hasNestedGraph(g: GraphProto): boolean {
   return g.node.some((n) => n.attribute?.some((a) => a.g));
 }
+
+/**
+ * Calls `rewrite` on every top-level `Scan` node of `graph`, in order, and puts the nodes it
+ * returns (work moved or added before the loop) right before that node.
+ */
+export function beforeEachScan(graph: GraphProto, rewrite: (scan: NodeProto) => NodeProto[]): void {
+  for (let i = 0; i < graph.node.length; i++) {
+    const scan = graph.node[i];
+    if (scan.op_type !== 'Scan') continue;
+    const before = rewrite(scan);
+    graph.node.splice(i, 0, ...before);
+    i += before.length;
+  }
+}
