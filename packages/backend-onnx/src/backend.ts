@@ -4,10 +4,10 @@ import { DataType } from '@rnnkit/onnx/format';
 import { compileOn, lowerScanOn, readOn, replayOn } from './compile.js';
 import { EagerRunner } from './eager.js';
 import type { KernelCall } from './emit.js';
-import { GraphCache, type WorkerMode } from './graph-cache.js';
+import { GraphCache } from './graph-cache.js';
 import { OnnxKernels } from './kernels.js';
 import { RemoteRuntime } from './remote.js';
-import type { SessionConfig } from './runtime.js';
+import type { SessionConfig, WorkerMode } from './runtime.js';
 import { hostDataAsync, OnnxStorage, releaseRemote } from './storage.js';
 
 type S = OnnxStorage;

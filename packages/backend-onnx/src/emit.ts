@@ -39,12 +39,12 @@ export interface KernelCall {
 /** Emit on top of a GraphBuilder. */
 export function emitter(g: GraphBuilder): Emit {
   // one initializer per distinct float constant (1 − x and x > 0 recur in every cell)
-  const floats = new Map<number | '-0', string>();
+  const floats = new Map<FloatKey, string>();
   return {
     g,
     ints: (data) => g.int64('c', data),
     constF: (v) => {
-      const key = Object.is(v, -0) ? '-0' : v; // Map keys do not tell -0 from 0
+      const key = floatKey(v);
       let name = floats.get(key);
       if (name === undefined) {
         // `fresh` already reserves the name, so `g.float` (which claims it again) would throw
@@ -55,4 +55,10 @@ export function emitter(g: GraphBuilder): Emit {
       return name;
     },
   };
+}
+
+/** A float as a Map key: Map keys do not tell −0 from 0, and the graphs must. */
+export type FloatKey = number | '-0';
+export function floatKey(v: number): FloatKey {
+  return Object.is(v, -0) ? '-0' : v;
 }

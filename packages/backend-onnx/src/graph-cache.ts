@@ -17,9 +17,6 @@ export interface CachedGraph extends BuiltGraph {
   sid?: number;
 }
 
-/** Where compiled graphs run: 'auto' starts on this thread and moves to the worker for good. */
-export type WorkerMode = boolean | 'auto';
-
 /**
  * With worker 'auto', the first graph run that takes this long (ms) moves all later runs to the
  * worker: a shorter run blocks the event loop too briefly to matter to a progress bar, and the

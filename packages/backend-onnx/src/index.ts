@@ -1,7 +1,7 @@
 import { registerBackend } from '@rnnkit/core';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import { OnnxBackend, type OnnxBackendOptions } from './backend.js';
-import { loadOrt, Session, type SessionConfig } from './runtime.js';
+import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime.js';
 
 export { type KernelSink, OnnxBackend, type OnnxBackendOptions } from './backend.js';
 export type { KernelCall, Lower } from './emit.js';
@@ -108,7 +108,7 @@ function threadsFromEnv(): number {
  * RNNKIT_ONNX_WORKER: 'auto' (the default: the worker once a graph takes 10 ms or more), 1 (always
  * the worker) or 0 (always the calling thread).
  */
-function workerFromEnv(): boolean | 'auto' {
+function workerFromEnv(): WorkerMode {
   const v = process.env.RNNKIT_ONNX_WORKER;
   if (v === undefined || v === '' || v === 'auto') return 'auto';
   if (v === '1') return true;

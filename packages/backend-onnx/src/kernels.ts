@@ -168,13 +168,11 @@ export abstract class OnnxKernels {
     return this.k1('gather', [table, indices], emb.gather);
   }
   scatterAdd(indices: KT, updates: KT, numRows: number): S {
-    const n = indices.shape[0];
-    const seq = this.sequentialScatter;
-    const mode = seq ? 'nd' : numRows * n <= emb.ONE_HOT_LIMIT ? 'onehot' : 'scatter';
+    const mode = emb.scatterMode(numRows, indices.shape[0], this.sequentialScatter);
     return this.k1(
       `scatterAdd|${numRows}|${mode}`,
       [indices, updates],
-      emb.scatterAdd(numRows, n, seq),
+      emb.scatterAdd(numRows, mode),
     );
   }
   softmax(logits: KT): S {

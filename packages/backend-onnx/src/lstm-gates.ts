@@ -76,10 +76,10 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
     graph.initializer.push(floatTensor(`${act}.sw`, transB ? [N, 1] : [N], scale));
     before.push(op('Mul', [w, `${act}.sw`], `${act}.w2`));
     gemm.input[1] = `${act}.w2`;
-    const newNodes: NodeProto[] = [];
+    const beforeGemm: NodeProto[] = [];
     if (gemm.input[2]) {
       body.initializer.push(floatTensor(`${act}.s`, [N], scale));
-      newNodes.push(op('Mul', [gemm.input[2], `${act}.s`], `${act}.c2`));
+      beforeGemm.push(op('Mul', [gemm.input[2], `${act}.s`], `${act}.c2`));
       gemm.input[2] = `${act}.c2`;
     }
     // g = 2σ(2z) − 1 where the Tanh's third quarter was, under the same name
@@ -88,21 +88,17 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
     sigSplit.output[2] = sg;
     body.initializer.push(floatTensor(`${act}.two`, [], Float32Array.of(2)));
     body.initializer.push(floatTensor(`${act}.one`, [], Float32Array.of(1)));
-    newNodes.push(
+    const gFromSg = [
       op('Mul', [sg, `${act}.two`], `${act}.g2`),
       op('Sub', [`${act}.g2`, `${act}.one`], g),
-    );
+    ];
     // the Sigmoid's result, (i, f, σ(2z), o), is what the loop saves now
     sigmoid.output[0] = act;
     sigSplit.input[0] = act;
     const dropped = new Set(m.dropped);
     const kept = body.node.filter((n) => !dropped.has(n));
-    kept.splice(kept.indexOf(gemm), 0, ...newNodes.filter((n) => n.output[0] === `${act}.c2`));
-    kept.splice(
-      kept.indexOf(sigSplit) + 1,
-      0,
-      ...newNodes.filter((n) => n.output[0] !== `${act}.c2`),
-    );
+    kept.splice(kept.indexOf(gemm), 0, ...beforeGemm);
+    kept.splice(kept.indexOf(sigSplit) + 1, 0, ...gFromSg);
     body.node.splice(0, body.node.length, ...kept);
   }
   return before;

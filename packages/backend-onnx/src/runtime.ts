@@ -90,8 +90,11 @@ export interface SessionConfig {
    * stays free while ONNX Runtime computes, on the calling thread (false), or 'auto' (see
    * graph-cache.ts). Eager kernels always run on the calling thread.
    */
-  worker?: boolean | 'auto';
+  worker?: WorkerMode;
 }
+
+/** Where compiled graphs run: 'auto' starts on the calling thread and moves to the worker for good. */
+export type WorkerMode = boolean | 'auto';
 
 /**
  * ONNX Runtime session options for `config`; `loops`: the graph has Scan loops.

@@ -20,9 +20,9 @@ import { dropZeroSequences } from './zero-seqs.js';
 /**
  * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops
  * simplified (zero-seqs.ts: additions of all-zero sequences; compare-diff.ts: a difference
- * compared with zero; lstm-gates.ts: an LSTM step's cell
- * gate from the Sigmoid of all gates; hoist.ts: per-step work that reads no carried value, done
- * once for all steps), then pruned again.
+ * compared with zero; lstm-gates.ts: an LSTM step's cell gate from the Sigmoid of all gates;
+ * hoist.ts: per-step work that reads no carried value, done once for all steps), then pruned
+ * again.
  */
 export function buildModel(root: Program): Uint8Array {
   const g = new GraphBuilder('rnnkit_compiled', root.prefix);

@@ -1,6 +1,6 @@
 import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
 import type { KernelSink } from './backend.js';
-import type { KernelCall } from './emit.js';
+import { type FloatKey, floatKey, type KernelCall } from './emit.js';
 import type { GraphCache } from './graph-cache.js';
 import type { Feed } from './remote.js';
 import { hostData, OnnxStorage } from './storage.js';
@@ -64,7 +64,7 @@ export class Trace implements KernelSink {
   #inputList!: { s: OnnxStorage; shape: readonly number[]; ref: number | undefined }[];
   #scalars!: number[];
   /** Scalar inputs by float32 value (−0 apart from 0). */
-  #scalarNames!: Map<number | '-0', string>;
+  #scalarNames!: Map<FloatKey, string>;
   #sig!: string[];
   #bodies!: number;
   #loops!: Map<object, Loop>;
@@ -156,8 +156,7 @@ export class Trace implements KernelSink {
    * signature, so a trace whose values coincide differently gets a graph of its own.
    */
   #scalar(v: number): string {
-    const f = Math.fround(v);
-    const key = Object.is(f, -0) ? '-0' : f;
+    const key = floatKey(Math.fround(v));
     let name = this.#scalarNames.get(key);
     if (name === undefined) {
       name = `s${this.#scalars.length}`;

@@ -1,5 +1,11 @@
 import type { Tensor } from './tensor.js';
 
+/** A storage `replaceStorage` took from tensor `t` inside `revertible`. */
+export interface Replaced {
+  t: Tensor;
+  old: unknown;
+}
+
 /**
  * Process-wide bookkeeping: live tensor count and the stack of tidy scopes.
  * Kept in one small object so core has a single source of truth for memory.
@@ -14,7 +20,7 @@ class Engine {
    * Inside `revertible`: storages that `replaceStorage` replaced, kept (not freed) with their
    * tensor so that the call can be undone.
    */
-  journal: { t: Tensor; old: unknown }[] | null = null;
+  journal: Replaced[] | null = null;
 
   track(t: Tensor): void {
     this.numTensors++;

@@ -1,6 +1,5 @@
-import { engine } from './engine.js';
+import { engine, type Replaced } from './engine.js';
 import { RnnkitError } from './errors.js';
-import type { Tensor } from './tensor.js';
 
 /** The result of a `revertible` call, and the choice to keep or undo its storage replacements. */
 export interface Revertible<T> {
@@ -24,7 +23,7 @@ export interface Revertible<T> {
  */
 export function revertible<T>(fn: () => T): Revertible<T> {
   if (engine.journal) throw new RnnkitError('revertible: calls cannot be nested');
-  const journal: { t: Tensor; old: unknown }[] = [];
+  const journal: Replaced[] = [];
   engine.journal = journal;
   let result: T;
   try {
@@ -54,7 +53,7 @@ export function revertible<T>(fn: () => T): Revertible<T> {
 }
 
 /** Latest first, so a tensor replaced twice ends with its first storage. */
-function undo(journal: { t: Tensor; old: unknown }[]): void {
+function undo(journal: readonly Replaced[]): void {
   for (let k = journal.length - 1; k >= 0; k--) {
     const { t, old } = journal[k];
     if (t.isDisposed) t.backend.dispose(old);

@@ -89,6 +89,11 @@ function nonFinite<B>(a: StepArgs<B>, loss: number): NonFiniteLossError {
 async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
   const opt = a.o.optimizer;
   const { stepCount, lr } = opt;
+  // revertible puts the storages back; the step count and rate are the optimizer's own
+  const restore = () => {
+    opt.stepCount = stepCount;
+    opt.lr = lr;
+  };
   let run: Revertible<{ value: Tensor; next?: Carry; norm?: number }>;
   try {
     run = revertible(() =>
@@ -100,17 +105,19 @@ async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
       )(),
     );
   } catch (e) {
-    // revertible put the storages back; the step count and rate are the optimizer's own
-    opt.stepCount = stepCount;
-    opt.lr = lr;
+    restore();
     throw e;
   }
   const { value, next, norm } = run.result;
+  const undo = () => {
+    run.revert();
+    restore();
+    if (next) dispose(next);
+  };
   let loss: number;
   try {
     loss = (await value.data())[0];
   } catch (e) {
-    loss = Number.NaN;
     undo();
     throw e;
   } finally {
@@ -122,13 +129,6 @@ async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
   }
   run.commit();
   return { loss, carry: next, norm };
-
-  function undo() {
-    run.revert();
-    opt.stepCount = stepCount;
-    opt.lr = lr;
-    if (next) dispose(next);
-  }
 }
 
 /**

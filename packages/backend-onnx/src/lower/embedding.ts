@@ -1,34 +1,55 @@
 import { DataType, floatTensor } from '@rnnkit/onnx/format';
-import type { Lower } from '../emit.js';
+import type { Emit, Lower } from '../emit.js';
 
 /** Rows of table [V, D] at int32 indices [N] → [N, D] (Gather axis 0 takes int32 indices). */
 export const gather: Lower = (e, [table, indices]) => [
   e.g.op('Gather', [table.name, indices.name], { axis: 0 }),
 ];
 
+/** How scatterAdd sums: ScatterND (one CPU thread), a one-hot GEMM, or ScatterElements. */
+export type ScatterMode = 'nd' | 'onehot' | 'elements';
+
 /**
- * Sums rows of updates [N, D] into zeros [numRows, D] at int32 indices [N]: ScatterElements with
- * reduction 'add' (opset 16) on axis 0, the index column broadcast to [N, D]. ONNX Runtime's CPU
- * kernel applies the updates one after another in index order, so repeated indices sum exactly as
- * a sequential loop does (ScatterND's kernel may split the updates over threads). Key:
- * `scatterAdd|<numRows>`.
+ * The way to sum `rows` updates into `numRows` rows: ScatterND when its kernel runs on one thread
+ * (`sequential`, see scatterAddND); else, while the one-hot matrix stays small, onehot(indices)ᵀ ·
+ * updates, one GEMM that sums in a fixed order too; else ScatterElements, which walks the
+ * updates one element at a time (about 20 ms for the 2048×128 embedding gradient of a char-LM
+ * batch).
  */
-export function scatterAdd(numRows: number, rows: number, sequential = false): Lower {
-  if (sequential) return scatterAddND(numRows);
-  // ONNX Runtime's ScatterElements walks the updates one element at a time (about 20 ms for
-  // the 2048×128 embedding gradient of a char-LM batch); onehot(indices)ᵀ·updates is one GEMM
-  // and sums in a fixed order too. Used while the one-hot matrix stays small.
-  if (numRows * rows <= ONE_HOT_LIMIT) return scatterAddOneHot(numRows);
+export function scatterMode(numRows: number, rows: number, sequential: boolean): ScatterMode {
+  if (sequential) return 'nd';
+  return numRows * rows <= ONE_HOT_LIMIT ? 'onehot' : 'elements';
+}
+
+/**
+ * Sums rows of updates [N, D] into zeros [numRows, D] at int32 indices [N], the way `mode` says;
+ * every way sums repeated indices in index order, as a sequential loop does. ScatterElements
+ * (reduction 'add', opset 16, axis 0) takes the index column broadcast to [N, D]. Key:
+ * `scatterAdd|<numRows>|<mode>`.
+ */
+export function scatterAdd(numRows: number, mode: ScatterMode): Lower {
+  if (mode === 'nd') return scatterAddND(numRows);
+  if (mode === 'onehot') return scatterAddOneHot(numRows);
   return (e, [indices, updates]) => {
     const g = e.g;
-    const cols = g.op('Shape', [updates.name], { start: 1 });
-    const zeros = g.op('ConstantOfShape', [g.op('Concat', [e.ints([numRows]), cols], { axis: 0 })]);
     const idx = g.op('Expand', [
       g.op('Unsqueeze', [indices.name, e.ints([1])]),
       g.op('Shape', [updates.name]),
     ]);
-    return [g.op('ScatterElements', [zeros, idx, updates.name], { axis: 0, reduction: 'add' })];
+    return [
+      g.op('ScatterElements', [zeroRows(e, numRows, updates.name), idx, updates.name], {
+        axis: 0,
+        reduction: 'add',
+      }),
+    ];
   };
+}
+
+/** Zeros [numRows, ...] with the trailing dimensions of `updates`. */
+function zeroRows(e: Emit, numRows: number, updates: string): string {
+  const g = e.g;
+  const cols = g.op('Shape', [updates], { start: 1 });
+  return g.op('ConstantOfShape', [g.op('Concat', [e.ints([numRows]), cols], { axis: 0 })]);
 }
 
 /** Elements of the [N, numRows] one-hot matrix up to which scatterAdd is a GEMM (64 MB of float32). */
@@ -57,12 +78,14 @@ function scatterAddOneHot(numRows: number): Lower {
 function scatterAddND(numRows: number): Lower {
   return (e, [indices, updates]) => {
     const g = e.g;
-    const cols = g.op('Shape', [updates.name], { start: 1 });
-    const zeros = g.op('ConstantOfShape', [g.op('Concat', [e.ints([numRows]), cols], { axis: 0 })]);
     const idx = g.op('Unsqueeze', [
       g.op('Cast', [indices.name], { to: DataType.INT64 }),
       e.ints([1]),
     ]);
-    return [g.op('ScatterND', [zeros, idx, updates.name], { reduction: 'add' })];
+    return [
+      g.op('ScatterND', [zeroRows(e, numRows, updates.name), idx, updates.name], {
+        reduction: 'add',
+      }),
+    ];
   };
 }
