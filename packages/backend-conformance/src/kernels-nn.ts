@@ -52,6 +52,28 @@ export function nnKernelTests(ctx: Ctx): void {
     });
   });
 
+  describe('kernel argmax', () => {
+    it('known rows: the first index on ties, negative and huge values', async () => {
+      const x = ft(ctx, [1, 3, 3, 0, -5, -2, -2, -9, 7, 1e30, -1e30, 1e30], [3, 4]);
+      expect(await readK(ctx, ctx.be().argmax(x), [3], 'int32')).toEqual([1, 1, 1]);
+      x.dispose();
+    });
+
+    it('random [6, 9] agrees with the reference, and a single column gives 0', async () => {
+      const a = ref.rand([6, 9], 5200, -3, 3);
+      const want = Array.from({ length: 6 }, (_, r) => {
+        const row = a.data.slice(r * 9, (r + 1) * 9);
+        return row.indexOf(Math.max(...row));
+      });
+      const x = ft(ctx, a);
+      expect(await readK(ctx, ctx.be().argmax(x), [6], 'int32')).toEqual(want);
+      const col = ft(ctx, [4, -1, 2], [3, 1]);
+      expect(await readK(ctx, ctx.be().argmax(col), [3], 'int32')).toEqual([0, 0, 0]);
+      x.dispose();
+      col.dispose();
+    });
+  });
+
   describe('kernel softmax and losses', () => {
     const cases: [string, ref.Arr][] = [
       ['random [4, 6]', ref.rand([4, 6], 5100, -3, 3)],

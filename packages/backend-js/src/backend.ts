@@ -17,7 +17,7 @@ import { gruCell, gruCellBackward } from './kernels/gru-cell.js';
 import { concat, slice, transposeNd } from './kernels/layout.js';
 import { lstmCell, lstmCellBackward } from './kernels/lstm-cell.js';
 import { adam, rmsprop, sgd } from './kernels/optim.js';
-import { reduce } from './kernels/reduce.js';
+import { argmaxRows, reduce } from './kernels/reduce.js';
 import { rnnCell, rnnCellBackward } from './kernels/rnn-cell.js';
 import { crossEntropy, crossEntropyGrad, softmaxRows } from './kernels/softmax.js';
 import {
@@ -177,6 +177,9 @@ export class JsBackend implements Backend<S> {
   }
   logSoftmax(x: KT): S {
     return softmaxRows(f32(x), x.shape[0], x.shape[1], true);
+  }
+  argmax(x: KT): S {
+    return argmaxRows(f32(x), x.shape[0], x.shape[1]);
   }
   softmaxCrossEntropy(logits: KT, labels: KT): S {
     return crossEntropy(f32(logits), logits.shape[0], logits.shape[1], i32(labels));

@@ -181,6 +181,9 @@ export abstract class OnnxKernels {
   logSoftmax(logits: KT): S {
     return this.k1('logSoftmax', [logits], sm.logSoftmax);
   }
+  argmax(x: KT): S {
+    return this.k1('argmax', [x], sm.argmax, [], 'int32');
+  }
   softmaxCrossEntropy(logits: KT, labels: KT): S {
     return this.k1('softmaxCrossEntropy', [logits, labels], sm.softmaxCrossEntropy);
   }

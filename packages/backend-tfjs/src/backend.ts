@@ -383,6 +383,10 @@ export class TfjsBackend implements Backend<S> {
   logSoftmax(logits: KT): S {
     return this.#run(() => tf.logSoftmax(f(logits)));
   }
+  argmax(x: KT): S {
+    // tfjs's ArgMax gives int32 and the first index on ties
+    return this.#run(() => tf.argMax(f(x), 1));
+  }
   softmaxCrossEntropy(logits: KT, labels: KT): S {
     // −logSoftmax(logits)[row, label]
     return this.#run(() => tf.neg(hostPick(tf.logSoftmax(f(logits)), f(labels))));

@@ -182,6 +182,8 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
   softmax(logits: KT<S>): S;
   /** Row-wise log-softmax of [N, C]. */
   logSoftmax(logits: KT<S>): S;
+  /** Row-wise index of the largest value of [N, C] → int32 [N] (the first one on ties). */
+  argmax(x: KT<S>): S;
   /** Per-row −log softmax(logits)[label] for logits [N, C] and int32 labels [N] → [N]. */
   softmaxCrossEntropy(logits: KT<S>, labels: KT<S>): S;
   /** (softmax(logits) − onehot(labels))·dloss[:, None] → [N, C]. */

@@ -72,3 +72,15 @@ export function reduce(
   }
   return out;
 }
+
+/** Row-wise index of the largest value of [n, c] (the first one on ties). */
+export function argmaxRows(x: Float32Array, n: number, c: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const o = r * c;
+    let best = 0;
+    for (let j = 1; j < c; j++) if (x[o + j] > x[o + best]) best = j;
+    out[r] = best;
+  }
+  return out;
+}

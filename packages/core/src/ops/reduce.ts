@@ -51,6 +51,19 @@ export function max(x: Tensor, axis?: number | readonly number[], keepDims = fal
   return keepDims ? reshape(y0, keptShape(x, axes)) : y0;
 }
 
+/**
+ * The index of the largest value along the last axis (the first one on ties), as int32 [...]:
+ * torch.argmax(x, -1). Not differentiable: its result carries no gradient.
+ */
+export function argmax(x: Tensor): Tensor {
+  assertFloat('argmax', x);
+  if (x.rank < 1 || x.shape[x.rank - 1] === 0)
+    throw new ShapeError(`argmax: needs a non-empty last axis, got ${fmtShape(x.shape)}`);
+  const x2 = x.rank === 2 ? x : reshape(x, [-1, x.shape[x.rank - 1]]);
+  const y = wrap(x.backend, x.backend.argmax(x2), [x2.shape[0]], 'int32');
+  return x.rank === 2 ? y : reshape(y, x.shape.slice(0, -1));
+}
+
 /** Broadcasts x to `shape` (a differentiable copy). */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const target = broadcastShapes('broadcastTo', x.shape, shape);
