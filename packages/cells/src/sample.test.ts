@@ -1,16 +1,20 @@
 import { createJsBackend } from '@rnnkit/backend-js';
-import { Rng, softmax, tensor } from '@rnnkit/core';
+import { Rng, tensor } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { CharLM } from './models/char-lm.js';
+import { drawUniforms } from './models/char-sample.js';
 
-/** Inverse-CDF draw on the host, as sampleLoop does it in the loop (float32 cumulative sums). */
-function hostDraw(probs: Float32Array, u: number): number {
-  let cdf = Math.fround(0);
-  for (let j = 0; j < probs.length; j++) {
-    cdf = Math.fround(cdf + probs[j]);
-    if (cdf >= u) return j;
+const f = Math.fround;
+
+/** Gumbel-max draw on the host, as sampleLoop does it in the loop: argmax(logits / t − log(−log u)). */
+function hostDraw(logits: ArrayLike<number>, t: number, us: ArrayLike<number>): number {
+  let best = 0;
+  let top = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < logits.length; j++) {
+    const v = f(logits[j] / t) - f(Math.log(f(-f(Math.log(us[j])))));
+    if (v > top) [best, top] = [j, v];
   }
-  return probs.length - 1;
+  return best;
 }
 
 describe('CharLMStepper.sample (in-loop sampling)', () => {
@@ -25,25 +29,20 @@ describe('CharLMStepper.sample (in-loop sampling)', () => {
       const a = lm.stepper();
       const ids = a.sample(Int32Array.of(2, 5), n, { rng: new Rng(7), temperature: 0.9 });
       expect(ids.length).toBe(n * 2);
-      // the same draws by hand: uniforms in the same order (time-major, then sequence)
-      const rng = new Rng(7);
-      const us = Array.from({ length: n * 2 }, () => rng.random());
+      // the same draws by hand: uniforms in the same order (step, sequence, token)
+      const V = 11;
+      const us = drawUniforms(new Rng(7), n, 2, V);
       const b = lm.stepper();
       let tokens = Int32Array.of(2, 5);
       const want: number[] = [];
       for (let t = 0; t < n; t++) {
-        const logits = b.step(tensor(tokens, [2], 'int32', be));
-        const p = softmax(
-          tensor(
-            logits.dataSync().map((v) => v / 0.9),
-            [2, 11],
-            'float32',
-            be,
-          ),
-        );
-        const probs = p.dataSync() as Float32Array;
+        const logits = b.step(tensor(tokens, [2], 'int32', be)).dataSync();
         tokens = Int32Array.from([0, 1], (k) =>
-          hostDraw(probs.subarray(k * 11, (k + 1) * 11), us[t * 2 + k]),
+          hostDraw(
+            logits.subarray(k * V, (k + 1) * V),
+            0.9,
+            us.subarray((t * 2 + k) * V, (t * 2 + k + 1) * V),
+          ),
         );
         want.push(...tokens);
       }
@@ -57,6 +56,23 @@ describe('CharLMStepper.sample (in-loop sampling)', () => {
       if (cell === 'lstm') expect(close(sa.c!.dataSync(), sb.c!.dataSync())).toBe(true);
     });
   }
+
+  it('the Gumbel-max draw follows softmax(logits / temperature)', () => {
+    // 40,000 draws from fixed logits: each token's share within 4.5 standard errors of its probability
+    const logits = [2, 0.5, -1, 1.2, 0];
+    const t = 0.8;
+    const n = 40_000;
+    const us = drawUniforms(new Rng(21), n, 1, logits.length);
+    const counts = new Array(logits.length).fill(0);
+    for (let i = 0; i < n; i++)
+      counts[hostDraw(logits, t, us.subarray(i * logits.length, (i + 1) * logits.length))]++;
+    const w = logits.map((l) => Math.exp(l / t));
+    const total = w.reduce((a, b) => a + b);
+    w.forEach((wi, j) => {
+      const p = wi / total;
+      expect(Math.abs(counts[j] / n - p)).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / n));
+    });
+  });
 
   it('rejects a start token outside the vocabulary and a bad temperature', () => {
     const s = make('lstm').stepper();

@@ -1,14 +1,14 @@
 import {
+  add,
   addmm,
-  matmul,
+  argmax,
+  gather,
+  log,
   mulScalar,
+  neg,
   type Rng,
   RnnkitError,
   scan,
-  softmax,
-  step,
-  sub,
-  sum,
   type Tensor,
   tensor,
 } from '@rnnkit/core';
@@ -23,12 +23,27 @@ export interface SampleOptions {
   rng: Rng;
 }
 
+/** The largest float32 below 1: a uniform that float32 would round up to 1 is clamped to it. */
+const BELOW_ONE = 1 - 2 ** -24;
+
 /**
- * Samples `n` tokens per sequence in one `scan`: the draw happens inside the loop by inverse CDF
- * (the first token whose cumulative probability reaches a uniform drawn beforehand from `rng`), and
- * the drawn token enters the next step as a one-hot row times the projected embedding table. So
- * the whole loop is one scan: one graph call on a compiling backend (onnx) under `compile`.
- * Returns the ids time-major ([n][B] flattened) and the final per-layer states.
+ * The uniforms of `n` draws for `B` sequences over `vocab` tokens, in the order the draws use
+ * them: step, then sequence, then token ([n, B, vocab]).
+ */
+export function drawUniforms(rng: Rng, n: number, B: number, vocab: number): Float32Array {
+  const out = new Float32Array(n * B * vocab);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(rng.random(), BELOW_ONE);
+  return out;
+}
+
+/**
+ * Samples `n` tokens per sequence in one `scan`, by the Gumbel-max trick: the drawn token is
+ * argmax(logits / temperature + g) with g = −log(−log u), one uniform u per token drawn
+ * beforehand from `rng` (`drawUniforms`). That is an exact draw from softmax(logits /
+ * temperature), and in the loop it costs one matrix product (the head, with the noise as its
+ * added term) and one argmax; the drawn id enters the next step as a row of the projected
+ * embedding table. So the whole loop is one scan: one graph call on a compiling backend (onnx)
+ * under `compile`. Returns the ids time-major ([n][B] flattened) and the final per-layer states.
  */
 export function sampleLoop(
   layers: LayerStepper,
@@ -45,61 +60,34 @@ export function sampleLoop(
     throw new RnnkitError(`sample: temperature must be positive, got ${temperature}`);
   const B = start.length;
   const be = projected.backend;
-  // p·upper: the running sum of probabilities along each row (upper[i][j] = 1 for i ≤ j); the
-  // last column is 2 so that the last running sum always exceeds a uniform in [0, 1), whatever
-  // float rounding did to the others
-  const upper = new Float32Array(vocab * vocab);
-  for (let i = 0; i < vocab; i++) upper.fill(1, i * vocab + i, (i + 1) * vocab);
-  for (let i = 0; i < vocab; i++) upper[i * vocab + vocab - 1] = 2;
-  // below[j] = 1 while cdf_j < u, so the drawn token is the first j with below[j] = 0 and its
-  // one-hot row is e₀ + below·shift, shift[j][j] = −1 and shift[j][j + 1] = 1
-  const shift = new Float32Array(vocab * vocab);
-  for (let j = 0; j < vocab; j++) {
-    shift[j * vocab + j] = -1;
-    if (j + 1 < vocab) shift[j * vocab + j + 1] = 1;
-  }
-  const e0 = new Float32Array(vocab);
-  e0[0] = 1;
-  const c = (data: Float32Array, shape: number[]) => tensor(data, shape, 'float32', be);
-  const [U, S, E0] = [c(upper, [vocab, vocab]), c(shift, [vocab, vocab]), c(e0, [vocab])];
-  const oh = new Float32Array(B * vocab);
-  start.forEach((t, b) => {
+  start.forEach((t) => {
     if (!(t >= 0 && t < vocab))
       throw new RnnkitError(`sample: start token ${t} is outside the vocabulary [0, ${vocab})`);
-    oh[b * vocab + t] = 1;
   });
-  const draws = Float32Array.from({ length: n * B }, () => o.rng.random());
+  // logits / T + g = h·(W / T)ᵀ + (b / T + g): the noise and the bias, both scaled, are the
+  // head's added term, worked out for every step before the loop
+  const scale = (x: Tensor) => (temperature === 1 ? x : mulScalar(x, 1 / temperature));
+  const u = tensor(drawUniforms(o.rng, n, B, vocab), [n, B, vocab], 'float32', be);
+  const gumbel = neg(log(neg(log(u))));
+  const noise = head.bias ? add(gumbel, scale(head.bias)) : gumbel;
+  const weight = scale(head.weight);
   const init = layers.states(B);
   const lstm = init[0].c !== undefined;
   const flat = (s: CellState[]) => s.flatMap((x) => (lstm ? [x.h, x.c!] : [x.h]));
-  /**
-   * One draw: the carry [one-hot, ...states] and a uniform per sequence [B, 1] → the next one-hot,
-   * the comparisons it came from (below[j] = 1 while the running sum at j is under the uniform)
-   * and the next states.
-   */
-  const draw = (carry: Tensor[], ut: Tensor): Tensor[] => {
+  const unflat = (xs: Tensor[]): CellState[] => {
     const st: CellState[] = [];
-    for (let l = 1; l < carry.length; l += lstm ? 2 : 1)
-      st.push(lstm ? { h: carry[l], c: carry[l + 1] } : { h: carry[l] });
-    const next = layers.stepWith(matmul(carry[0], projected), st);
-    let logits = head.forward(next[next.length - 1].h);
-    if (temperature !== 1) logits = mulScalar(logits, 1 / temperature);
-    const below = step(sub(ut, matmul(softmax(logits), U))); // [B, V]
-    return [addmm(E0, below, S), below, ...flat(next)];
+    for (let l = 0; l < xs.length; l += lstm ? 2 : 1)
+      st.push(lstm ? { h: xs[l], c: xs[l + 1] } : { h: xs[l] });
+    return st;
   };
-  const u = c(draws, [n, B, 1]);
   const r = scan(
-    (carry, [ut]) => {
-      const [onehot, below, ...states] = draw(carry, ut);
-      return { carry: [onehot, ...states], ys: [below] };
+    ([ids, ...states], [noiseT]) => {
+      const next = layers.stepWith(gather(projected, ids), unflat(states));
+      const drawn = argmax(addmm(noiseT, next[next.length - 1].h, weight, { transB: true }));
+      return { carry: [drawn, ...flat(next)], ys: [drawn] };
     },
-    [u],
-    [c(oh, [B, vocab]), ...flat(init)],
+    [noise],
+    [tensor(start, [B], 'int32', be), ...flat(init)],
   );
-  // the drawn ids of all steps at once: a draw's id is the number of running sums below its uniform
-  const ids = sum(r.ys[0], [2]);
-  const states: CellState[] = [];
-  for (let l = 1; l < r.carry.length; l += lstm ? 2 : 1)
-    states.push(lstm ? { h: r.carry[l], c: r.carry[l + 1] } : { h: r.carry[l] });
-  return { ids: Int32Array.from(ids.dataSync()), states };
+  return { ids: Int32Array.from(r.ys[0].dataSync()), states: unflat(r.carry.slice(1)) };
 }
