@@ -23,7 +23,7 @@ describe('CharLMStepper.sample (in-loop sampling)', () => {
     new CharLM({ vocabSize: 11, hiddenSize: 8, numLayers: 2, cell, rng: new Rng(3), backend: be });
 
   for (const cell of ['lstm', 'gru'] as const) {
-    it(`${cell}: draws the same tokens as stepping with host inverse-CDF draws`, () => {
+    it(`${cell}: draws the same tokens as stepping with host Gumbel-max draws`, () => {
       const lm = make(cell);
       const n = 40;
       const a = lm.stepper();
