@@ -116,6 +116,8 @@ export class CharLMStepper {
    * backend the n steps run as one graph call. Returns the ids time-major ([n][B] flattened).
    */
   sample(start: Int32Array, n: number, options: SampleOptions): Int32Array {
+    // the ids are read after the compiled call: a read inside it would end the graph there, and
+    // every tensor alive at that point (the noise of all the draws) would become an output
     const { ids, states } = compile(() =>
       tidy(() =>
         noGrad(() => {
@@ -125,7 +127,9 @@ export class CharLMStepper {
       ),
     )();
     this.#layers.adopt(states);
-    return ids;
+    const out = Int32Array.from(ids.dataSync());
+    ids.dispose();
+    return out;
   }
 
   /** The carried state ([numLayers, batch, hidden]), or null before the first step. */

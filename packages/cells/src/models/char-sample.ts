@@ -43,7 +43,7 @@ export function drawUniforms(rng: Rng, n: number, B: number, vocab: number): Flo
  * temperature), and in the loop it costs one matrix product (the head, with the noise as its
  * added term) and one argmax; the drawn id enters the next step as a row of the projected
  * embedding table. So the whole loop is one scan: one graph call on a compiling backend (onnx)
- * under `compile`. Returns the ids time-major ([n][B] flattened) and the final per-layer states.
+ * under `compile`. Returns the drawn ids, int32 [n, B], and the final per-layer states.
  */
 export function sampleLoop(
   layers: LayerStepper,
@@ -52,7 +52,7 @@ export function sampleLoop(
   start: Int32Array,
   n: number,
   o: SampleOptions,
-): { ids: Int32Array; states: CellState[] } {
+): { ids: Tensor; states: CellState[] } {
   const projected = layers.projected;
   if (!projected) throw new RnnkitError('sampleLoop: the stepper needs an embedding table');
   const temperature = o.temperature ?? 1;
@@ -89,5 +89,5 @@ export function sampleLoop(
     [noise],
     [tensor(start, [B], 'int32', be), ...flat(init)],
   );
-  return { ids: Int32Array.from(r.ys[0].dataSync()), states: unflat(r.carry.slice(1)) };
+  return { ids: r.ys[0], states: unflat(r.carry.slice(1)) };
 }
