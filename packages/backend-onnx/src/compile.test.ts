@@ -361,8 +361,13 @@ describe('in-graph sampling', () => {
     const builds = onnx.graphs.builds;
     const a = draw(onnx);
     expect(onnx.graphs.builds).toBe(builds + 2); // 60 and 20 steps: two shapes, one graph each
-    const ops = decodeModel(onnx.graphs.last!.model).graph!.node.map((n) => n.op_type);
+    const graph = decodeModel(onnx.graphs.last!.model).graph!;
+    const ops = graph.node.map((n) => n.op_type);
     expect(ops).toContain('Scan');
+    // the ids and the LSTM's h and c, nothing else (a read inside the call made the noise outputs too)
+    expect(graph.output).toHaveLength(3);
+    const body = graph.node.find((n) => n.op_type === 'Scan')!.attribute![0].g!.node!;
+    expect(body.map((n) => n.op_type)).toEqual(expect.arrayContaining(['Gather', 'ArgMax']));
     expect(a).toEqual(draw(js));
   });
 });
