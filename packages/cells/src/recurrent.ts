@@ -8,8 +8,8 @@ import {
   gather,
   getBackend,
   init,
+  linear,
   Module,
-  matmul,
   mul,
   Parameter,
   type Rng,
@@ -247,8 +247,7 @@ export abstract class RecurrentLayer extends Module {
     const [T, B] = tm.shape;
     const flat = reshape(tm, [T * B]);
     const project = (w: CellWeights, bias: Tensor | null) => {
-      let pt = matmul(table, w.weightIh, { transB: true }); // [V, G·H]
-      if (bias) pt = add(pt, bias);
+      const pt = linear(table, w.weightIh, bias); // [V, G·H]
       return reshape(gather(pt, flat), [T, B, pt.shape[1]]);
     };
     return this.run(null, { project, T, B }, state, options);
@@ -301,8 +300,8 @@ export abstract class RecurrentLayer extends Module {
   /** x·W_ihᵀ + bias for every step at once: [T, B, F] → [T, B, G·H]. */
   private project(seq: Tensor, w: CellWeights, bias: Tensor | null): Tensor {
     const [T, B, F] = seq.shape;
-    let xp = matmul(reshape(seq, [T * B, F]), w.weightIh, { transB: true });
-    if (bias) xp = add(xp, bias);
+    // the bias as addmm's added term: one Gemm on onnx, not a Gemm and an Add over [T·B, G·H]
+    const xp = linear(reshape(seq, [T * B, F]), w.weightIh, bias);
     return reshape(xp, [T, B, xp.shape[1]]);
   }
 
