@@ -80,14 +80,16 @@ export function sampleLoop(
       st.push(lstm ? { h: xs[l], c: xs[l + 1] } : { h: xs[l] });
     return st;
   };
+  // The carry is the drawn token's row of the projected table, not its id: the id is the step's
+  // output, and a value that is both carry and output costs the loop a copy each step on onnx.
   const r = scan(
-    ([ids, ...states], [noiseT]) => {
-      const next = layers.stepWith(gather(projected, ids), unflat(states));
+    ([row, ...states], [noiseT]) => {
+      const next = layers.stepWith(row, unflat(states));
       const drawn = argmax(addmm(noiseT, next[next.length - 1].h, weight, { transB: true }));
-      return { carry: [drawn, ...flat(next)], ys: [drawn] };
+      return { carry: [gather(projected, drawn), ...flat(next)], ys: [drawn] };
     },
     [noise],
-    [tensor(start, [B], 'int32', be), ...flat(init)],
+    [gather(projected, tensor(start, [B], 'int32', be)), ...flat(init)],
   );
   return { ids: r.ys[0], states: unflat(r.carry.slice(1)) };
 }
