@@ -370,4 +370,27 @@ describe('in-graph sampling', () => {
     expect(body.map((n) => n.op_type)).toEqual(expect.arrayContaining(['Gather', 'ArgMax']));
     expect(a).toEqual(draw(js));
   });
+
+  it('draws what the JS backend draws for 2-layer GRU and RNN models and 3 sequences', () => {
+    for (const cell of ['gru', 'rnn'] as const) {
+      const draw = (be: Backend) =>
+        on(be, () => {
+          const lm = new CharLM({
+            vocabSize: 17,
+            hiddenSize: 24,
+            numLayers: 2,
+            cell,
+            rng: new Rng(5),
+          });
+          const s = lm.stepper();
+          const ids = s.sample(Int32Array.of(1, 7, 3), 40, { rng: new Rng(9), temperature: 0.7 });
+          const more = s.sample(ids.slice(-3), 20, { rng: new Rng(10) });
+          s.dispose();
+          return [...ids, ...more];
+        });
+      const a = draw(onnx);
+      expect(a).toHaveLength(180);
+      expect(a).toEqual(draw(js));
+    }
+  });
 });
