@@ -23,6 +23,16 @@ describe('Rng', () => {
     expect(() => r.setState([1, 2])).toThrow(/four unsigned 32-bit/);
   });
 
+  it('uniformArray gives the values of as many random() calls and leaves the same state', () => {
+    const a = new Rng(11);
+    const b = new Rng(11);
+    const bulk = a.uniformArray(1000, -2, 3);
+    const one = Float32Array.from({ length: 1000 }, () => -2 + 5 * b.random());
+    expect(bulk).toEqual(one);
+    expect(a.getState()).toEqual(b.getState());
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+
   it('produces uniform and normal values with the right moments', () => {
     const r = new Rng(1);
     const u = r.uniformArray(20000, 2, 4);

@@ -31,8 +31,8 @@ const BELOW_ONE = 1 - 2 ** -24;
  * them: step, then sequence, then token ([n, B, vocab]).
  */
 export function drawUniforms(rng: Rng, n: number, B: number, vocab: number): Float32Array {
-  const out = new Float32Array(n * B * vocab);
-  for (let i = 0; i < out.length; i++) out[i] = Math.min(rng.random(), BELOW_ONE);
+  const out = rng.uniformArray(n * B * vocab, 0, 1);
+  for (let i = 0; i < out.length; i++) if (out[i] > BELOW_ONE) out[i] = BELOW_ONE;
   return out;
 }
 
