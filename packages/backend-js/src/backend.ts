@@ -147,6 +147,9 @@ export class JsBackend implements Backend<S> {
   max(x: KT, axes: readonly number[]): S {
     return reduce(f32(x), x.shape, axes, 1);
   }
+  argmax(x: KT): S {
+    return argmaxRows(f32(x), x.shape[0], x.shape[1]);
+  }
 
   reshape(x: KT): S {
     return x.storage;
@@ -177,9 +180,6 @@ export class JsBackend implements Backend<S> {
   }
   logSoftmax(x: KT): S {
     return softmaxRows(f32(x), x.shape[0], x.shape[1], true);
-  }
-  argmax(x: KT): S {
-    return argmaxRows(f32(x), x.shape[0], x.shape[1]);
   }
   softmaxCrossEntropy(logits: KT, labels: KT): S {
     return crossEntropy(f32(logits), logits.shape[0], logits.shape[1], i32(labels));

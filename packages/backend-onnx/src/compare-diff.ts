@@ -13,8 +13,8 @@ const COMPARES = new Set(['Greater', 'Less']);
  * Greater(a, b), and Less likewise, when nothing else reads the difference. The two agree for
  * every float input: a rounded difference of finite values is zero only when they are equal and
  * keeps the sign of the exact one, an infinite difference has the sign of a − b, and NaN compares
- * false either way. The in-graph sampler's draw is `step(u − cdf)`: its loop loses a node a step
- * (one of eighteen). Walks loop bodies too.
+ * false either way. Core writes such masks as `step(a − b)` (the gradients of `max` and
+ * `maximum`); each loses its Sub. Walks loop bodies too.
  */
 export function foldCompareOfDifference(
   graph: GraphProto,

@@ -150,6 +150,9 @@ export abstract class OnnxKernels {
   max(x: KT, axes: readonly number[]): S {
     return this.k1(`max|${axes}`, [x], red.max(axes));
   }
+  argmax(x: KT): S {
+    return this.k1('argmax', [x], red.argmax, [], 'int32');
+  }
   reshape(x: KT, shape: Shape): S {
     return this.k1(`reshape|${shape}`, [x], lay.reshape(shape), [], x.dtype);
   }
@@ -180,9 +183,6 @@ export abstract class OnnxKernels {
   }
   logSoftmax(logits: KT): S {
     return this.k1('logSoftmax', [logits], sm.logSoftmax);
-  }
-  argmax(x: KT): S {
-    return this.k1('argmax', [x], sm.argmax, [], 'int32');
   }
   softmaxCrossEntropy(logits: KT, labels: KT): S {
     return this.k1('softmaxCrossEntropy', [logits, labels], sm.softmaxCrossEntropy);

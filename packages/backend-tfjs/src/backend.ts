@@ -336,6 +336,10 @@ export class TfjsBackend implements Backend<S> {
   max(x: KT, axes: readonly number[]): S {
     return this.#run(() => (axes.length ? tf.max(f(x), [...axes]) : tf.clone(f(x))));
   }
+  argmax(x: KT): S {
+    // tfjs's ArgMax gives int32 and the first index on ties
+    return this.#run(() => tf.argMax(f(x), 1));
+  }
 
   // --- layout --------------------------------------------------------------------------------
   reshape(x: KT, shape: Shape): S {
@@ -382,10 +386,6 @@ export class TfjsBackend implements Backend<S> {
   }
   logSoftmax(logits: KT): S {
     return this.#run(() => tf.logSoftmax(f(logits)));
-  }
-  argmax(x: KT): S {
-    // tfjs's ArgMax gives int32 and the first index on ties
-    return this.#run(() => tf.argMax(f(x), 1));
   }
   softmaxCrossEntropy(logits: KT, labels: KT): S {
     // −logSoftmax(logits)[row, label]

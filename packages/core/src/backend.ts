@@ -164,6 +164,8 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
   // --- reductions (axes sorted, unique; result drops them) ----------------------------------
   sum(x: KT<S>, axes: readonly number[]): S;
   max(x: KT<S>, axes: readonly number[]): S;
+  /** Row-wise index of the largest value of [N, C] → int32 [N] (the first one on ties). */
+  argmax(x: KT<S>): S;
 
   // --- layout ------------------------------------------------------------------------------
   reshape(x: KT<S>, shape: Shape): S;
@@ -182,8 +184,6 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
   softmax(logits: KT<S>): S;
   /** Row-wise log-softmax of [N, C]. */
   logSoftmax(logits: KT<S>): S;
-  /** Row-wise index of the largest value of [N, C] → int32 [N] (the first one on ties). */
-  argmax(x: KT<S>): S;
   /** Per-row −log softmax(logits)[label] for logits [N, C] and int32 labels [N] → [N]. */
   softmaxCrossEntropy(logits: KT<S>, labels: KT<S>): S;
   /** (softmax(logits) − onehot(labels))·dloss[:, None] → [N, C]. */

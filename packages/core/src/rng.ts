@@ -55,28 +55,10 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
-  /**
-   * n uniforms in [lo, hi): the values n calls of `random()` would give, scaled. The generator's
-   * state is kept in locals for the loop, which runs about 3× faster than calling `random()`.
-   */
+  /** n uniforms in [lo, hi): the values n calls of `random()` give, scaled. */
   uniformArray(n: number, lo: number, hi: number): Float32Array {
     const out = new Float32Array(n);
-    const s = this.#s;
-    let [s0, s1, s2, s3] = [s[0], s[1], s[2], s[3]];
-    const span = hi - lo;
-    for (let i = 0; i < n; i++) {
-      // xoshiro128**, as nextUint32
-      const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-      const t = (s1 << 9) >>> 0;
-      s2 = (s2 ^ s0) >>> 0;
-      s3 = (s3 ^ s1) >>> 0;
-      s1 = (s1 ^ s2) >>> 0;
-      s0 = (s0 ^ s3) >>> 0;
-      s2 = (s2 ^ t) >>> 0;
-      s3 = rotl(s3, 11);
-      out[i] = lo + span * (result / 4294967296);
-    }
-    s.set([s0, s1, s2, s3]);
+    for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * this.random();
     return out;
   }
 

@@ -20,3 +20,8 @@ export function max(axes: readonly number[]): Lower {
       : e.g.op('ReduceMax', [x.name], { axes: [...axes], keepdims: 0 }),
   ];
 }
+
+/** Row-wise index of the largest value of [N, C] (the first on ties): ArgMax gives int64, cast to int32. */
+export const argmax: Lower = (e, [x]) => [
+  e.g.op('Cast', [e.g.op('ArgMax', [x.name], { axis: 1, keepdims: 0 })], { to: 6 }),
+];

@@ -6,11 +6,6 @@ export const softmax: Lower = (e, [x]) => [e.g.op('Softmax', [x.name], { axis: -
 /** Row-wise log-softmax of [N, C]: x − max − log Σ exp(x − max). */
 export const logSoftmax: Lower = (e, [x]) => [e.g.op('LogSoftmax', [x.name], { axis: -1 })];
 
-/** Row-wise index of the largest value of [N, C] (the first on ties): ArgMax gives int64, cast to int32. */
-export const argmax: Lower = (e, [x]) => [
-  e.g.op('Cast', [e.g.op('ArgMax', [x.name], { axis: 1, keepdims: 0 })], { to: 6 }),
-];
-
 /** A rank-0 int64 constant. */
 function int0(e: Emit, v: number): string {
   return e.g.int64('c', [v], []);
