@@ -8,6 +8,7 @@ import {
   type ValueInfoProto,
   valueInfo,
 } from '@rnnkit/onnx/format';
+import { castIndicesAfterLoop } from './argmax-index.js';
 import { foldCompareOfDifference } from './compare-diff.js';
 import { onnxType } from './eager.js';
 import { emitter } from './emit.js';
@@ -21,8 +22,8 @@ import { dropZeroSequences } from './zero-seqs.js';
  * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops
  * simplified (zero-seqs.ts: additions of all-zero sequences; compare-diff.ts: a difference
  * compared with zero; lstm-gates.ts: an LSTM step's cell gate from the Sigmoid of all gates;
- * hoist.ts: per-step work that reads no carried value, done once for all steps), then pruned
- * again.
+ * hoist.ts: per-step work that reads no carried value, done once for all steps; argmax-index.ts:
+ * a drawn index cast to int32 once after the loop, not every step), then pruned again.
  */
 export function buildModel(root: Program): Uint8Array {
   const g = new GraphBuilder('rnnkit_compiled', root.prefix);
@@ -33,6 +34,7 @@ export function buildModel(root: Program): Uint8Array {
   foldCompareOfDifference(graph);
   tanhGateBySigmoid(graph);
   hoistLoopInvariants(graph);
+  castIndicesAfterLoop(graph);
   pruneDead(graph);
   return g.encode();
 }
