@@ -26,9 +26,10 @@ export {
   useBackend,
 } from './registry.js';
 export { type Revertible, revertible } from './revert.js';
-export { defaultRng, manualSeed, Rng } from './rng.js';
+export { type DrawWatch, defaultRng, manualSeed, Rng, watchDraws } from './rng.js';
 export { type ScanOptions, type ScanStep, scan } from './scan.js';
 export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
+export { substitute } from './substitute.js';
 export { type Backward, grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
 export { Tensor } from './tensor.js';
 export { dispose, keep, memory, tidy } from './tidy.js';

@@ -1,5 +1,41 @@
 import { RnnkitError } from './errors.js';
 
+/** Generators that drew during the current watch, with their states before their first draw. */
+let watched: Map<Rng, Uint32Array> | null = null;
+
+/** What `watchDraws` saw; end it with `end()`. */
+export interface DrawWatch {
+  /** Whether any generator has drawn since the watch began. */
+  readonly drew: boolean;
+  /** Puts every generator that drew back to its state when the watch began. */
+  restore(): void;
+  end(): void;
+}
+
+/**
+ * Watches every generator's draws from now until `end()`. A caller that traces code once to run
+ * it many times (the Trainer's fused steps) uses it: code that drew host random numbers (a
+ * dropout mask) would repeat one draw at every step, so it undoes the draws and runs the steps
+ * one at a time instead. Watches do not nest.
+ */
+export function watchDraws(): DrawWatch {
+  if (watched) throw new RnnkitError('watchDraws: a watch is already running; end it first');
+  const mine = new Map<Rng, Uint32Array>();
+  watched = mine;
+  return {
+    get drew() {
+      return mine.size > 0;
+    },
+    restore() {
+      for (const [rng, state] of mine) rng.restoreWords(state);
+      mine.clear();
+    },
+    end() {
+      if (watched === mine) watched = null;
+    },
+  };
+}
+
 /**
  * Seeded pseudo-random generator (xoshiro128**, seeded through splitmix32). Values are made on
  * the host, so the same seed gives the same weights, dropout masks and samples on every backend.
@@ -24,8 +60,14 @@ export class Rng {
     if (this.#s.every((v) => v === 0)) this.#s[0] = 1;
   }
 
+  /** Sets the four state words (watchDraws' restore). */
+  restoreWords(words: Uint32Array): void {
+    this.#s.set(words);
+  }
+
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
+    if (watched !== null && !watched.has(this)) watched.set(this, this.#s.slice());
     const s = this.#s;
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1] << 9) >>> 0;

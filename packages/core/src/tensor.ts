@@ -59,6 +59,28 @@ export class Tensor implements KernelTensor {
     this.#storage = storage;
   }
 
+  /**
+   * Takes `src`'s storage as this tensor's, as `replaceStorage` would (the old storage is freed,
+   * or kept inside `revertible`); `src` ends disposed without freeing what it held.
+   */
+  moveStorageFrom(src: Tensor): void {
+    if (src === this) return;
+    const s = src.storage;
+    src.#disposed = true;
+    engine.untrack(src);
+    this.replaceStorage(s);
+  }
+
+  /**
+   * Sets the storage and returns the previous one, which the caller then owns: nothing is freed
+   * or journaled. For `substitute`, which puts the old storage back afterwards.
+   */
+  swapStorage(storage: unknown): unknown {
+    const old = this.storage;
+    this.#storage = storage;
+    return old;
+  }
+
   /** Reads the values back to the host. */
   async data(): Promise<TypedArray> {
     return this.backend.read(this);
