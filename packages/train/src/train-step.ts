@@ -34,6 +34,8 @@ export interface StepResult {
   loss: number;
   carry?: Carry;
   norm?: number;
+  /** The learning rate the step used. */
+  lr?: number;
 }
 
 /**

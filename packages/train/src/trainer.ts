@@ -18,10 +18,11 @@ import {
   restoreModel,
   saveCheckpoint,
 } from './checkpoint.js';
+import { fusedNotices, trainSteps } from './fused-steps.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
 import type { Schedule } from './schedules.js';
-import { NonFiniteLossError, trainStep } from './train-step.js';
+import { NonFiniteLossError } from './train-step.js';
 
 export { NonFiniteLossError };
 
@@ -95,6 +96,14 @@ export interface FitOptions<B> {
   itemsUnit?: string;
   /** Aborting (e.g. on Ctrl-C) stops after the current step and saves a resumable checkpoint. */
   signal?: AbortSignal;
+  /**
+   * Training steps per backend call (default 1). On a compiling backend (onnx) up to this many
+   * consecutive batches of one shape run as one call, a loop over the batches, with the same
+   * results as one step at a time and far less per-step overhead for small models. Blocks end at
+   * epoch ends, validation, checkpoints and maxSteps; `minutes` and aborting are checked between
+   * blocks. Steps that cannot be fused (clipNorm, dropout, other backends) run one at a time.
+   */
+  stepsPerCall?: number;
 }
 
 export type StopReason = 'epochs' | 'maxSteps' | 'minutes' | 'earlyStopping' | 'aborted';
@@ -246,6 +255,23 @@ export class Trainer {
       for (const c of o.callbacks ?? []) c.onValidation?.({ step, epoch, valLoss, improved });
       return improved;
     };
+    const perCall = o.stepsPerCall ?? 1;
+    if (!(Number.isInteger(perCall) && perCall >= 1))
+      throw new RnnkitError(
+        `Trainer.fit: stepsPerCall must be a whole number of steps, 1 or more, got ${perCall}`,
+      );
+    /** Steps the next block may take with `b` batches of the epoch done: it ends at every boundary. */
+    const blockRoom = (b: number): number => {
+      let n = Math.min(perCall, perEpoch - b);
+      const until = (every: number | undefined) => {
+        if (every) n = Math.min(n, every - (step % every));
+      };
+      until(o.validateEvery);
+      until(o.checkpoint?.every);
+      if (o.maxSteps !== undefined) n = Math.min(n, o.maxSteps - step);
+      return Math.max(1, n);
+    };
+    let noticed = false;
     let rateT = performance.now();
     let rateStep = step;
     let rate: number | undefined;
@@ -253,63 +279,87 @@ export class Trainer {
     try {
       outer: for (; epoch < epochs; epoch++) {
         let b = 0;
-        for (const batch of o.train.batches(epoch)) {
-          if (b < skip) {
-            b++;
-            dispose(batch);
-            continue;
+        const it = o.train.batches(epoch)[Symbol.iterator]();
+        try {
+          for (let first = it.next(); !first.done; first = it.next()) {
+            if (b < skip) {
+              b++;
+              dispose(first.value);
+              continue;
+            }
+            const batches = [first.value];
+            for (let room = blockRoom(b); batches.length < room; ) {
+              const n = it.next();
+              if (n.done) break;
+              batches.push(n.value);
+            }
+            let block: Awaited<ReturnType<typeof trainSteps>>;
+            try {
+              block = await trainSteps({ o, params, batches, carry, step, lastGood });
+            } finally {
+              dispose(batches);
+            }
+            if (carry) dispose(carry);
+            carry = block.carry;
+            const notice = fusedNotices.get(o);
+            if (notice && !noticed) {
+              noticed = true;
+              report.log(notice);
+            }
+            for (const [k, r] of block.steps.entries()) {
+              step++;
+              b++;
+              result.trainLoss.push({ step, loss: r.loss });
+              for (const c of o.callbacks ?? [])
+                c.onStep?.({
+                  step,
+                  epoch,
+                  loss: r.loss,
+                  lr: r.lr ?? optimizer.lr,
+                  gradNorm: r.norm,
+                });
+              if (o.itemsPerBatch && performance.now() - rateT > 1000) {
+                rate = ((step - rateStep) * o.itemsPerBatch) / ((performance.now() - rateT) / 1000);
+                rateT = performance.now();
+                rateStep = step;
+              }
+              report.update({
+                step,
+                totalSteps,
+                epoch,
+                loss: r.loss,
+                rate,
+                rateUnit: o.itemsUnit,
+                valLoss: result.validation.at(-1)?.loss,
+              });
+              // a block ends where validation, a checkpoint or maxSteps falls (blockRoom)
+              if (k < block.steps.length - 1) continue;
+              const atEpochEnd = b === perEpoch;
+              if (
+                (o.validateEvery && step % o.validateEvery === 0) ||
+                (!o.validateEvery && atEpochEnd)
+              ) {
+                // Progress b (not 0) at an epoch's end: resuming from it must not redo the epoch.
+                if (validate()) save('best.safetensors', b);
+                if (o.earlyStopping && sinceBest >= o.earlyStopping.patience)
+                  stop = 'earlyStopping';
+              }
+              if (o.checkpoint?.every && step % o.checkpoint.every === 0)
+                save('last.safetensors', b);
+              if (o.maxSteps !== undefined && step >= o.maxSteps) stop = 'maxSteps';
+              if (o.minutes !== undefined && performance.now() - start > o.minutes * 60_000)
+                stop = 'minutes';
+            }
+            // Let a signal handler (Ctrl-C) on this thread run between steps.
+            if (o.signal) await new Promise<void>((resolve) => setImmediate(resolve));
+            if (o.signal?.aborted) stop = 'aborted';
+            if (stop) {
+              skip = b;
+              break outer;
+            }
           }
-          let r: { loss: number; carry?: Carry; norm?: number };
-          try {
-            r = await trainStep({ o, params, batch, carry, step, lastGood });
-          } finally {
-            dispose(batch);
-          }
-          if (carry) dispose(carry);
-          if (o.tbptt) carry = r.carry;
-          else {
-            if (r.carry) dispose(r.carry);
-            carry = undefined;
-          }
-          step++;
-          b++;
-          result.trainLoss.push({ step, loss: r.loss });
-          for (const c of o.callbacks ?? [])
-            c.onStep?.({ step, epoch, loss: r.loss, lr: optimizer.lr, gradNorm: r.norm });
-          if (o.itemsPerBatch && performance.now() - rateT > 1000) {
-            rate = ((step - rateStep) * o.itemsPerBatch) / ((performance.now() - rateT) / 1000);
-            rateT = performance.now();
-            rateStep = step;
-          }
-          report.update({
-            step,
-            totalSteps,
-            epoch,
-            loss: r.loss,
-            rate,
-            rateUnit: o.itemsUnit,
-            valLoss: result.validation.at(-1)?.loss,
-          });
-          const atEpochEnd = b === perEpoch;
-          if (
-            (o.validateEvery && step % o.validateEvery === 0) ||
-            (!o.validateEvery && atEpochEnd)
-          ) {
-            // Progress b (not 0) at an epoch's end: resuming from it must not redo the epoch.
-            if (validate()) save('best.safetensors', b);
-            if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) stop = 'earlyStopping';
-          }
-          if (o.checkpoint?.every && step % o.checkpoint.every === 0) save('last.safetensors', b);
-          if (o.maxSteps !== undefined && step >= o.maxSteps) stop = 'maxSteps';
-          if (o.minutes !== undefined && performance.now() - start > o.minutes * 60_000)
-            stop = 'minutes';
-          // Let a signal handler (Ctrl-C) on this thread run between steps.
-          if (o.signal) await new Promise<void>((resolve) => setImmediate(resolve));
-          if (o.signal?.aborted) stop = 'aborted';
-          if (stop) {
-            skip = b;
-            break outer;
-          }
+        } finally {
+          it.return?.();
         }
         skip = 0;
         if (carry) dispose(carry);

@@ -1,4 +1,5 @@
-import { adamUpdate, type Parameter, type Tensor } from '@rnnkit/core';
+import { adamUpdate, add, div, mul, type Parameter, sqrt, sub, type Tensor } from '@rnnkit/core';
+import type { FusedUpdate } from './fused.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions {
@@ -26,6 +27,29 @@ export class Adam extends Optimizer {
 
   protected hyper() {
     return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
+  }
+
+  /**
+   * Per step: [lr / bc1, √bc2, 1 − lr·wd (AdamW)]. The ops are the adam kernels' (see
+   * backend-onnx's lower/optimizers.ts): m' = β1·m + (1 − β1)·g, v' = β2·v + ((1 − β2)·g)·g,
+   * p' = p·decay − (lr/bc1)·m' / (√v'/√bc2 + eps), g having wd·p added first without decoupling.
+   */
+  override fused(): FusedUpdate {
+    const { beta1: b1, beta2: b2, weightDecay: wd, decoupled } = this;
+    const decays = wd !== 0;
+    return {
+      constants: [b1, 1 - b1, b2, 1 - b2, this.eps, wd],
+      stepScalars: (t, lr) => [lr / (1 - b1 ** t), Math.sqrt(1 - b2 ** t), 1 - lr * wd],
+      state: (i) => [this.buffer(i, 'm'), this.buffer(i, 'v')],
+      ops: (p, g, [m, v], [stepSize, bc2, decay], [beta1, beta1c, beta2, beta2c, eps, l2]) => {
+        const gi = decays && !decoupled ? add(g, mul(l2, p)) : g;
+        const mi = add(mul(beta1, m), mul(beta1c, gi));
+        const vi = add(mul(beta2, v), mul(mul(beta2c, gi), gi));
+        const denom = add(div(sqrt(vi), bc2), eps);
+        const kept = decays && decoupled ? mul(p, decay) : p;
+        return { param: sub(kept, div(mul(stepSize, mi), denom)), state: [mi, vi] };
+      },
+    };
   }
 
   protected update(i: number, grad: Tensor): void {

@@ -6,6 +6,7 @@ import {
   type Tensor,
   zeros,
 } from '@rnnkit/core';
+import type { FusedUpdate } from './fused.js';
 
 /** What an optimizer saves: JSON-able settings and named state tensors (host copies). */
 export interface OptimizerState {
@@ -56,6 +57,14 @@ export abstract class Optimizer {
     for (let i = 0; i < grads.length; i++) {
       if (this.params[i].trainable) this.update(i, grads[i]);
     }
+  }
+
+  /**
+   * This optimizer's update as tensor ops for fused steps (see FusedUpdate), or null where it has
+   * none or its next step cannot be fused (SGD's first momentum step).
+   */
+  fused(): FusedUpdate | null {
+    return null;
   }
 
   /** The named buffer of parameter i, created as zeros on first use. */

@@ -1,4 +1,5 @@
-import { type Parameter, rmspropUpdate, type Tensor } from '@rnnkit/core';
+import { add, div, mul, type Parameter, rmspropUpdate, sqrt, sub, type Tensor } from '@rnnkit/core';
+import type { FusedUpdate } from './fused.js';
 import { Optimizer } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -31,6 +32,27 @@ export class RMSprop extends Optimizer {
       eps: this.eps,
       weightDecay: this.weightDecay,
       momentum: this.momentum,
+    };
+  }
+
+  /**
+   * Per step: [lr]. The rmsprop kernels' ops: g' = g + wd·p, sq' = α·sq + ((1 − α)·g')·g',
+   * u = g' / (√sq' + eps), buf' = momentum·buf + u (momentum > 0), p' = p − lr·(buf' or u).
+   */
+  override fused(): FusedUpdate {
+    const useBuf = this.momentum > 0;
+    return {
+      constants: [this.weightDecay, this.alpha, 1 - this.alpha, this.eps, this.momentum],
+      stepScalars: (_t, lr) => [lr],
+      state: (i) => [this.buffer(i, 'squareAvg'), ...(useBuf ? [this.buffer(i, 'momentum')] : [])],
+      ops: (p, g, [sq, buf], [lr], [wd, alpha, alpha1, eps, momentum]) => {
+        const gi = add(g, mul(wd, p));
+        const s = add(mul(alpha, sq), mul(mul(alpha1, gi), gi));
+        const u = div(gi, add(sqrt(s), eps));
+        if (!useBuf) return { param: sub(p, mul(lr, u)), state: [s] };
+        const b = add(mul(momentum, buf), u);
+        return { param: sub(p, mul(lr, b)), state: [s, b] };
+      },
     };
   }
 

@@ -1,4 +1,5 @@
-import { type Parameter, sgdUpdate, type Tensor } from '@rnnkit/core';
+import { add, mul, type Parameter, sgdUpdate, sub, type Tensor } from '@rnnkit/core';
+import type { FusedUpdate } from './fused.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SGDOptions {
@@ -31,6 +32,30 @@ export class SGD extends Optimizer {
       dampening: this.dampening,
       nesterov: this.nesterov,
       weightDecay: this.weightDecay,
+    };
+  }
+
+  /**
+   * Per step: [lr]. The sgd kernels' ops: d = g + wd·p, buf' = momentum·buf + (1 − dampening)·d,
+   * d = d + momentum·buf' (Nesterov) or buf', p' = p − lr·d. None before the momentum buffers
+   * exist: the first step sets them to the gradient, a step of its own.
+   */
+  override fused(): FusedUpdate | null {
+    const useBuf = this.momentum !== 0;
+    if (useBuf && this.params.some((p, i) => p.trainable && !this.hasBuffer(i, 'momentum')))
+      return null;
+    const { nesterov } = this;
+    return {
+      constants: [this.weightDecay, this.momentum, 1 - this.dampening],
+      stepScalars: (_t, lr) => [lr],
+      state: (i) => (useBuf ? [this.buffer(i, 'momentum')] : []),
+      ops: (p, g, [buf], [lr], [wd, momentum, damp1]) => {
+        let d = add(g, mul(wd, p));
+        if (!useBuf) return { param: sub(p, mul(lr, d)), state: [] };
+        const b = add(mul(momentum, buf), mul(damp1, d));
+        d = nesterov ? add(d, mul(momentum, b)) : b;
+        return { param: sub(p, mul(lr, d)), state: [b] };
+      },
     };
   }
 

@@ -1,0 +1,234 @@
+import {
+  compile,
+  dispose,
+  keep,
+  noGrad,
+  type Revertible,
+  revertible,
+  scan,
+  substitute,
+  Tensor,
+  tensor,
+  tidy,
+  valueAndGrad,
+  watchDraws,
+} from '@rnnkit/core';
+import { batchKey, stackBatches } from './batch-stack.js';
+import { clipGradValue } from './clip.js';
+import type { FusedUpdate } from './optim/fused.js';
+import { type StepArgs, type StepResult, trainStep } from './train-step.js';
+import type { Carry } from './trainer.js';
+
+/** Consecutive steps' inputs: a step's, with the batches of the block. */
+export interface BlockArgs<B> extends Omit<StepArgs<B>, 'batch'> {
+  batches: B[];
+}
+
+/** The block's per-step results (losses, rates) and the state carried out of its last step. */
+export interface BlockResult {
+  steps: StepResult[];
+  carry?: Carry;
+}
+
+/** Why a fit stopped fusing steps, once per fit (the Trainer's progress log shows it). */
+export const fusedNotices = new WeakMap<object, string>();
+
+class Unfusable extends Error {}
+
+/**
+ * Runs the block's steps. On a compiling backend (onnx), a run of two or more batches that stack
+ * (same layout: see batchKey) becomes one call: the training step is traced once as the body of
+ * a loop over the batches, the parameters, the optimizer's state and the carried state being the
+ * loop's carried values, so the step's JavaScript (tracing, autograd bookkeeping) and the call
+ * overhead are paid once per block. Each fused step computes what a plain step does.
+ *
+ * Steps that cannot be fused run one by one: other backends, clipNorm (it reads the norm on the
+ * host), an optimizer without a fused update (SGD's first momentum step), the first step of a
+ * carried state, and models that draw host random numbers in the step (dropout), detected
+ * while tracing; the last two cases end fusing for the rest of the fit with a notice.
+ *
+ * A non-finite loss anywhere in a fused block undoes the block and runs its steps one by one, so
+ * the error names the exact step and leaves the weights as they were before it.
+ */
+export async function trainSteps<B>(a: BlockArgs<B>): Promise<BlockResult> {
+  const steps: StepResult[] = [];
+  let carry = a.carry;
+  /** Takes the state a step carried out; frees the one it replaced unless it was the caller's. */
+  const carryOn = (next: Carry | undefined) => {
+    if (carry && carry !== a.carry) dispose(carry);
+    carry = a.o.tbptt ? next : undefined;
+    if (!a.o.tbptt && next) dispose(next);
+  };
+  const single = async (k: number) => {
+    const r = await trainStep({ ...a, batch: a.batches[k], carry, step: a.step + steps.length });
+    steps.push({ loss: r.loss, norm: r.norm, lr: a.o.optimizer.lr });
+    carryOn(r.carry);
+  };
+  try {
+    let k = 0;
+    while (k < a.batches.length) {
+      const run = sameLayout(a.batches, k);
+      const f = run >= 2 ? fusable(a, carry) : null;
+      if (!f) {
+        await single(k);
+        k++;
+        continue;
+      }
+      const block = a.batches.slice(k, k + run);
+      const r = await fusedBlock(a, block, carry, f);
+      if (r) {
+        steps.push(...r.steps);
+        carryOn(r.carry);
+      } else for (let j = 0; j < run; j++) await single(k + j);
+      k += run;
+    }
+  } catch (e) {
+    if (carry && carry !== a.carry) dispose(carry);
+    throw e;
+  }
+  return { steps, carry };
+}
+
+/** How many batches from `k` on share the layout of batch k (0 past the end). */
+function sameLayout<B>(batches: readonly B[], k: number): number {
+  const key = batchKey(batches[k]);
+  if (key === null) return 1;
+  let n = 1;
+  while (k + n < batches.length && batchKey(batches[k + n]) === key) n++;
+  return n;
+}
+
+/** The optimizer's fused update when steps from here on can be fused; null otherwise. */
+function fusable<B>(a: BlockArgs<B>, carry: Carry | undefined): FusedUpdate | null {
+  const { o, params } = a;
+  if (!params[0]?.backend.compile || o.clipNorm || fusedNotices.has(o)) return null;
+  if (o.tbptt && !carry) return null;
+  return o.optimizer.fused();
+}
+
+/**
+ * The block as one compiled call; null when the step turned out not to be fusable (nothing has
+ * changed then) or a loss was not finite (the block is undone).
+ */
+async function fusedBlock<B>(
+  a: BlockArgs<B>,
+  batches: B[],
+  carry: Carry | undefined,
+  f: FusedUpdate,
+): Promise<BlockResult | null> {
+  const { o, params } = a;
+  const opt = o.optimizer;
+  const K = batches.length;
+  const t0 = opt.stepCount;
+  const lr0 = opt.lr;
+  const lrs = batches.map((_, k) => (o.schedule ? opt.baseLr * o.schedule(t0 + k) : lr0));
+  const idx = params.flatMap((p, i) => (p.trainable ? [i] : []));
+  const states = idx.map((i) => f.state(i));
+  const held = [...idx.map((i) => params[i]), ...states.flat()];
+  const carryKeys = o.tbptt && carry ? Object.keys(carry).filter((k) => carry[k]) : [];
+  let run: Revertible<{ losses: Tensor; next?: Carry }>;
+  const draws = watchDraws();
+  try {
+    run = revertible(() =>
+      compile(() =>
+        tidy(() => {
+          const stacked = stackBatches(batches);
+          const table = batches.map((_, k) => f.stepScalars(t0 + k + 1, lrs[k]));
+          const perStep = table[0].map((_, j) =>
+            tensor(
+              Float32Array.from(table, (row) => row[j]),
+              [K, 1],
+            ),
+          );
+          const consts = f.constants.map((c) => tensor([c], [1]));
+          const S = perStep.length;
+          const init = [...held, ...carryKeys.map((k) => carry![k]!)];
+          const escaped: Tensor[] = [];
+          const r = scan(
+            (c, xs) =>
+              substitute(held, c.slice(0, held.length), () => {
+                const stepCarry = carryKeys.length
+                  ? Object.fromEntries(carryKeys.map((k, j) => [k, c[held.length + j]]))
+                  : undefined;
+                let next: Carry | undefined;
+                const { value, grads } = valueAndGrad(() => {
+                  const out = o.loss(stacked.at(xs.slice(S)), stepCarry);
+                  const rr = out instanceof Tensor ? { loss: out } : out;
+                  // kept past valueAndGrad's scope, freed once the loop is traced
+                  next = rr.carry && Object.fromEntries(carryKeys.map((k) => [k, rr.carry?.[k]]));
+                  for (const t of Object.values(next ?? {})) if (t) escaped.push(keep(t));
+                  return rr.loss;
+                }, params);
+                const after = carryKeys.map((k) => next?.[k]);
+                if (after.some((t, j) => !t || !sameShape(t, c[held.length + j]))) {
+                  throw new Unfusable('the carried state changes its fields or shapes');
+                }
+                const g = o.clipValue ? clipGradValue(grads, o.clipValue) : grads;
+                const upd = noGrad(() =>
+                  idx.map((i, j) => f.ops(params[i], g[i], states[j], xs.slice(0, S), consts)),
+                );
+                return {
+                  carry: [
+                    ...upd.map((u) => u.param),
+                    ...upd.flatMap((u) => u.state),
+                    ...(after as Tensor[]),
+                  ],
+                  ys: [value],
+                };
+              }),
+            [...perStep, ...stacked.seqs],
+            init,
+          );
+          dispose(escaped);
+          if (draws.drew) {
+            draws.restore();
+            throw new Unfusable(
+              'the training step draws host random numbers (dropout), which one traced step would repeat',
+            );
+          }
+          held.forEach((t, i) => {
+            t.moveStorageFrom(r.carry[i]);
+          });
+          const next = carryKeys.length
+            ? Object.fromEntries(carryKeys.map((k, j) => [k, keep(r.carry[held.length + j])]))
+            : undefined;
+          return { losses: keep(r.ys[0]), next };
+        }),
+      )(),
+    );
+  } catch (e) {
+    if (!(e instanceof Unfusable)) throw e;
+    fusedNotices.set(o, `steps run one call each from here on: ${e.message}`);
+    return null;
+  } finally {
+    draws.end();
+  }
+  const { losses, next } = run.result;
+  const undo = () => {
+    run.revert();
+    opt.stepCount = t0;
+    opt.lr = lr0;
+    if (next) dispose(next);
+  };
+  let values: Float32Array;
+  try {
+    values = (await losses.data()) as Float32Array;
+  } catch (e) {
+    undo();
+    throw e;
+  } finally {
+    dispose(losses);
+  }
+  if (!values.every(Number.isFinite)) {
+    undo();
+    return null;
+  }
+  run.commit();
+  opt.stepCount = t0 + K;
+  opt.lr = lrs[K - 1];
+  return { steps: Array.from(values, (loss, k) => ({ loss, lr: lrs[k] })), carry: next };
+}
+
+function sameShape(a: Tensor, b: Tensor): boolean {
+  return a.dtype === b.dtype && a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
+}
