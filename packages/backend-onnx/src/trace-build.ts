@@ -15,6 +15,7 @@ import { emitter } from './emit.js';
 import { hoistLoopInvariants } from './hoist.js';
 import { tanhGateBySigmoid } from './lstm-gates.js';
 import { pruneDead } from './prune.js';
+import { hasNestedGraph, scanParts } from './scan-node.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
@@ -30,13 +31,27 @@ export function buildModel(root: Program): Uint8Array {
   fill(g, root);
   const graph = g.graph();
   pruneDead(graph);
-  dropZeroSequences(graph);
   foldCompareOfDifference(graph);
+  simplifyLoops(graph);
+  pruneDead(graph);
+  return g.encode();
+}
+
+/**
+ * The loop passes on `graph`'s Scans, then on the Scans inside a Scan's body: the passes leave a
+ * loop holding loops alone, and a Trainer's fused steps are one (a loop over batches whose body
+ * is a training step, its recurrent loops inside), so each step's loops get the same treatment
+ * as a single step's, with the hoisted work placed in the outer body.
+ */
+function simplifyLoops(graph: GraphProto): void {
+  dropZeroSequences(graph);
   tanhGateBySigmoid(graph);
   hoistLoopInvariants(graph);
   castIndicesAfterLoop(graph);
-  pruneDead(graph);
-  return g.encode();
+  for (const n of graph.node) {
+    const body = n.op_type === 'Scan' ? scanParts(n)?.body : undefined;
+    if (body && hasNestedGraph(body)) simplifyLoops(body);
+  }
 }
 
 function fill(g: GraphBuilder, p: Program): GraphProto {
