@@ -24,7 +24,7 @@ export interface OnnxBackendOptions {
   /**
    * Where compiled graphs (training steps, evaluation, sampling loops) run: true, on a worker
    * thread, so the event loop stays free while they compute; false, on the calling thread;
-   * 'auto' (default, or RNNKIT_ONNX_WORKER), on the calling thread until a graph takes 10 ms or
+   * 'auto' (default, or RNNKIT_ONNX_WORKER), on the calling thread until a graph takes 50 ms or
    * more, then on the worker (see graph-cache.ts).
    */
   worker?: WorkerMode;

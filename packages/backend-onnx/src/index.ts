@@ -105,7 +105,7 @@ function threadsFromEnv(): number {
 }
 
 /**
- * RNNKIT_ONNX_WORKER: 'auto' (the default: the worker once a graph takes 10 ms or more), 1 (always
+ * RNNKIT_ONNX_WORKER: 'auto' (the default: the worker once a graph takes 50 ms or more), 1 (always
  * the worker) or 0 (always the calling thread).
  */
 function workerFromEnv(): WorkerMode {

@@ -120,8 +120,8 @@ describe('compiled graphs on the worker thread', () => {
     for (let i = 0; i < 5; i++) dispose(quick());
     expect(be.graphs.inWorker).toBe(false);
     expect(be.graphs.remote).toBeNull(); // no worker started
-    // 16 chained 512² products: 4 GFLOP, well over 10 ms
-    const { x: big, heavy } = chainedProducts(16);
+    // 48 chained 512² products: 13 GFLOP, well over the 50 ms that moves runs to the worker
+    const { x: big, heavy } = chainedProducts(48);
     const before = heavy(); // on this thread, slow: later runs go to the worker
     expect(be.graphs.inWorker).toBe(true);
     const after = heavy();
