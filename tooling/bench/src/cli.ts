@@ -37,6 +37,7 @@ const { values, positionals } = parseArgs({
     workload: { type: 'string', short: 'w', multiple: true, default: [] },
     out: { type: 'string', default: 'bench-results' },
     quick: { type: 'boolean', default: false },
+    'steps-per-call': { type: 'string', default: '1' },
     list: { type: 'boolean', default: false },
   },
 });
@@ -81,6 +82,13 @@ if (unknown.length) {
 }
 const chosen = names.length ? workloads.filter((w) => names.includes(w.name)) : workloads;
 const quick = values.quick as boolean;
+const stepsPerCall = Number(values['steps-per-call']);
+if (!(Number.isInteger(stepsPerCall) && stepsPerCall >= 1)) {
+  console.error(
+    `--steps-per-call must be a whole number, 1 or more; got ${values['steps-per-call']}`,
+  );
+  process.exit(2);
+}
 
 const rows: BenchRow[] = [];
 /** Each row's workload (its position in `chosen`), to print the summary grouped by workload. */
@@ -122,7 +130,7 @@ for (const backend of backendNames) {
     loads.push(loadavg()[0]);
     const t0 = performance.now();
     try {
-      const got = await w.run({ backend, quick });
+      const got = await w.run({ backend, quick, stepsPerCall });
       for (const r of got) {
         r.threads = threads;
         rowWorkload.set(r, index);

@@ -20,6 +20,8 @@ export interface BenchContext {
   backend: string;
   /** Fewer iterations / epochs / steps, for a smoke run in well under a minute. */
   quick: boolean;
+  /** The Trainer's stepsPerCall for the training workloads (default 1). */
+  stepsPerCall?: number;
 }
 
 export interface Workload {

@@ -18,6 +18,7 @@ export const charGruB1Workload: Workload = {
     const warmup = ctx.quick ? 1 : 3;
     const measure = ctx.quick ? 3 : 10;
     const row = await trainCharLM({
+      stepsPerCall: ctx.stepsPerCall,
       workload: 'char-gru-b1',
       backend: ctx.backend,
       model: {

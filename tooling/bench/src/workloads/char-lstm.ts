@@ -22,6 +22,7 @@ function charLstm(name: string, label: string, fused: boolean): Workload {
     async run(ctx: BenchContext) {
       const { vocab, ids } = shakespeareIds();
       const row = await trainCharLM({
+        stepsPerCall: ctx.stepsPerCall,
         workload: label,
         backend: ctx.backend,
         model: charLstmOptions(vocab.size, fused),

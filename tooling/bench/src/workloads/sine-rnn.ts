@@ -46,6 +46,7 @@ export const sineRnnWorkload: Workload = {
       train,
       epochs,
       progress: 'none',
+      stepsPerCall: ctx.stepsPerCall,
       callbacks: [
         {
           onStep: ({ step }) => {
@@ -72,6 +73,7 @@ export const sineRnnWorkload: Workload = {
           windows: windows.count,
           batchesPerEpoch: perEpoch,
           tensorGrowth: (live.at(-1) ?? 0) - live[0],
+          ...(ctx.stepsPerCall && ctx.stepsPerCall > 1 ? { stepsPerCall: ctx.stepsPerCall } : {}),
           cpuShare: cpuShare(start, ends[ends.length - 1]),
         },
       },
