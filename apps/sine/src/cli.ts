@@ -52,6 +52,11 @@ const program = new Command()
     'steps to forecast past the end (default: one period)',
     int('--forecast-steps'),
   )
+  .option(
+    '--steps-per-call <n>',
+    'training steps per backend call: on onnx, up to n batches run as one graph call (default 1)',
+    int('--steps-per-call'),
+  )
   .option('--plot <file>', 'write the forecast plot (.png or .svg)', 'sine-forecast.png')
   .option('--no-plot', 'do not write a plot file')
   .option('--no-chart', 'do not draw the terminal chart')
@@ -75,6 +80,7 @@ const program = new Command()
       tEnd: o.tEnd,
       noise: o.noise,
       forecastSteps: o.forecastSteps,
+      stepsPerCall: o.stepsPerCall,
       progress: o.progress ?? (interactive() ? 'bar' : 'lines'),
     });
     const s = r.series;

@@ -25,6 +25,8 @@ export interface SineConfig {
   validationFraction: number;
   /** Forecast steps past the end of the series (default: one period). */
   forecastSteps?: number;
+  /** Training steps per backend call (the Trainer's stepsPerCall; faster on onnx). */
+  stepsPerCall?: number;
   progress: 'bar' | 'lines' | 'none' | ProgressReporter;
 }
 
@@ -98,6 +100,7 @@ export async function runSine(c: SineConfig): Promise<SineResult> {
     progress: c.progress,
     itemsPerBatch: c.batch,
     itemsUnit: 'windows',
+    stepsPerCall: c.stepsPerCall,
   });
   const trainEval = new WindowDataset(split.train, { batchSize: 256 });
   const trainMse = evaluate(model, loss, trainEval);
