@@ -156,15 +156,32 @@ describe('stepsPerCall on onnx', () => {
     expect(four.state.stepCount).toBe(2);
   });
 
-  it('runs one step per call with clipNorm, which reads the norm on the host', async () => {
-    const made: Made = {
+  it('clips by norm inside the fused call: the norms and weights of host clipping, to rounding', async () => {
+    const norms: number[][] = [[], []];
+    const made = (k: number): Made => ({
       opt: (m) => new Adam(m.parameters(), { lr: 0.02 }),
-      extra: { clipNorm: 0.5 },
-    };
-    const one = await trainRegressor(1, made);
-    const four = await trainRegressor(4, made);
-    expect(four.calls).toBe(one.calls);
-    expect(four.weights).toEqual(one.weights);
+      extra: {
+        clipNorm: 0.05, // below most steps' norm: the clipping is real
+        callbacks: [{ onStep: ({ gradNorm }) => norms[k].push(gradNorm ?? Number.NaN) }],
+      },
+    });
+    const one = await trainRegressor(1, made(0));
+    const four = await trainRegressor(4, made(1));
+    // a plain step with clipNorm is two graphs (the norm is read between them): 36 runs for 18
+    // steps; fused, two calls per epoch and each epoch's smaller last batch as two
+    expect(one.calls).toBe(36);
+    expect(four.calls).toBe(8);
+    expect(norms[1]).toHaveLength(18);
+    expect(norms[0].filter((n) => n > 0.05).length).toBeGreaterThan(9);
+    norms[1].forEach((n, i) => {
+      expect(Math.abs(n - norms[0][i]) / norms[0][i]).toBeLessThan(1e-5);
+    });
+    close(four.weights, one.weights, 1e-5);
+    close(
+      [ok(four.fit).trainLoss.map((l) => l.loss)],
+      [ok(one.fit).trainLoss.map((l) => l.loss)],
+      1e-5,
+    );
   });
 
   it('ends blocks at validation steps', async () => {

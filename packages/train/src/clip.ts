@@ -1,12 +1,16 @@
 import {
+  addScalar,
   clip,
+  div,
   mul,
   mulScalar,
   noGrad,
   RnnkitError,
+  sqrt,
   stack,
   sum,
   type Tensor,
+  tensor,
   tidy,
 } from '@rnnkit/core';
 
@@ -31,6 +35,25 @@ export function clipGradNorm(
     const coef = maxNorm / (norm + 1e-6);
     if (coef >= 1) return { grads: [...grads], norm };
     return { grads: grads.map((g) => mulScalar(g, coef)), norm };
+  });
+}
+
+/**
+ * clipGradNorm as tensor ops, reading nothing back: for a step traced once and run many times
+ * (the Trainer's fused steps). The norm stays a tensor (one element), summed in float32 where
+ * clipGradNorm sums the per-tensor sums in float64 on the host, and the gradients are scaled by
+ * min(1, maxNorm / (norm + 1e-6)): scaling by 1 changes nothing, as clipGradNorm's unscaled path.
+ */
+export function clipGradNormOps(
+  grads: readonly Tensor[],
+  maxNorm: number,
+): { grads: Tensor[]; norm: Tensor } {
+  if (!(maxNorm > 0))
+    throw new RnnkitError(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
+  return noGrad(() => {
+    const norm = sqrt(sum(stack(grads.map((g) => sum(mul(g, g))))));
+    const coef = clip(div(tensor([maxNorm]), addScalar(norm, 1e-6)), 0, 1);
+    return { grads: grads.map((g) => mul(g, coef)), norm };
   });
 }
 

@@ -14,7 +14,7 @@ import {
   watchDraws,
 } from '@rnnkit/core';
 import { batchKey, stackBatches } from './batch-stack.js';
-import { clipGradValue } from './clip.js';
+import { clipGradNormOps, clipGradValue } from './clip.js';
 import type { FusedUpdate } from './optim/fused.js';
 import { type StepArgs, type StepResult, trainStep } from './train-step.js';
 import type { Carry } from './trainer.js';
@@ -42,10 +42,13 @@ class Unfusable extends Error {}
  * loop's carried values, so the step's JavaScript (tracing, autograd bookkeeping) and the call
  * overhead are paid once per block. Each fused step computes what a plain step does.
  *
- * Steps that cannot be fused run one by one: other backends, clipNorm (it reads the norm on the
- * host), an optimizer without a fused update (SGD's first momentum step), the first step of a
- * carried state, and models that draw host random numbers in the step (dropout), detected
- * while tracing; the last two cases end fusing for the rest of the fit with a notice.
+ * clipNorm is computed in the graph (clipGradNormOps: the norm summed in float32, so results
+ * differ from a plain step's by rounding) and each step's norm is read with its loss.
+ *
+ * Steps that cannot be fused run one by one: other backends, an optimizer without a fused update
+ * (SGD's first momentum step), the first step of a carried state, and models that draw host
+ * random numbers in the step (dropout), detected while tracing; that case ends fusing for the
+ * rest of the fit with a notice.
  *
  * A non-finite loss anywhere in a fused block undoes the block and runs its steps one by one, so
  * the error names the exact step and leaves the weights as they were before it.
@@ -101,7 +104,7 @@ function sameLayout<B>(batches: readonly B[], k: number): number {
 /** The optimizer's fused update when steps from here on can be fused; null otherwise. */
 function fusable<B>(a: BlockArgs<B>, carry: Carry | undefined): FusedUpdate | null {
   const { o, params } = a;
-  if (!params[0]?.backend.compile || o.clipNorm || fusedNotices.has(o)) return null;
+  if (!params[0]?.backend.compile || fusedNotices.has(o)) return null;
   if (o.tbptt && !carry) return null;
   return o.optimizer.fused();
 }
@@ -126,7 +129,7 @@ async function fusedBlock<B>(
   const states = idx.map((i) => f.state(i));
   const held = [...idx.map((i) => params[i]), ...states.flat()];
   const carryKeys = o.tbptt && carry ? Object.keys(carry).filter((k) => carry[k]) : [];
-  let run: Revertible<{ losses: Tensor; next?: Carry }>;
+  let run: Revertible<{ losses: Tensor; norms?: Tensor; next?: Carry }>;
   const draws = watchDraws();
   try {
     run = revertible(() =>
@@ -163,7 +166,10 @@ async function fusedBlock<B>(
                 if (after.some((t, j) => !t || !sameShape(t, c[held.length + j]))) {
                   throw new Unfusable('the carried state changes its fields or shapes');
                 }
-                const g = o.clipValue ? clipGradValue(grads, o.clipValue) : grads;
+                let g = grads;
+                let norm: Tensor | undefined;
+                if (o.clipNorm) ({ grads: g, norm } = clipGradNormOps(g, o.clipNorm));
+                if (o.clipValue) g = clipGradValue(g, o.clipValue);
                 const upd = noGrad(() =>
                   idx.map((i, j) => f.ops(params[i], g[i], states[j], xs.slice(0, S), consts)),
                 );
@@ -173,7 +179,7 @@ async function fusedBlock<B>(
                     ...upd.flatMap((u) => u.state),
                     ...(after as Tensor[]),
                   ],
-                  ys: [value],
+                  ys: norm ? [value, norm] : [value],
                 };
               }),
             [...perStep, ...stacked.seqs],
@@ -192,7 +198,7 @@ async function fusedBlock<B>(
           const next = carryKeys.length
             ? Object.fromEntries(carryKeys.map((k, j) => [k, keep(r.carry[held.length + j])]))
             : undefined;
-          return { losses: keep(r.ys[0]), next };
+          return { losses: keep(r.ys[0]), norms: r.ys[1] && keep(r.ys[1]), next };
         }),
       )(),
     );
@@ -203,7 +209,7 @@ async function fusedBlock<B>(
   } finally {
     draws.end();
   }
-  const { losses, next } = run.result;
+  const { losses, norms, next } = run.result;
   const undo = () => {
     run.revert();
     opt.stepCount = t0;
@@ -211,13 +217,15 @@ async function fusedBlock<B>(
     if (next) dispose(next);
   };
   let values: Float32Array;
+  let normValues: Float32Array | undefined;
   try {
     values = (await losses.data()) as Float32Array;
+    if (norms) normValues = (await norms.data()) as Float32Array;
   } catch (e) {
     undo();
     throw e;
   } finally {
-    dispose(losses);
+    dispose([losses, norms]);
   }
   if (!values.every(Number.isFinite)) {
     undo();
@@ -226,7 +234,10 @@ async function fusedBlock<B>(
   run.commit();
   opt.stepCount = t0 + K;
   opt.lr = lrs[K - 1];
-  return { steps: Array.from(values, (loss, k) => ({ loss, lr: lrs[k] })), carry: next };
+  return {
+    steps: Array.from(values, (loss, k) => ({ loss, lr: lrs[k], norm: normValues?.[k] })),
+    carry: next,
+  };
 }
 
 function sameShape(a: Tensor, b: Tensor): boolean {

@@ -10,7 +10,7 @@ export {
   type SaveHooks,
   saveCheckpoint,
 } from './checkpoint.js';
-export { clipGradNorm, clipGradValue } from './clip.js';
+export { clipGradNorm, clipGradNormOps, clipGradValue } from './clip.js';
 export { crossEntropy, mseLoss, type Reduction } from './losses.js';
 export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
 export { Optimizer, type OptimizerState } from './optim/optimizer.js';
