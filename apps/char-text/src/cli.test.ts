@@ -368,6 +368,15 @@ describe('on ONNX Runtime', () => {
     const text = await ok(['sample', out, '--length', '150', '--seed', '3', '--backend', 'onnx']);
     expect(text.trim().length).toBeGreaterThan(100);
   }, 60_000);
+
+  it('trains several steps per graph call with --steps-per-call, and resumes with it', async () => {
+    const out = dir('onnx-fused');
+    const args = ['train', '--text', small, ...TINY, '--backend', 'onnx', '--out', out];
+    const first = await ok([...args, '--steps-per-call', '4', '--steps', '9']);
+    expect(first).toMatch(/stopped at the step limit at step 9/);
+    expect(first).toMatch(/validation at step 5/); // a block ends where validation falls
+    expect(await ok(['resume', out, '--steps', '12'])).toMatch(/at step 12/);
+  }, 60_000);
 });
 
 describe('built-in corpora', () => {

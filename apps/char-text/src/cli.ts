@@ -131,6 +131,11 @@ program
   )
   .option('--steps <n>', 'stop at this step', int('--steps'))
   .option('--backend <name>', 'tensor backend: js, tfjs-cpu, tfjs-wasm, onnx', DEFAULTS.backend)
+  .option(
+    '--steps-per-call <n>',
+    'training steps per backend call: on onnx, up to n batches run as one graph call (default 1)',
+    int('--steps-per-call'),
+  )
   .option('--seed <n>', 'random seed (weights, dropout, samples)', int('--seed', 0), DEFAULTS.seed)
   .option('--out <dir>', 'run folder for checkpoints and logs', 'char-text-run')
   .option('--force', 'start over in an --out folder that already holds a run')
@@ -186,6 +191,7 @@ program
       checkpointEvery: o.checkpointEvery ?? o.validateEvery,
       sampleLength: o.sampleLength,
       backend: o.backend,
+      ...(o.stepsPerCall ? { stepsPerCall: o.stepsPerCall } : {}),
       ...stop,
     };
     const job: TrainJob = {

@@ -36,6 +36,8 @@ export interface TrainConfig {
   /** Characters sampled at each validation (0: none). */
   sampleLength: number;
   backend: string;
+  /** Training steps per backend call (the Trainer's stepsPerCall; faster on onnx). */
+  stepsPerCall?: number;
   epochs?: number;
   minutes?: number;
   steps?: number;

@@ -235,6 +235,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     validation: data.validation,
     tbptt: true,
     clipNorm: t.clip > 0 ? t.clip : undefined,
+    stepsPerCall: t.stepsPerCall,
     epochs: p.stop.epochs,
     minutes: p.stop.minutes,
     maxSteps: p.stop.steps,
