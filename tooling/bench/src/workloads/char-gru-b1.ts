@@ -1,7 +1,7 @@
 import { Rng } from '@rnnkit/core';
 import type { Workload } from '../harness.js';
 import { RandomWindows, shakespeareIds } from '../text.js';
-import { trainCharLM } from './char-lm.js';
+import { alignedSpan, trainCharLM } from './char-lm.js';
 
 const TIME = 100;
 
@@ -17,6 +17,8 @@ export const charGruB1Workload: Workload = {
     const { vocab, ids } = shakespeareIds();
     const warmup = ctx.quick ? 1 : 3;
     const measure = ctx.quick ? 3 : 10;
+    // a chunk per step, the timed window widened to whole blocks with several steps per call
+    const span = alignedSpan({ warmup, measure, tbptt: false, stepsPerCall: ctx.stepsPerCall });
     const row = await trainCharLM({
       stepsPerCall: ctx.stepsPerCall,
       workload: 'char-gru-b1',
@@ -29,7 +31,7 @@ export const charGruB1Workload: Workload = {
         numLayers: 2,
       },
       lr: 1e-3,
-      data: new RandomWindows(ids, 1, TIME, warmup + measure, new Rng(1)),
+      data: new RandomWindows(ids, 1, TIME, span.warmup + span.measure, new Rng(1)),
       batch: 1,
       time: TIME,
       tbptt: false,

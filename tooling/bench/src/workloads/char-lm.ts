@@ -92,10 +92,14 @@ export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
  * timed window must start and end at block ends: whole blocks of `stepsPerCall`, which start
  * after the first step when the state is carried (that step runs alone: there is no state yet).
  */
-function aligned(s: CharTrainSpec): CharTrainSpec {
+export function alignedSpan<
+  S extends Pick<CharTrainSpec, 'warmup' | 'measure' | 'tbptt' | 'stepsPerCall'>,
+>(s: S): S {
   const k = s.stepsPerCall ?? 1;
   if (k === 1) return s;
   const first = s.tbptt ? 1 : 0;
   const up = (n: number) => Math.ceil(n / k) * k;
   return { ...s, warmup: first + up(s.warmup - first), measure: up(s.measure) };
 }
+
+const aligned = (s: CharTrainSpec): CharTrainSpec => alignedSpan(s);
