@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CharLM, type LayerState, SequenceRegressor } from '@rnnkit/cells';
 import { memory, Rng, registerBackend, type Tensor, tensor, useBackend } from '@rnnkit/core';
 import { decodeModel, type GraphProto } from '@rnnkit/onnx/format';
@@ -8,6 +11,7 @@ import {
   crossEntropy,
   type FitOptions,
   type FitResult,
+  loadCheckpoint,
   mseLoss,
   NonFiniteLossError,
   type Optimizer,
@@ -295,5 +299,49 @@ describe('stepsPerCall with a carried state (truncated BPTT)', () => {
     expect(three.calls).toBe(7);
     expect(three.losses).toEqual(one.losses);
     expect(three.weights).toEqual(one.weights);
+  });
+});
+
+describe('stepsPerCall and checkpoints', () => {
+  it('a run stopped at a checkpoint and resumed ends where an uninterrupted run ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnkit-fused-'));
+    try {
+      const run = async (maxSteps: number, resume?: ReturnType<typeof loadCheckpoint>) => {
+        const model = new SequenceRegressor({
+          cell: 'lstm',
+          inputSize: 1,
+          hiddenSize: 5,
+          outputSize: 1,
+          rng: new Rng(11),
+        });
+        const optimizer = new Adam(model.parameters(), { lr: 0.02 });
+        const fit = await new Trainer().fit({
+          model,
+          optimizer,
+          loss: (b: { x: Tensor; y: Tensor }) => mseLoss(model.forward(b.x), b.y),
+          train: windowSource(windows(9)),
+          epochs: 3,
+          maxSteps,
+          checkpoint: { dir, every: 6 },
+          resume,
+          progress: 'none',
+          stepsPerCall: 4,
+        });
+        return { fit, weights: model.parameters().map((p) => Array.from(p.dataSync())) };
+      };
+      const whole = await run(27);
+      const first = await run(14);
+      expect(first.fit.steps).toBe(14);
+      const rest = await run(27, loadCheckpoint(join(dir, 'last.safetensors')));
+      expect(rest.fit.steps).toBe(27);
+      close(rest.weights, whole.weights, 1e-6);
+      close(
+        [rest.fit.trainLoss.map((l) => l.loss)],
+        [whole.fit.trainLoss.slice(14).map((l) => l.loss)],
+        1e-6,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -271,6 +271,8 @@ export class Trainer {
       if (o.maxSteps !== undefined) n = Math.min(n, o.maxSteps - step);
       return Math.max(1, n);
     };
+    // a notice from an earlier fit with these options does not stop this one from fusing
+    fusedNotices.delete(o);
     let noticed = false;
     let rateT = performance.now();
     let rateStep = step;
