@@ -57,7 +57,13 @@ const windowSource = (bs: ReturnType<typeof windows>) => ({
 
 type Made = { opt: (m: SequenceRegressor) => Optimizer; extra?: Partial<FitOptions<unknown>> };
 
-async function trainRegressor(stepsPerCall: number, made: Made, n = 9, poison?: number) {
+async function trainRegressor(
+  stepsPerCall: number,
+  made: Made,
+  n = 9,
+  poison?: number,
+  peek = false,
+) {
   const model = new SequenceRegressor({
     cell: 'gru',
     inputSize: 1,
@@ -72,7 +78,11 @@ async function trainRegressor(stepsPerCall: number, made: Made, n = 9, poison?: 
     .fit({
       model,
       optimizer,
-      loss: (b: { x: Tensor; y: Tensor }) => mseLoss(model.forward(b.x), b.y),
+      loss: (b: { x: Tensor; y: Tensor }) => {
+        const l = mseLoss(model.forward(b.x), b.y);
+        if (peek) l.item();
+        return l;
+      },
       train: windowSource(windows(n, 3, poison)),
       epochs: 2,
       progress: 'none',
@@ -198,6 +208,22 @@ describe('stepsPerCall on onnx', () => {
     const at = (r: typeof one) => ok(r.fit).validation;
     expect(at(four).map((v) => v.step)).toEqual([3, 6, 9, 12, 15, 18]);
     close([at(four).map((v) => v.loss)], [at(one).map((v) => v.loss)], 1e-6);
+  });
+
+  it('runs one step per call, with a notice, when the step reads a value on the host', async () => {
+    const logged: string[] = [];
+    const made: Made = {
+      opt: (m) => new Adam(m.parameters(), { lr: 0.02 }),
+      extra: { progress: { update() {}, log: (m: string) => logged.push(m), stop() {} } },
+    };
+    // the loss reads its value mid-step (peek), which a traced loop body cannot do
+    const one = await trainRegressor(1, made, 9, undefined, true);
+    const four = await trainRegressor(4, made, 9, undefined, true);
+    expect(logged.join('\n')).toMatch(
+      /could not be traced as a loop body \(compile: a tensor was read back inside a scan step/,
+    );
+    expect(four.calls).toBe(one.calls);
+    expect(four.weights).toEqual(one.weights);
   });
 
   it('rejects a stepsPerCall that is not a whole number of steps', async () => {

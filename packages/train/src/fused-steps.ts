@@ -187,7 +187,6 @@ async function fusedBlock<B>(
           );
           dispose(escaped);
           if (draws.drew) {
-            draws.restore();
             throw new Unfusable(
               'the training step draws host random numbers (dropout), which one traced step would repeat',
             );
@@ -203,8 +202,15 @@ async function fusedBlock<B>(
       )(),
     );
   } catch (e) {
-    if (!(e instanceof Unfusable)) throw e;
-    fusedNotices.set(o, `steps run one call each from here on: ${e.message}`);
+    // Anything else that stops the traced step (a value read on the host inside it, an op a loop
+    // body cannot hold) runs the steps one by one too: an error that is not about fusing then
+    // comes again from the plain step, with its own message.
+    draws.restore();
+    const why =
+      e instanceof Unfusable
+        ? e.message
+        : `the training step could not be traced as a loop body (${e instanceof Error ? e.message : String(e)})`;
+    fusedNotices.set(o, `steps run one call each from here on: ${why}`);
     return null;
   } finally {
     draws.end();
