@@ -5,7 +5,7 @@ import {
   type NodeProto,
   type ValueInfoProto,
 } from '@rnnkit/onnx/format';
-import { hasNestedGraph, scanParts } from './scan-node.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from './scan-node.js';
 
 /**
  * Keeps a loop's drawn index in ArgMax's own int64 and casts the stacked indices once, after the
@@ -20,13 +20,7 @@ import { hasNestedGraph, scanParts } from './scan-node.js';
  * 6-10%). A Cast that feeds a carried value or anything else is left alone.
  */
 export function castIndicesAfterLoop(graph: GraphProto): void {
-  for (let i = 0; i < graph.node.length; i++) {
-    const scan = graph.node[i];
-    if (scan.op_type !== 'Scan') continue;
-    const after = rewrite(scan);
-    graph.node.splice(i + 1, 0, ...after);
-    i += after.length;
-  }
+  insertAtEachScan(graph, 'after', rewrite);
 }
 
 /** Rewrites `scan`'s body; returns the Casts to run after the loop. */

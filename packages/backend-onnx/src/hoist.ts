@@ -4,7 +4,7 @@ import {
   type NodeProto,
   type TensorProto,
 } from '@rnnkit/onnx/format';
-import { beforeEachScan, hasNestedGraph, scanParts } from './scan-node.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from './scan-node.js';
 
 /** Elementwise ops (any number of inputs, numpy broadcasting) whose result has the first input's type. */
 const SAME_TYPE = new Set([
@@ -59,7 +59,7 @@ export function hoistLoopInvariants(graph: GraphProto): void {
     if (dims && type) outer.set(v.name, { rank: dims.length, type, stacked: false });
   }
   for (const t of graph.initializer) outer.set(t.name ?? '', constKnown(t));
-  beforeEachScan(graph, (scan) => hoistFrom(scan, graph, outer));
+  insertAtEachScan(graph, 'before', (scan) => hoistFrom(scan, graph, outer));
 }
 
 /** Hoists what it can out of Scan node `scan`'s body; returns the nodes to run before it. */

@@ -1,5 +1,5 @@
 import { floatTensor, type GraphProto, type NodeProto } from '@rnnkit/onnx/format';
-import { beforeEachScan, hasNestedGraph, scanParts } from './scan-node.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from './scan-node.js';
 
 /**
  * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one
@@ -31,7 +31,7 @@ export function tanhGateBySigmoid(graph: GraphProto): void {
       );
     }
   }
-  beforeEachScan(graph, (scan) => rewrite(scan, graph, shapes));
+  insertAtEachScan(graph, 'before', (scan) => rewrite(scan, graph, shapes));
 }
 
 /** Rewrites the matching steps of `scan`'s body; returns the nodes to run before the loop. */

@@ -31,14 +31,18 @@ export function hasNestedGraph(g: GraphProto): boolean {
 
 /**
  * Calls `rewrite` on every top-level `Scan` node of `graph`, in order, and puts the nodes it
- * returns (work moved or added before the loop) right before that node.
+ * returns right before that node (work moved or added before the loop) or right after it.
  */
-export function beforeEachScan(graph: GraphProto, rewrite: (scan: NodeProto) => NodeProto[]): void {
+export function insertAtEachScan(
+  graph: GraphProto,
+  place: 'before' | 'after',
+  rewrite: (scan: NodeProto) => NodeProto[],
+): void {
   for (let i = 0; i < graph.node.length; i++) {
     const scan = graph.node[i];
     if (scan.op_type !== 'Scan') continue;
-    const before = rewrite(scan);
-    graph.node.splice(i, 0, ...before);
-    i += before.length;
+    const added = rewrite(scan);
+    graph.node.splice(place === 'before' ? i : i + 1, 0, ...added);
+    i += added.length;
   }
 }

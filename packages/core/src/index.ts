@@ -28,7 +28,7 @@ export {
 export { type Revertible, revertible } from './revert.js';
 export { type DrawWatch, defaultRng, manualSeed, Rng, watchDraws } from './rng.js';
 export { type ScanOptions, type ScanStep, scan } from './scan.js';
-export { broadcastShapes, sizeOf, stridesOf } from './shape.js';
+export { broadcastShapes, sameShape, sizeOf, stridesOf } from './shape.js';
 export { substitute } from './substitute.js';
 export { type Backward, grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
 export { Tensor } from './tensor.js';

@@ -1,7 +1,7 @@
 import { RnnkitError } from './errors.js';
 
 /** Generators that drew during the current watch, with their states before their first draw. */
-let watched: Map<Rng, Uint32Array> | null = null;
+let watched: Map<Rng, number[]> | null = null;
 
 /** What `watchDraws` saw; end it with `end()`. */
 export interface DrawWatch {
@@ -20,14 +20,14 @@ export interface DrawWatch {
  */
 export function watchDraws(): DrawWatch {
   if (watched) throw new RnnkitError('watchDraws: a watch is already running; end it first');
-  const mine = new Map<Rng, Uint32Array>();
+  const mine = new Map<Rng, number[]>();
   watched = mine;
   return {
     get drew() {
       return mine.size > 0;
     },
     restore() {
-      for (const [rng, state] of mine) rng.restoreWords(state);
+      for (const [rng, state] of mine) rng.setState(state);
       mine.clear();
     },
     end() {
@@ -60,14 +60,9 @@ export class Rng {
     if (this.#s.every((v) => v === 0)) this.#s[0] = 1;
   }
 
-  /** Sets the four state words (watchDraws' restore). */
-  restoreWords(words: Uint32Array): void {
-    this.#s.set(words);
-  }
-
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
-    if (watched !== null && !watched.has(this)) watched.set(this, this.#s.slice());
+    if (watched !== null && !watched.has(this)) watched.set(this, this.getState());
     const s = this.#s;
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
     const t = (s[1] << 9) >>> 0;

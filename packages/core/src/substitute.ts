@@ -1,4 +1,5 @@
-import { RnnkitError } from './errors.js';
+import { fmtShape, RnnkitError } from './errors.js';
+import { sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -18,11 +19,12 @@ export function substitute<T>(
     throw new RnnkitError(
       `substitute: ${tensors.length} tensors but ${stand.length} stand-ins; give one for each`,
     );
-  const shapeOf = (t: Tensor) => `[${t.shape.join(', ')}] ${t.dtype}`;
+  const shapeOf = (t: Tensor) => `${fmtShape(t.shape)} ${t.dtype}`;
   tensors.forEach((t, i) => {
-    if (shapeOf(t) !== shapeOf(stand[i]))
+    const s = stand[i];
+    if (t.dtype !== s.dtype || !sameShape(t.shape, s.shape))
       throw new RnnkitError(
-        `substitute: tensor ${i} is ${shapeOf(t)} but its stand-in is ${shapeOf(stand[i])}`,
+        `substitute: tensor ${i} is ${shapeOf(t)} but its stand-in is ${shapeOf(s)}`,
       );
   });
   const saved = tensors.map((t, i) => t.swapStorage(stand[i].storage));

@@ -14,6 +14,16 @@ import {
   tidy,
 } from '@rnnkit/core';
 
+function checkMaxNorm(maxNorm: number): void {
+  if (!(maxNorm > 0))
+    throw new RnnkitError(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
+}
+
+/** Every gradient's sum of squares, stacked: [grads.length]. */
+function sumsOfSquares(grads: readonly Tensor[]): Tensor {
+  return stack(grads.map((g) => sum(mul(g, g))));
+}
+
 /**
  * torch.nn.utils.clip_grad_norm_: if the global L2 norm of all gradients exceeds maxNorm, scale
  * them all by maxNorm / (norm + 1e-6). Returns the (possibly new) gradients and the norm before
@@ -23,12 +33,11 @@ export function clipGradNorm(
   grads: readonly Tensor[],
   maxNorm: number,
 ): { grads: Tensor[]; norm: number } {
-  if (!(maxNorm > 0))
-    throw new RnnkitError(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
+  checkMaxNorm(maxNorm);
   return noGrad(() => {
     if (grads.length === 0) return { grads: [], norm: 0 };
     // Every tensor's sum of squares on the backend, one readback, summed on the host in float64.
-    const sums = tidy(() => stack(grads.map((g) => sum(mul(g, g))))).dataSync();
+    const sums = tidy(() => sumsOfSquares(grads)).dataSync();
     let sq = 0;
     for (let i = 0; i < sums.length; i++) sq += sums[i];
     const norm = Math.sqrt(sq);
@@ -48,10 +57,9 @@ export function clipGradNormOps(
   grads: readonly Tensor[],
   maxNorm: number,
 ): { grads: Tensor[]; norm: Tensor } {
-  if (!(maxNorm > 0))
-    throw new RnnkitError(`clipGradNorm: maxNorm must be positive, got ${maxNorm}`);
+  checkMaxNorm(maxNorm);
   return noGrad(() => {
-    const norm = sqrt(sum(stack(grads.map((g) => sum(mul(g, g))))));
+    const norm = sqrt(sum(sumsOfSquares(grads)));
     const coef = clip(div(tensor([maxNorm]), addScalar(norm, 1e-6)), 0, 1);
     return { grads: grads.map((g) => mul(g, coef)), norm };
   });

@@ -5,6 +5,7 @@ import {
   noGrad,
   type Revertible,
   revertible,
+  sameShape,
   scan,
   substitute,
   Tensor,
@@ -46,9 +47,9 @@ class Unfusable extends Error {}
  * differ from a plain step's by rounding) and each step's norm is read with its loss.
  *
  * Steps that cannot be fused run one by one: other backends, an optimizer without a fused update
- * (SGD's first momentum step), the first step of a carried state, and models that draw host
- * random numbers in the step (dropout), detected while tracing; that case ends fusing for the
- * rest of the fit with a notice.
+ * (SGD's first momentum step), the first step of a carried state, and steps that draw host
+ * random numbers (dropout) or cannot be traced as a loop body (a host read), found while tracing;
+ * those two end fusing for the rest of the fit with a notice.
  *
  * A non-finite loss anywhere in a fused block undoes the block and runs its steps one by one, so
  * the error names the exact step and leaves the weights as they were before it.
@@ -148,8 +149,9 @@ async function fusedBlock<B>(
           const init = [...held, ...carryKeys.map((k) => carry![k]!)];
           const escaped: Tensor[] = [];
           const r = scan(
-            (c, xs) =>
-              substitute(held, c.slice(0, held.length), () => {
+            (c, xs) => {
+              const s = xs.slice(0, S);
+              return substitute(held, c.slice(0, held.length), () => {
                 const stepCarry = carryKeys.length
                   ? Object.fromEntries(carryKeys.map((k, j) => [k, c[held.length + j]]))
                   : undefined;
@@ -163,7 +165,7 @@ async function fusedBlock<B>(
                   return rr.loss;
                 }, params);
                 const after = carryKeys.map((k) => next?.[k]);
-                if (after.some((t, j) => !t || !sameShape(t, c[held.length + j]))) {
+                if (after.some((t, j) => !t || !sameTensorType(t, c[held.length + j]))) {
                   throw new Unfusable('the carried state changes its fields or shapes');
                 }
                 let g = grads;
@@ -171,7 +173,7 @@ async function fusedBlock<B>(
                 if (o.clipNorm) ({ grads: g, norm } = clipGradNormOps(g, o.clipNorm));
                 if (o.clipValue) g = clipGradValue(g, o.clipValue);
                 const upd = noGrad(() =>
-                  idx.map((i, j) => f.ops(params[i], g[i], states[j], xs.slice(0, S), consts)),
+                  idx.map((i, j) => f.ops(params[i], g[i], states[j], s, consts)),
                 );
                 return {
                   carry: [
@@ -181,7 +183,8 @@ async function fusedBlock<B>(
                   ],
                   ys: norm ? [value, norm] : [value],
                 };
-              }),
+              });
+            },
             [...perStep, ...stacked.seqs],
             init,
           );
@@ -216,10 +219,9 @@ async function fusedBlock<B>(
     draws.end();
   }
   const { losses, norms, next } = run.result;
+  // the step count and rate are set only once the block is committed
   const undo = () => {
     run.revert();
-    opt.stepCount = t0;
-    opt.lr = lr0;
     if (next) dispose(next);
   };
   let values: Float32Array;
@@ -246,6 +248,6 @@ async function fusedBlock<B>(
   };
 }
 
-function sameShape(a: Tensor, b: Tensor): boolean {
-  return a.dtype === b.dtype && a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
+function sameTensorType(a: Tensor, b: Tensor): boolean {
+  return a.dtype === b.dtype && sameShape(a.shape, b.shape);
 }

@@ -101,7 +101,8 @@ export interface FitOptions<B> {
    * consecutive batches of one shape run as one call, a loop over the batches, with the same
    * results as one step at a time and far less per-step overhead for small models. Blocks end at
    * epoch ends, validation, checkpoints and maxSteps; `minutes` and aborting are checked between
-   * blocks. Steps that cannot be fused (clipNorm, dropout, other backends) run one at a time.
+   * blocks. Steps that cannot be fused (dropout, a host read in the loss, other backends) run one
+   * at a time.
    */
   stepsPerCall?: number;
 }
@@ -308,7 +309,7 @@ export class Trainer {
               noticed = true;
               report.log(notice);
             }
-            for (const [k, r] of block.steps.entries()) {
+            for (const r of block.steps) {
               step++;
               b++;
               result.trainLoss.push({ step, loss: r.loss });
@@ -334,24 +335,21 @@ export class Trainer {
                 rateUnit: o.itemsUnit,
                 valLoss: result.validation.at(-1)?.loss,
               });
-              // a block ends where validation, a checkpoint or maxSteps falls (blockRoom)
-              if (k < block.steps.length - 1) continue;
-              const atEpochEnd = b === perEpoch;
-              if (
-                (o.validateEvery && step % o.validateEvery === 0) ||
-                (!o.validateEvery && atEpochEnd)
-              ) {
-                // Progress b (not 0) at an epoch's end: resuming from it must not redo the epoch.
-                if (validate()) save('best.safetensors', b);
-                if (o.earlyStopping && sinceBest >= o.earlyStopping.patience)
-                  stop = 'earlyStopping';
-              }
-              if (o.checkpoint?.every && step % o.checkpoint.every === 0)
-                save('last.safetensors', b);
-              if (o.maxSteps !== undefined && step >= o.maxSteps) stop = 'maxSteps';
-              if (o.minutes !== undefined && performance.now() - start > o.minutes * 60_000)
-                stop = 'minutes';
             }
+            // The block ended where validation, a checkpoint or maxSteps falls (blockRoom).
+            const atEpochEnd = b === perEpoch;
+            if (
+              (o.validateEvery && step % o.validateEvery === 0) ||
+              (!o.validateEvery && atEpochEnd)
+            ) {
+              // Progress b (not 0) at an epoch's end: resuming from it must not redo the epoch.
+              if (validate()) save('best.safetensors', b);
+              if (o.earlyStopping && sinceBest >= o.earlyStopping.patience) stop = 'earlyStopping';
+            }
+            if (o.checkpoint?.every && step % o.checkpoint.every === 0) save('last.safetensors', b);
+            if (o.maxSteps !== undefined && step >= o.maxSteps) stop = 'maxSteps';
+            if (o.minutes !== undefined && performance.now() - start > o.minutes * 60_000)
+              stop = 'minutes';
             // Let a signal handler (Ctrl-C) on this thread run between steps.
             if (o.signal) await new Promise<void>((resolve) => setImmediate(resolve));
             if (o.signal?.aborted) stop = 'aborted';
