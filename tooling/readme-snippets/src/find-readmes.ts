@@ -12,7 +12,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export function findReadmes(root: string = repoRoot): string[] {
   return globSync('**/README.md', {
     cwd: root,
-    ignore: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '**/.snippets/**', '.git/**'],
+    ignore: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', '.git/**'],
     dot: true,
   }).sort();
 }

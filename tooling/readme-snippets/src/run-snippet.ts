@@ -9,9 +9,13 @@ import { stripTypes, typecheckSnippet } from './typecheck-snippet.js';
 /**
  * Snippets are written here, inside this package, because Node resolves a file's bare imports
  * (`@rnnkit/cells`) from the file's own folder upwards: this package depends on every `@rnnkit`
- * package, so a snippet finds them all, built, as a user's project would.
+ * package, so a snippet finds them all, built, as a user's project would. Under node_modules/.cache
+ * (where tools keep scratch files) git, Biome and turbo never see a file a killed run left behind.
  */
-const snippetsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../.snippets');
+const snippetsDir = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../node_modules/.cache/readme-snippets',
+);
 
 export interface RunOptions {
   /** The snippet is killed after this long (a README example must stay quick). */
