@@ -1,12 +1,16 @@
 import { CharLM } from '@rnnkit/cells';
 import {
+  add,
+  compile,
   gather,
   Rng,
   RnnkitError,
   registerBackend,
+  sum,
   type Tensor,
   tensor,
   useBackend,
+  zeros,
 } from '@rnnkit/core';
 import { OnnxRuntimeError as FromOnnx } from '@rnnkit/onnx/errors';
 import { Adam, crossEntropy, Trainer } from '@rnnkit/train';
@@ -66,6 +70,21 @@ describe("ONNX Runtime's errors reach users as OnnxRuntimeError", () => {
       expect((e as Error).message).toContain(ort);
     },
   );
+
+  it.each([
+    ['calling thread', false],
+    ['worker', true],
+  ] as const)('an allocation ONNX Runtime cannot make (%s)', async (_, worker) => {
+    const name = `onnx-ort-alloc-${worker}`;
+    registerBackend(name, () => createOnnxBackend('onnx', { threads: 1, worker }));
+    useBackend(name);
+    const x = tensor([1, 2], [2]);
+    // 1e14 floats: 400 TB, more than a 64-bit process can map, so it fails on any machine
+    const huge = compile(() => sum(add(zeros([1e7, 1e7]), sum(x))));
+    const e = await failure(Promise.resolve().then(() => huge().data()));
+    expect(e).toBeInstanceOf(OnnxRuntimeError);
+    expect((e as OnnxRuntimeError).ortMessage).toMatch(/Failed to allocate memory/);
+  });
 
   it('an eager kernel on the calling thread', () => {
     registerBackend('onnx-ort-errors-eager', () => createOnnxBackend('onnx', { threads: 1 }));
