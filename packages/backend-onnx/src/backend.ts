@@ -9,6 +9,7 @@ import { OnnxKernels } from './kernels.js';
 import { RemoteRuntime } from './remote.js';
 import type { SessionConfig, WorkerMode } from './runtime.js';
 import { hostDataAsync, OnnxStorage, releaseRemote } from './storage.js';
+import type { OnnxWorkerStoppedError } from './worker-stopped.js';
 
 type S = OnnxStorage;
 type KT = KernelTensor<S>;
@@ -120,6 +121,15 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     const out = dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
     if (value !== 0) out.fill(value);
     return OnnxStorage.host(out, shape);
+  }
+
+  /**
+   * Why this backend can run no more compiled graphs (its ONNX Runtime worker thread stopped, or
+   * it was disposed); null while it can. Compiled calls and reads of values the worker held throw
+   * this error.
+   */
+  get failure(): OnnxWorkerStoppedError | null {
+    return this.graphs.remote?.stopped ?? null;
   }
 
   threads(): number {

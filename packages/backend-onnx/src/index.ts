@@ -1,4 +1,5 @@
 import { registerBackend } from '@rnnkit/core';
+import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import { OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime.js';
@@ -7,6 +8,8 @@ export { type KernelSink, OnnxBackend, type OnnxBackendOptions } from './backend
 export type { KernelCall, Lower } from './emit.js';
 export { loadOrt, type SessionConfig } from './runtime.js';
 export { OnnxStorage } from './storage.js';
+export { OnnxWorkerStoppedError } from './worker-stopped.js';
+export { OnnxRuntimeError };
 
 /** The names this package registers. */
 export type OnnxBackendName = 'onnx' | 'onnx-cuda';
@@ -51,7 +54,13 @@ function probeCuda(threads: number): CudaProbe {
     new Session(g.encode(), ['x'], ['y'], { threads, providers }).dispose();
     cudaProbe = { providers, notice: null };
   } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    const message =
+      err instanceof OnnxRuntimeError
+        ? err.ortMessage
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    const reason = message.split('\n')[0];
     const notice = cudaFallbackNotice(reason);
     console.warn(notice);
     cudaProbe = { providers: ['cpu'], notice };

@@ -28,10 +28,12 @@ const bind = ortRequire('./binding.js');
 if (pub.env.logLevel === 'warning') pub.env.logLevel = 'fatal';
 bind.initOrt();
 
-/** sid → { session, inputs, fetches, outputs } or { error } */
+/** sid → { session, inputs, fetches, outputs } or a failure */
 const sessions = new Map();
-/** value id → ort.Tensor or { error } */
+/** value id → ort.Tensor or a failure */
 const values = new Map();
+// A failure is { error } with rnnkit's message, and `ort`, ONNX Runtime's own message, when
+// ONNX Runtime raised it (the main thread throws OnnxRuntimeError for those).
 
 const message = (e) => (e instanceof Error ? e.message : String(e));
 
@@ -42,35 +44,38 @@ function load({ sid, model, inputs, outputs, options }) {
     const fetches = Object.fromEntries(outputs.map((n) => [n, null]));
     sessions.set(sid, { session, inputs, outputs, fetches });
   } catch (e) {
-    sessions.set(sid, { error: `ONNX Runtime could not load a compiled graph: ${message(e)}` });
+    const ort = message(e);
+    sessions.set(sid, { error: `ONNX Runtime could not load a compiled graph: ${ort}`, ort });
   }
 }
 
+/** A feed's tensor, or the failure that made the value it refers to. */
 function feed(f) {
   if (f.ref === undefined) {
     return new pub.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
   }
-  const v = values.get(f.ref);
-  if (v === undefined) throw new Error(`value ${f.ref} was freed before a graph read it`);
-  if (v.error) throw new Error(v.error);
-  return v;
+  return values.get(f.ref) ?? { error: `value ${f.ref} was freed before a graph read it` };
 }
 
 function run({ sid, feeds, outs }) {
+  const fail = (failure) => {
+    for (const id of outs) values.set(id, failure);
+  };
+  const s = sessions.get(sid) ?? { error: `graph ${sid} was dropped before it ran` };
+  if (s.error) return fail(s);
   try {
-    const s = sessions.get(sid);
-    if (s.error) throw new Error(s.error);
     const named = {};
-    feeds.forEach((f, i) => {
-      named[s.inputs[i]] = feed(f);
-    });
+    for (let i = 0; i < feeds.length; i++) {
+      const v = feed(feeds[i]);
+      if (v.error) return fail(v);
+      named[s.inputs[i]] = v;
+    }
     const result = s.session.run(named, s.fetches, {});
     outs.forEach((id, i) => {
       values.set(id, result[s.outputs[i]]);
     });
   } catch (e) {
-    const error = message(e);
-    for (const id of outs) values.set(id, { error });
+    fail({ error: message(e), ort: message(e) });
   }
 }
 
@@ -80,7 +85,7 @@ function read({ id, rid }) {
     v === undefined
       ? { error: `value ${id} was freed before it was read` }
       : v.error
-        ? { error: v.error }
+        ? { error: v.error, ort: v.ort }
         : { data: v.data, shape: [...v.dims] };
   answer(r, rid);
 }

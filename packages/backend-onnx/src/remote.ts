@@ -6,8 +6,10 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import type { Shape, TypedArray } from '@rnnkit/core';
+import { RnnkitError, type Shape, type TypedArray } from '@rnnkit/core';
+import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
 import { type HostValue, type SessionConfig, sessionOptions } from './runtime.js';
+import { OnnxWorkerStoppedError, stoppedError, type WorkerEnd } from './worker-stopped.js';
 
 /** How long a synchronous read polls before it sleeps. */
 const SPIN_MS = 0.5;
@@ -49,6 +51,8 @@ interface Reply {
   data?: TypedArray;
   shape?: Shape;
   error?: string;
+  /** ONNX Runtime's own message, when ONNX Runtime raised `error`. */
+  ort?: string;
 }
 
 /**
@@ -59,15 +63,26 @@ interface Reply {
  * blocking the event loop, and `readSync` blocks on an Atomics wait for code that must have the
  * value now (a sync `item()`, an eager kernel). The worker handles messages in order, so a read
  * or a run sees every run posted before it.
+ *
+ * The worker is started by a watching thread (src/ort-supervisor.mjs) that reports its end, so a
+ * worker that dies fails every pending and later read with OnnxWorkerStoppedError (the exit
+ * code and error in its message), a blocked synchronous read included, instead of leaving them
+ * waiting forever; `stopped` then holds that error.
  */
 export class RemoteRuntime {
+  /** The watching thread; the worker itself is its child. */
   readonly #worker: Worker;
   readonly #bell = new Int32Array(new SharedArrayBuffer(4));
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  /** Set to 1 by the watching thread once the worker has ended. */
+  readonly #life = new Int32Array(new SharedArrayBuffer(4));
   readonly #requests: MessagePort;
   readonly #replies: MessagePort;
   readonly #syncReplies: MessagePort;
-  readonly #pending = new Map<number, { resolve(r: Reply): void }>();
+  /** The watching thread's port: the worker's end comes on it, termination requests go on it. */
+  readonly #status: MessagePort;
+  readonly #pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>();
+  #stopped: OnnxWorkerStoppedError | null = null;
   #nextSid = 1;
   #nextId = 1;
   #nextRid = 1;
@@ -79,43 +94,93 @@ export class RemoteRuntime {
     const requests = new MessageChannel();
     const replies = new MessageChannel();
     const syncReplies = new MessageChannel();
+    const status = new MessageChannel();
     this.#requests = requests.port1;
     this.#replies = replies.port1;
     this.#syncReplies = syncReplies.port1;
+    this.#status = status.port1;
     const ortDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node'));
     const ports = [requests.port2, replies.port2, syncReplies.port2];
-    this.#worker = new Worker(new URL('./ort-worker.mjs', import.meta.url), {
+    this.#worker = new Worker(new URL('./ort-supervisor.mjs', import.meta.url), {
       workerData: {
-        spinNs: config.threads === 1 ? WORKER_SPIN_NS : 0,
-        ortDir,
-        bell: this.#bell.buffer,
+        ortWorker: new URL('./ort-worker.mjs', import.meta.url).href,
+        ortData: {
+          spinNs: config.threads === 1 ? WORKER_SPIN_NS : 0,
+          ortDir,
+          bell: this.#bell.buffer,
+          flag: this.#flag.buffer,
+          requests: ports[0],
+          replies: ports[1],
+          syncReplies: ports[2],
+        },
+        status: status.port2,
+        life: this.#life.buffer,
         flag: this.#flag.buffer,
-        requests: ports[0],
-        replies: ports[1],
-        syncReplies: ports[2],
       },
-      transferList: ports,
+      transferList: [...ports, status.port2],
     });
     this.#replies.on('message', (m: Reply & { rid: number }) => {
       const p = this.#pending.get(m.rid);
       this.#pending.delete(m.rid);
-      if (this.#pending.size === 0) this.#replies.unref();
+      if (this.#pending.size === 0) this.#idle();
       p?.resolve(m);
     });
-    this.#worker.on('error', (e) => {
-      for (const p of this.#pending.values())
-        p.resolve({ error: `onnx worker failed: ${e.message}` });
-      this.#pending.clear();
-    });
-    // a worker that has ended holds nothing: exit must not wait for its answer
-    this.#worker.on('exit', () => {
-      this.#released = true;
-      open.delete(this);
+    this.#status.on('message', (end: WorkerEnd) => this.#stop(stoppedError(end)));
+    // the watching thread itself ended (it outlives the worker only to report it)
+    this.#worker.on('exit', (code) => {
+      this.#stopNow();
+      this.#stop(stoppedError({ code, error: 'the thread watching it ended first' }));
     });
     // an idle worker does not keep the process alive
+    this.#idle();
+    this.#status.unref();
+    releaseAtExit(this);
+  }
+
+  /** Why the worker is unusable (it stopped, or the runtime was disposed); null while it runs. */
+  get stopped(): OnnxWorkerStoppedError | null {
+    if (!this.#stopped && Atomics.load(this.#life, 0) === 1) this.#stopNow();
+    return this.#stopped;
+  }
+
+  /**
+   * Ends the worker thread now, wherever it is (even inside a graph run); pending and later reads
+   * fail with OnnxWorkerStoppedError naming `reason`. Tests use it to kill the worker on purpose.
+   */
+  terminateWorker(reason: string): void {
+    if (!this.#stopped) this.#status.postMessage({ t: 'terminate', reason });
+  }
+
+  /** Throws why the worker stopped, if it has. */
+  #check(): void {
+    const stopped = this.stopped;
+    if (stopped) throw stopped;
+  }
+
+  /** The watching thread marked the worker's end: take its report off the port now. */
+  #stopNow(): void {
+    if (this.#stopped) return;
+    const got = receiveMessageOnPort(this.#status);
+    if (got) this.#stop(stoppedError(got.message as WorkerEnd));
+  }
+
+  /** The worker is gone: every pending and later read fails with `err`. */
+  #stop(err: OnnxWorkerStoppedError): void {
+    if (this.#stopped) return;
+    this.#stopped = err;
+    // a worker that has ended holds nothing: exit must not wait for its answer
+    this.#released = true;
+    open.delete(this);
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+    this.#freed = [];
+    this.#idle();
+  }
+
+  /** No read is waiting: neither thread keeps the process alive. */
+  #idle(): void {
     this.#worker.unref();
     this.#replies.unref();
-    releaseAtExit(this);
   }
 
   /**
@@ -123,9 +188,14 @@ export class RemoteRuntime {
    * CLOSE_WAIT_MS: a worker that died or is stuck in a long run does not hold the exit up).
    */
   release(): void {
-    if (this.#released) return;
+    if (this.#released || this.stopped) return;
     this.#released = true;
-    this.#exchange({ t: 'close' }, CLOSE_WAIT_MS);
+    try {
+      this.#exchange({ t: 'close' }, CLOSE_WAIT_MS);
+    } catch (err) {
+      // it stopped meanwhile: it holds nothing any more
+      if (!(err instanceof OnnxWorkerStoppedError)) throw err;
+    }
   }
   #released = false;
 
@@ -143,6 +213,7 @@ export class RemoteRuntime {
     outputs: readonly string[],
     loops = false,
   ): number {
+    this.#check();
     const sid = this.#nextSid++;
     const options = sessionOptions(this.config, loops);
     this.#post({ t: 'load', sid, model, inputs, outputs, options });
@@ -151,6 +222,7 @@ export class RemoteRuntime {
 
   /** Posts a run of session `sid`; returns the ids its outputs will have. */
   run(sid: number, feeds: readonly Feed[], outputs: number): number[] {
+    this.#check();
     const outs = Array.from({ length: outputs }, () => this.#nextId++);
     this.#post({ t: 'run', sid, feeds, outs });
     this.runs++;
@@ -161,17 +233,27 @@ export class RemoteRuntime {
 
   /** A value's host copy, waiting for the event loop to deliver it. */
   async read(id: number): Promise<HostValue> {
+    this.#check();
     this.#flushFrees();
     const rid = this.#nextRid++;
-    const reply = new Promise<Reply>((resolve) => this.#pending.set(rid, { resolve }));
+    const reply = new Promise<Reply>((resolve, reject) =>
+      this.#pending.set(rid, { resolve, reject }),
+    );
+    // while a read waits, the process waits for its answer, or for news of the worker's end
     this.#replies.ref();
+    this.#worker.ref();
     this.#post({ t: 'read', id, rid });
     // Keep the event loop turning (timers, I/O and signals still run between turns) for a
     // while rather than let it sleep: a sleeping thread is slow to wake (see ort-worker.mjs).
     let done = false;
-    void reply.then(() => {
-      done = true;
-    });
+    void reply.then(
+      () => {
+        done = true;
+      },
+      () => {
+        done = true;
+      },
+    );
     const t = performance.now();
     const span = this.config.threads === 1 ? ASYNC_SPIN_MS : 0;
     while (!done && performance.now() - t < span) {
@@ -198,6 +280,7 @@ export class RemoteRuntime {
 
   /** Sends a request and blocks for its reply, for at most `limitMs` (undefined past it). */
   #exchange(m: object, limitMs: number): Reply | undefined {
+    this.#check();
     this.#flushFrees();
     Atomics.store(this.#flag, 0, 0);
     this.#post(m);
@@ -206,6 +289,8 @@ export class RemoteRuntime {
     for (;;) {
       const got = receiveMessageOnPort(this.#syncReplies);
       if (got) return got.message as Reply;
+      // the watching thread sets the flag too when the worker ends: no reply will come
+      this.#check();
       const waited = performance.now() - t;
       if (waited > limitMs) return undefined;
       if (waited > SPIN_MS) Atomics.wait(this.#flag, 0, 0, Math.min(1000, limitMs - waited));
@@ -214,29 +299,34 @@ export class RemoteRuntime {
 
   /** The worker may drop the value (sent with the next message). */
   free(id: number): void {
+    if (this.#stopped) return;
     this.#freed.push(id);
     if (this.#freed.length >= 256) this.#flushFrees();
   }
 
   /** Unloads session `sid`. */
   drop(sid: number): void {
-    this.#post({ t: 'drop', sid });
+    if (!this.#stopped) this.#post({ t: 'drop', sid });
   }
 
   dispose(): void {
     open.delete(this);
     this.release();
+    this.#stop(new OnnxWorkerStoppedError('the backend was disposed', null));
     void this.#worker.terminate();
   }
 
   #flushFrees(): void {
-    if (this.#freed.length === 0) return;
+    if (this.#freed.length === 0 || this.#stopped) return;
     this.#post({ t: 'free', ids: this.#freed });
     this.#freed = [];
   }
 }
 
 function unwrap(r: Reply): HostValue {
-  if (r.error !== undefined) throw new Error(`onnx backend: ${r.error}`);
+  if (r.ort !== undefined) {
+    throw new OnnxRuntimeError('onnx backend: running a graph in the worker', r.ort);
+  }
+  if (r.error !== undefined) throw new RnnkitError(`onnx backend: ${r.error}`);
   return { data: r.data!, shape: r.shape! };
 }

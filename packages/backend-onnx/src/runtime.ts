@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Shape, TypedArray } from '@rnnkit/core';
+import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
 
 /**
  * ONNX Runtime, driven synchronously. onnxruntime-node's public `InferenceSession.run` only wraps
@@ -144,12 +145,16 @@ export class Session {
   ) {
     this.#ort = loadOrt();
     this.#native = new this.#ort.binding.InferenceSession();
-    this.#native.loadModel(
-      model.buffer as ArrayBuffer,
-      model.byteOffset,
-      model.byteLength,
-      sessionOptions(config, loops),
-    );
+    try {
+      this.#native.loadModel(
+        model.buffer as ArrayBuffer,
+        model.byteOffset,
+        model.byteLength,
+        sessionOptions(config, loops),
+      );
+    } catch (err) {
+      throw OnnxRuntimeError.wrap('onnx backend: loading a graph', err);
+    }
     this.#fetches = Object.fromEntries(outputNames.map((n) => [n, null]));
   }
 
@@ -165,7 +170,12 @@ export class Session {
         v.shape,
       );
     }
-    const out = this.#native.run(feeds, this.#fetches, {});
+    let out: Record<string, OrtTensor>;
+    try {
+      out = this.#native.run(feeds, this.#fetches, {});
+    } catch (err) {
+      throw OnnxRuntimeError.wrap('onnx backend: running a graph', err);
+    }
     return this.outputNames.map((n) => {
       const t = out[n];
       return { data: t.data as TypedArray, shape: [...t.dims] };

@@ -4,7 +4,9 @@ import { type Backend, getBackend, Rng, RnnkitError, setBackend, type Tensor } f
 import { exportOnnx, type ModelDescription } from './export.js';
 import { type Feed, importOnnx } from './import.js';
 import { formatInspect, inspectOnnx } from './inspect.js';
+import { OnnxRuntimeError } from './ort-error.js';
 import { buildModel } from './rebuild.js';
+import { checkFeeds, seedFlag, sizeFlag } from './run-checks.js';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -118,16 +120,18 @@ async function cmdRun(file: string, v: Record<string, string | boolean | undefin
   if (!['rnnkit', 'ort', 'both'].includes(engine))
     throw new RnnkitError(`--engine must be rnnkit, ort or both, got '${engine}'`);
   const report = inspectOnnx(bytes);
+  const inputs = report.inputs.map((i) => ({ name: i.name, elemType: i.type, shape: i.shape }));
   const feeds = makeInputs(
-    report.inputs.map((i) => ({ name: i.name, elemType: i.type, shape: i.shape })),
+    inputs,
     {
-      batch: Number(v.batch ?? 1),
-      seq: Number(v.seq ?? 8),
-      seed: Number(v.seed ?? 0),
-      maxToken: Number(v['max-token'] ?? 2),
+      batch: sizeFlag('batch', v.batch, 1),
+      seq: sizeFlag('seq', v.seq, 8),
+      seed: seedFlag(v.seed),
+      maxToken: sizeFlag('max-token', v['max-token'], 2),
     },
     v.inputs as string | undefined,
   );
+  checkFeeds(inputs, feeds, v.inputs ? String(v.inputs) : 'random, from --batch/--seq');
   const results: Record<string, Record<string, { shape: number[]; data: number[] }>> = {};
   if (engine !== 'ort') {
     const backend = await useBackendNamed(String(v.backend ?? 'js'));
@@ -145,7 +149,10 @@ async function cmdRun(file: string, v: Record<string, string | boolean | undefin
   }
   if (engine !== 'rnnkit') {
     const ort = await loadOrt();
-    const s = await ort.InferenceSession.create(bytes);
+    // failures reach the user once, as an OnnxRuntimeError, not also as ONNX Runtime's log line
+    const s = await ort.InferenceSession.create(bytes, { logSeverityLevel: 4 }).catch((e) => {
+      throw OnnxRuntimeError.wrap(`loading ${file}`, e);
+    });
     const f = Object.fromEntries(
       Object.entries(feeds).map(([k, x]) => {
         if (x.type === 'int64')
@@ -155,7 +162,9 @@ async function cmdRun(file: string, v: Record<string, string | boolean | undefin
         return [k, new ort.Tensor('float32', Float32Array.from(x.data), x.shape)];
       }),
     );
-    const out = await s.run(f);
+    const out = await s.run(f).catch((e) => {
+      throw OnnxRuntimeError.wrap(`running ${file}`, e);
+    });
     results.ort = Object.fromEntries(
       Object.entries(out).map(([k, t]) => [
         k,

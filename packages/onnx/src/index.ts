@@ -27,4 +27,5 @@ export {
   type TensorInfo,
 } from './import.js';
 export { formatInspect, type InspectedLayer, type InspectReport, inspectOnnx } from './inspect.js';
+export { OnnxRuntimeError } from './ort-error.js';
 export { buildModel, type RnnkitModel, toRnnkitModel } from './rebuild.js';
