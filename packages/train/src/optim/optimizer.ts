@@ -67,14 +67,18 @@ export abstract class Optimizer {
     return null;
   }
 
-  /** The named buffer of parameter i, created as zeros on first use. */
+  /**
+   * The named buffer of parameter i, created as zeros on first use. State follows its parameter:
+   * after `model.to(backend)` moved the parameter, the buffer moves there too (values unchanged)
+   * the next time it is used, so an optimizer built before the move needs no call of its own.
+   */
   protected buffer(i: number, name: string): Tensor {
+    const p = this.params[i];
     let b = this.buffers[i].get(name);
     if (!b) {
-      const p = this.params[i];
       b = keep(zeros(p.shape, 'float32', p.backend));
       this.buffers[i].set(name, b);
-    }
+    } else if (b.backend !== p.backend) b.moveTo(p.backend);
     return b;
   }
 
