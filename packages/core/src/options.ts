@@ -14,13 +14,14 @@ export type OptionKeys<T> = {
  * it must be an object, and every key with a value must be one `keys` lists. A wrong key is an
  * error naming it and the name meant (`input_size` → `inputSize`, `hiden_size` → `hiddenSize`),
  * instead of being ignored and failing later as a missing value. Keys whose value is undefined
- * pass: options assembled by spreading (`{ ...o, dropout: undefined }`) stay valid.
+ * pass: options assembled by spreading (`{ ...o, dropout: undefined }`) stay valid. Returns
+ * `options`, so a subclass can check before its `super(...)` call reads them.
  */
-export function checkOptions(
+export function checkOptions<T>(
   who: string,
-  options: unknown,
+  options: T,
   keys: Readonly<Record<string, 'required' | 'optional'>>,
-): void {
+): T {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new RnnkitError(
       `${who}: expected an options object ${describeKeys(keys)}, got ${describeValue(options)}`,
@@ -29,7 +30,7 @@ export function checkOptions(
   const unknown = Object.entries(options)
     .filter(([k, v]) => v !== undefined && !Object.hasOwn(keys, k))
     .map(([k]) => k);
-  if (unknown.length === 0) return;
+  if (unknown.length === 0) return options;
   const named = unknown.map((k) => {
     const meant = suggestKey(k, Object.keys(keys));
     return meant ? `'${k}' (did you mean '${meant}'?)` : `'${k}'`;

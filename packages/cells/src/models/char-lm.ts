@@ -1,6 +1,8 @@
 import {
+  checkOptions,
   compile,
   Module,
+  type OptionKeys,
   noGrad,
   RnnkitError,
   reshape,
@@ -13,7 +15,7 @@ import { checkPositiveInt } from '../options.js';
 import type { LayerState, RecurrentLayer } from '../recurrent.js';
 import { LayerStepper } from '../stepper.js';
 import { type SampleOptions, sampleLoop } from './char-sample.js';
-import { type LayerChoice, makeLayer } from './make-layer.js';
+import { LAYER_CHOICE_KEYS, type LayerChoice, makeLayer } from './make-layer.js';
 
 export interface CharLMOptions
   extends Omit<LayerChoice, 'inputSize' | 'returnSequences' | 'batchFirst'> {
@@ -21,6 +23,13 @@ export interface CharLMOptions
   /** Embedding width (default: hiddenSize). */
   embeddingDim?: number;
 }
+
+const { inputSize: _i, returnSequences: _r, batchFirst: _b, ...layerKeys } = LAYER_CHOICE_KEYS;
+const KEYS: OptionKeys<CharLMOptions> = {
+  ...layerKeys,
+  vocabSize: 'required',
+  embeddingDim: 'optional',
+};
 
 /**
  * Character language model (char-rnn): Embedding → recurrent stack → Linear to vocabulary logits.
@@ -34,6 +43,7 @@ export class CharLM extends Module {
 
   constructor(readonly options: CharLMOptions) {
     super();
+    checkOptions('CharLM', options, KEYS);
     checkPositiveInt('CharLM', 'vocabSize', options.vocabSize);
     if (options.embeddingDim !== undefined)
       checkPositiveInt('CharLM', 'embeddingDim', options.embeddingDim);
