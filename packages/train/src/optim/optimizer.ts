@@ -1,7 +1,8 @@
 import {
+  describeValue,
   type HostTensor,
   keep,
-  type Parameter,
+  Parameter,
   RnnkitError,
   type Tensor,
   zeros,
@@ -32,6 +33,14 @@ export abstract class Optimizer {
   protected readonly buffers: Map<string, Tensor>[];
 
   constructor(params: Parameter[], lr: number) {
+    if (!Array.isArray(params) || params.some((p) => !(p instanceof Parameter))) {
+      const bad = Array.isArray(params)
+        ? `an array holding ${describeValue(params.find((p) => !(p instanceof Parameter)))}`
+        : describeValue(params);
+      throw new RnnkitError(
+        `${this.constructor.name}: expected the parameters to optimize as an array of Parameters (model.parameters()), got ${bad}`,
+      );
+    }
     if (!(lr > 0))
       throw new RnnkitError(`${this.constructor.name}: lr must be positive, got ${lr}`);
     if (params.length === 0)
