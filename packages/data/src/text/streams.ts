@@ -31,7 +31,7 @@ export interface StreamLayout {
 
 const STREAM_KEYS: OptionKeys<StreamOptions> = { batchSize: 'required', seqLength: 'required' };
 /** A dataset's `layout` may be passed back as options (same streams on other ids); its derived fields are recomputed. */
-const LAYOUT_KEYS: OptionKeys<StreamLayout> = {
+const LAYOUT_KEYS: Record<keyof StreamLayout, 'required' | 'optional'> = {
   ...STREAM_KEYS,
   streamLength: 'optional',
   numBatches: 'optional',
