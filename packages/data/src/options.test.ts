@@ -27,35 +27,35 @@ describe('dataset options', () => {
   it.each([
     [
       'WindowDataset',
-      () => new WindowDataset(windows, { batch_size: 4 } as never),
       'batch_size',
       'batchSize',
+      () => new WindowDataset(windows, { batch_size: 4 } as never),
     ],
     [
       'WindowDataset',
-      () => new WindowDataset(windows, { batchSize: 4, drop_last: true } as never),
       'drop_last',
       'dropLast',
+      () => new WindowDataset(windows, { batchSize: 4, drop_last: true } as never),
     ],
     [
       'CharStreamDataset',
-      () => new CharStreamDataset(ids, { batchSize: 2, seq_length: 8 } as never),
       'seq_length',
       'seqLength',
+      () => new CharStreamDataset(ids, { batchSize: 2, seq_length: 8 } as never),
     ],
     [
       'charTextData',
-      () => charTextData(text, { batchSize: 2, seqLength: 8, validation_fraction: 0.2 } as never),
       'validation_fraction',
       'validationFraction',
+      () => charTextData(text, { batchSize: 2, seqLength: 8, validation_fraction: 0.2 } as never),
     ],
     [
       'sineSeries',
-      () => sineSeries({ length: 10, angular_frequency: 1 } as never),
       'angular_frequency',
       'angularFrequency',
+      () => sineSeries({ length: 10, angular_frequency: 1 } as never),
     ],
-  ])('%s names %s and suggests %s', (name, make, wrong, meant) => {
+  ])('%s names %s and suggests %s', (name, wrong, meant, make) => {
     expect(message(make)).toContain(
       `${name}: unknown option '${wrong}' (did you mean '${meant}'?)`,
     );

@@ -55,12 +55,12 @@ describe.each(optimizers)('new %s(params, options)', (name, make, good) => {
 
 describe('PyTorch spellings in optimizer options', () => {
   it.each([
-    ['Adam', () => new Adam(params(), { learning_rate: 0.1 } as never), 'learning_rate', undefined],
-    ['Adam', () => new Adam(params(), { Betas: [0.9, 0.99] } as never), 'Betas', 'betas'],
-    ['Adam', () => new Adam(params(), { epsilon: 1e-6 } as never), 'epsilon', undefined],
-    ['SGD', () => new SGD(params(), { lr: 0.1, nestrov: true } as never), 'nestrov', 'nesterov'],
-    ['RMSprop', () => new RMSprop(params(), { Alpha: 0.9 } as never), 'Alpha', 'alpha'],
-  ])('%s: %s', (name, make, wrong, meant) => {
+    ['Adam', 'learning_rate', undefined, () => new Adam(params(), { learning_rate: 0.1 } as never)],
+    ['Adam', 'Betas', 'betas', () => new Adam(params(), { Betas: [0.9, 0.99] } as never)],
+    ['Adam', 'epsilon', undefined, () => new Adam(params(), { epsilon: 1e-6 } as never)],
+    ['SGD', 'nestrov', 'nesterov', () => new SGD(params(), { lr: 0.1, nestrov: true } as never)],
+    ['RMSprop', 'Alpha', 'alpha', () => new RMSprop(params(), { Alpha: 0.9 } as never)],
+  ])('%s: %s → %s', (name, wrong, meant, make) => {
     const m = message(make);
     expect(m).toContain(`${name}: unknown option '${wrong}'`);
     if (meant) expect(m).toContain(`(did you mean '${meant}'?)`);
