@@ -5,9 +5,10 @@ import { GRUCell, LSTMCell, RNNCell } from './cells.js';
 import { GRU } from './gru.js';
 import { Dropout, Embedding, Linear } from './layers.js';
 import { LSTM } from './lstm.js';
-import { CharLM } from './models/char-lm.js';
+import { CharLM, CharLMStepper } from './models/char-lm.js';
 import { SequenceRegressor } from './models/sequence-regressor.js';
 import { RNN } from './rnn.js';
+import { LayerStepper } from './stepper.js';
 
 /**
  * Every public constructor of @rnnkit/cells checks its options object: a missing or non-object
@@ -202,5 +203,16 @@ describe('Dropout', () => {
     );
     expect(message(() => new Dropout(undefined as never))).toContain('got undefined');
     expect(new Dropout(0.5).p).toBe(0.5);
+  });
+});
+
+describe('steppers', () => {
+  it('name what they step when given something else', () => {
+    expect(message(() => new LayerStepper(undefined as never))).toBe(
+      'LayerStepper: expected an RNN, LSTM or GRU layer, got undefined',
+    );
+    expect(message(() => new CharLMStepper({ vocabSize: 5 } as never))).toBe(
+      'CharLMStepper: expected a CharLM (or call model.stepper()), got an object (Object)',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import {
   checkOptions,
   compile,
+  describeValue,
   Module,
   noGrad,
   type OptionKeys,
@@ -104,6 +105,10 @@ export class CharLMStepper {
   readonly #vocab: number;
 
   constructor(lm: CharLM) {
+    if (!(lm instanceof CharLM))
+      throw new RnnkitError(
+        `CharLMStepper: expected a CharLM (or call model.stepper()), got ${describeValue(lm)}`,
+      );
     this.#layers = new LayerStepper(lm.rnn, lm.embedding.weight);
     this.#head = lm.head;
     this.#vocab = lm.vocabSize;
