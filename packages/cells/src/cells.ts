@@ -1,10 +1,12 @@
 import {
   type Backend,
+  checkOptions,
   fmtShape,
   getBackend,
   init,
   linear,
   Module,
+  type OptionKeys,
   Parameter,
   type Rng,
   RnnkitError,
@@ -32,6 +34,15 @@ export interface CellOptions {
   rng?: Rng;
   backend?: Backend;
 }
+
+const CELL_KEYS: OptionKeys<CellOptions> = {
+  inputSize: 'required',
+  hiddenSize: 'required',
+  bias: 'optional',
+  fused: 'optional',
+  rng: 'optional',
+  backend: 'optional',
+};
 
 /**
  * One time step of a recurrent cell, for streaming and hand-written loops (the layers RNN, LSTM
@@ -122,7 +133,10 @@ abstract class CellBase extends Module {
  */
 export class RNNCell extends CellBase {
   constructor(o: CellOptions & { nonlinearity?: Nonlinearity }) {
-    super(o, 'rnn', { nonlinearity: o.nonlinearity });
+    // checked before super reads it: a bad argument gets a message, not a TypeError
+    super(checkOptions('RNNCell', o, { ...CELL_KEYS, nonlinearity: 'optional' }), 'rnn', {
+      nonlinearity: o.nonlinearity,
+    });
   }
   forward(x: Tensor, h?: Tensor): Tensor {
     return this.stepState(x, { h: h ?? this.zeroState(x) }).h;
@@ -149,7 +163,9 @@ export class RNNCell extends CellBase {
  */
 export class LSTMCell extends CellBase {
   constructor(o: CellOptions & { peephole?: boolean }) {
-    super(o, 'lstm', { peephole: o.peephole });
+    super(checkOptions('LSTMCell', o, { ...CELL_KEYS, peephole: 'optional' }), 'lstm', {
+      peephole: o.peephole,
+    });
   }
   forward(x: Tensor, state?: { h: Tensor; c: Tensor }): { h: Tensor; c: Tensor } {
     if (state && (!state.h || !state.c))
@@ -178,7 +194,9 @@ export class LSTMCell extends CellBase {
  */
 export class GRUCell extends CellBase {
   constructor(o: CellOptions & { resetAfter?: boolean }) {
-    super(o, 'gru', { resetAfter: o.resetAfter });
+    super(checkOptions('GRUCell', o, { ...CELL_KEYS, resetAfter: 'optional' }), 'gru', {
+      resetAfter: o.resetAfter,
+    });
   }
   forward(x: Tensor, h?: Tensor): Tensor {
     return this.stepState(x, { h: h ?? this.zeroState(x) }).h;

@@ -1,4 +1,4 @@
-import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
+import { checkLayerOptions, RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
 export interface GRUOptions extends RecurrentOptions {
   /**
@@ -27,7 +27,10 @@ export class GRU extends RecurrentLayer {
   readonly resetAfter: boolean;
 
   constructor(o: GRUOptions) {
-    super(o, { kind: 'gru', resetAfter: o.resetAfter ?? true });
+    super(checkLayerOptions('GRU', o, { resetAfter: 'optional' }), {
+      kind: 'gru',
+      resetAfter: o.resetAfter ?? true,
+    });
     this.resetAfter = o.resetAfter ?? true;
   }
 }

@@ -1,5 +1,7 @@
 import {
   type Backend,
+  checkOptions,
+  describeValue,
   dropout,
   fmtShape,
   gather,
@@ -7,8 +9,10 @@ import {
   init,
   linear,
   Module,
+  type OptionKeys,
   Parameter,
   type Rng,
+  RnnkitError,
   ShapeError,
   type Tensor,
 } from '@rnnkit/core';
@@ -22,6 +26,14 @@ export interface LinearOptions {
   backend?: Backend;
 }
 
+const LINEAR_KEYS: OptionKeys<LinearOptions> = {
+  inFeatures: 'required',
+  outFeatures: 'required',
+  bias: 'optional',
+  rng: 'optional',
+  backend: 'optional',
+};
+
 /**
  * PyTorch's nn.Linear: y = x·weightᵀ + bias with weight [outFeatures, inFeatures] and bias
  * [outFeatures], both initialised uniform(−1/√inFeatures, 1/√inFeatures).
@@ -34,6 +46,7 @@ export class Linear extends Module {
 
   constructor(o: LinearOptions) {
     super();
+    checkOptions('Linear', o, LINEAR_KEYS);
     checkPositiveInt('Linear', 'inFeatures', o.inFeatures);
     checkPositiveInt('Linear', 'outFeatures', o.outFeatures);
     checkBool('Linear', 'bias', o.bias);
@@ -62,6 +75,13 @@ export interface EmbeddingOptions {
   backend?: Backend;
 }
 
+const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = {
+  numEmbeddings: 'required',
+  embeddingDim: 'required',
+  rng: 'optional',
+  backend: 'optional',
+};
+
 /** PyTorch's nn.Embedding: weight [numEmbeddings, embeddingDim] initialised N(0, 1). */
 export class Embedding extends Module {
   readonly numEmbeddings: number;
@@ -70,6 +90,7 @@ export class Embedding extends Module {
 
   constructor(o: EmbeddingOptions) {
     super();
+    checkOptions('Embedding', o, EMBEDDING_KEYS);
     checkPositiveInt('Embedding', 'numEmbeddings', o.numEmbeddings);
     checkPositiveInt('Embedding', 'embeddingDim', o.embeddingDim);
     this.numEmbeddings = o.numEmbeddings;
@@ -98,6 +119,11 @@ export class Dropout extends Module {
     private readonly rng?: Rng,
   ) {
     super();
+    // PyTorch's nn.Dropout(p=0.5) reads as an object in JavaScript; rnnkit's takes p itself
+    if (typeof p !== 'number')
+      throw new RnnkitError(
+        `Dropout: p must be a probability in [0, 1) passed as a number (new Dropout(0.5)), got ${describeValue(p)}`,
+      );
     checkDropout('Dropout', p);
   }
 

@@ -1,4 +1,4 @@
-import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
+import { checkLayerOptions, RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 
 export interface LSTMOptions extends RecurrentOptions {
   /** Gers & Schmidhuber (2001) peephole connections from the cell state to the gates. */
@@ -29,7 +29,11 @@ export class LSTM extends RecurrentLayer {
   readonly peephole: boolean;
 
   constructor(o: LSTMOptions) {
-    super(o, { kind: 'lstm', peephole: o.peephole ?? false, forgetBias: o.forgetBias });
+    super(checkLayerOptions('LSTM', o, { peephole: 'optional', forgetBias: 'optional' }), {
+      kind: 'lstm',
+      peephole: o.peephole ?? false,
+      forgetBias: o.forgetBias,
+    });
     this.peephole = o.peephole ?? false;
   }
 }

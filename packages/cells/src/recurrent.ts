@@ -1,6 +1,7 @@
 import {
   add,
   type Backend,
+  checkOptions,
   concat,
   defaultRng,
   dropout,
@@ -11,6 +12,7 @@ import {
   linear,
   Module,
   mul,
+  type OptionKeys,
   Parameter,
   type Rng,
   RnnkitError,
@@ -64,6 +66,26 @@ export interface RecurrentOptions {
   fused?: boolean;
   rng?: Rng;
   backend?: Backend;
+}
+
+/** The keys of RecurrentOptions, for option checks and for picking a layer's options out of a model's. */
+export const RECURRENT_KEYS: OptionKeys<RecurrentOptions> = {
+  inputSize: 'required',
+  hiddenSize: 'required',
+  numLayers: 'optional',
+  bias: 'optional',
+  dropout: 'optional',
+  bidirectional: 'optional',
+  batchFirst: 'optional',
+  returnSequences: 'optional',
+  fused: 'optional',
+  rng: 'optional',
+  backend: 'optional',
+};
+
+/** The options of a layer class: RecurrentOptions and its own, checked before `super` reads them. */
+export function checkLayerOptions<T>(who: string, o: T, own: Record<string, 'optional'>): T {
+  return checkOptions(who, o, { ...RECURRENT_KEYS, ...own });
 }
 
 /** Recurrent state of a whole layer stack: [numLayers·numDirections, batch, hidden] each. */

@@ -1,4 +1,4 @@
-import { RecurrentLayer, type RecurrentOptions } from './recurrent.js';
+import { checkLayerOptions, RecurrentLayer, type RecurrentOptions } from './recurrent.js';
 import type { Nonlinearity } from './steps.js';
 
 export interface RNNOptions extends RecurrentOptions {
@@ -24,7 +24,10 @@ export class RNN extends RecurrentLayer {
   readonly nonlinearity: Nonlinearity;
 
   constructor(o: RNNOptions) {
-    super(o, { kind: 'rnn', nonlinearity: o.nonlinearity ?? 'tanh' });
+    super(checkLayerOptions('RNN', o, { nonlinearity: 'optional' }), {
+      kind: 'rnn',
+      nonlinearity: o.nonlinearity ?? 'tanh',
+    });
     this.nonlinearity = o.nonlinearity ?? 'tanh';
   }
 }

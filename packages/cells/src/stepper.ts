@@ -1,6 +1,7 @@
 import {
   add,
   clone,
+  describeValue,
   dispose,
   gather,
   keep,
@@ -15,7 +16,7 @@ import {
   tidy,
   zeros,
 } from '@rnnkit/core';
-import type { LayerState, RecurrentLayer } from './recurrent.js';
+import { type LayerState, RecurrentLayer } from './recurrent.js';
 import {
   type CellState,
   type CellWeights,
@@ -49,6 +50,10 @@ export class LayerStepper {
   readonly #owned: Tensor[] = [];
 
   constructor(layer: RecurrentLayer, table?: Tensor) {
+    if (!(layer instanceof RecurrentLayer))
+      throw new RnnkitError(
+        `LayerStepper: expected an RNN, LSTM or GRU layer, got ${describeValue(layer)}`,
+      );
     if (layer.bidirectional)
       throw new RnnkitError(
         `${layer.constructor.name}: a bidirectional layer cannot run step by step (its reverse direction needs the whole sequence)`,

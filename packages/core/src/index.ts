@@ -15,6 +15,7 @@ export { DeferredProduct } from './grad-sum.js';
 export * as init from './init.js';
 export { type HostTensor, Module, Parameter, type StateDict } from './module.js';
 export * from './ops/index.js';
+export { checkOptions, describeValue, type OptionKeys, suggestKey } from './options.js';
 export {
   type BackendFactory,
   getBackend,

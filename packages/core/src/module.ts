@@ -1,7 +1,8 @@
+import type { Backend } from './backend.js';
 import type { Shape } from './dtype.js';
 import { fmtShape, RnnkitError } from './errors.js';
 import { sameShape } from './shape.js';
-import { Tensor } from './tensor.js';
+import { resolveTarget, Tensor } from './tensor.js';
 import { keep } from './tidy.js';
 
 /** A trainable tensor owned by a Module. Its storage is replaced in place by optimizers. */
@@ -56,6 +57,30 @@ export abstract class Module {
   parameters(options: { trainableOnly?: boolean } = {}): Parameter[] {
     const ps = this.namedParameters().map(([, p]) => p);
     return options.trainableOnly ? ps.filter((p) => p.trainable) : ps;
+  }
+
+  /**
+   * Buffers: tensors the module (or a sub-module) holds as properties, also inside arrays, that
+   * are not parameters: state that `to` moves with the parameters but no optimizer trains.
+   */
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    walkTensors(this, '', out, new Set(), (t) => !(t instanceof Parameter));
+    return out;
+  }
+
+  /**
+   * Moves every parameter and buffer to `backend` (a Backend, or the name of a registered one;
+   * one that starts asynchronously, such as 'onnx', must be started first with
+   * `await setBackend(name)`), in place, as PyTorch's `module.to(device)`: the parameter objects
+   * stay the same, so an optimizer built on them keeps working (its state follows its parameters
+   * at the next step), and the values are copied bit for bit. Returns the module.
+   */
+  to(backend: Backend | string): this {
+    const target = resolveTarget(`${this.constructor.name}.to`, backend);
+    for (const [, p] of this.namedParameters()) p.moveTo(target);
+    for (const [, b] of this.namedBuffers()) b.moveTo(target);
+    return this;
   }
 
   /** Direct sub-modules. */
@@ -118,16 +143,29 @@ export abstract class Module {
 }
 
 function walk(obj: object, prefix: string, out: [string, Parameter][], seen: Set<object>): void {
+  walkTensors(obj, prefix, out as [string, Tensor][], seen, (t) => t instanceof Parameter);
+}
+
+/** The tensors `pick` accepts among a module's properties and its sub-modules', with dotted names. */
+function walkTensors(
+  obj: object,
+  prefix: string,
+  out: [string, Tensor][],
+  seen: Set<object>,
+  pick: (t: Tensor) => boolean,
+): void {
   if (seen.has(obj)) return;
   seen.add(obj);
   for (const [key, v] of Object.entries(obj)) {
     const name = prefix + key;
-    if (v instanceof Parameter) out.push([name, v]);
-    else if (v instanceof Module) walk(v, `${name}.`, out, seen);
+    if (v instanceof Tensor) {
+      if (pick(v)) out.push([name, v]);
+    } else if (v instanceof Module) walkTensors(v, `${name}.`, out, seen, pick);
     else if (Array.isArray(v)) {
       v.forEach((e, i) => {
-        if (e instanceof Parameter) out.push([`${name}.${i}`, e]);
-        else if (e instanceof Module) walk(e, `${name}.${i}.`, out, seen);
+        if (e instanceof Tensor) {
+          if (pick(e)) out.push([`${name}.${i}`, e]);
+        } else if (e instanceof Module) walkTensors(e, `${name}.${i}.`, out, seen, pick);
       });
     }
   }

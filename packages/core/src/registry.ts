@@ -150,6 +150,38 @@ export function getBackend(): Backend {
   );
 }
 
+/**
+ * The backend of this name, started but not selected: for moving a model or tensor there
+ * (`module.to(name)`). A backend that starts asynchronously must have been started already
+ * (`await setBackend(name)`), since moving is synchronous.
+ */
+export function backendNamed(name: string): Backend {
+  const e = entryOf(name);
+  if (e.instance) return e.instance;
+  if (!e.pending) {
+    const made = e.factory();
+    if (!(made instanceof Promise)) {
+      e.instance = made;
+      return made;
+    }
+    e.pending = made.then((b) => {
+      e.instance = b;
+      return b;
+    });
+    e.pending.catch(() => {
+      e.pending = undefined;
+    });
+  }
+  throw new BackendError(
+    `backend '${name}' starts asynchronously and is not started yet: await setBackend('${name}') first, or pass the Backend itself: .to(await setBackend('${name}'))`,
+  );
+}
+
+/** The backend chosen so far, if any (starts nothing). */
+export function selectedBackend(): Backend | undefined {
+  return current;
+}
+
 /** Forgets the current choice and all instances (for tests). */
 export function resetBackends(): void {
   current = undefined;

@@ -2,6 +2,8 @@ import type { Backend, KernelTensor } from './backend.js';
 import type { DType, Shape, TypedArray } from './dtype.js';
 import { engine } from './engine.js';
 import { DisposedError, RnnkitError } from './errors.js';
+import { describeValue } from './options.js';
+import { backendNamed } from './registry.js';
 import { sizeOf } from './shape.js';
 
 let nextId = 1;
@@ -81,6 +83,22 @@ export class Tensor implements KernelTensor {
     return old;
   }
 
+  /**
+   * Moves the values to another backend in place (PyTorch's `t.data = t.to(device)`): this object,
+   * its id and every reference to it (a module's property, an optimizer's parameter list) now
+   * live on `backend`. The values are read back and uploaded unchanged, bit for bit; the old
+   * storage is freed. Takes a Backend or the name of a started one; `Module.to` moves a model.
+   */
+  moveTo(backend: Backend | string): this {
+    const target = resolveTarget('Tensor.moveTo', backend);
+    if (target === this.backend) return this;
+    const storage = target.upload(this.dataSync().slice(), this.shape, this.dtype);
+    this.backend.dispose(this.storage);
+    (this as { backend: Backend }).backend = target;
+    this.#storage = storage;
+    return this;
+  }
+
   /** Reads the values back to the host. */
   async data(): Promise<TypedArray> {
     return this.backend.read(this);
@@ -122,4 +140,14 @@ export class Tensor implements KernelTensor {
   toString(): string {
     return `Tensor(#${this.id}, [${this.shape.join(', ')}], ${this.dtype}, ${this.backend.name})`;
   }
+}
+
+/** A `.to()` / `.moveTo()` target: a Backend, or a backend's name (started if it can be). */
+export function resolveTarget(who: string, target: Backend | string): Backend {
+  if (typeof target === 'string') return backendNamed(target);
+  if (typeof target === 'object' && target !== null && typeof target.upload === 'function')
+    return target;
+  throw new RnnkitError(
+    `${who}: expected a backend name ('js', 'tfjs-cpu', 'onnx', …) or a Backend, got ${describeValue(target)}`,
+  );
 }

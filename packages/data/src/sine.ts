@@ -1,4 +1,4 @@
-import { Rng, RnnkitError } from '@rnnkit/core';
+import { checkOptions, type OptionKeys, Rng, RnnkitError } from '@rnnkit/core';
 
 export interface SineOptions {
   /** Number of samples (a positive integer). */
@@ -22,6 +22,19 @@ export interface SineOptions {
   /** Whether `tEnd` is the last sample, as in numpy's `linspace`. Default true. */
   endpoint?: boolean;
 }
+
+const KEYS: OptionKeys<SineOptions> = {
+  length: 'required',
+  amplitude: 'optional',
+  frequency: 'optional',
+  angularFrequency: 'optional',
+  phase: 'optional',
+  noise: 'optional',
+  seed: 'optional',
+  tStart: 'optional',
+  tEnd: 'optional',
+  endpoint: 'optional',
+};
 
 export interface SineSeries {
   /** Time of each sample (rounded to float32). */
@@ -71,6 +84,7 @@ function finite(name: string, value: number): number {
  * draws nothing and gives the exact sine.
  */
 export function sineSeries(options: SineOptions): SineSeries {
+  checkOptions('sineSeries', options, KEYS);
   const { length, amplitude = 1, phase = 0, noise = 0, seed = 0, endpoint = true } = options;
   if (!Number.isInteger(length) || length < 1) {
     throw new RnnkitError(`sineSeries: length must be a positive integer, got ${length}`);

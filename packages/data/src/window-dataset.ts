@@ -1,4 +1,4 @@
-import { RnnkitError, tensor } from '@rnnkit/core';
+import { checkOptions, describeValue, type OptionKeys, RnnkitError, tensor } from '@rnnkit/core';
 import type { Batch, Dataset } from './dataset.js';
 import { epochOrder } from './order.js';
 
@@ -21,6 +21,14 @@ export interface WindowDatasetOptions {
   /** Values per time step; each input row holds `window · features` values, time-major. Default 1. */
   features?: number;
 }
+
+const KEYS: OptionKeys<WindowDatasetOptions> = {
+  batchSize: 'required',
+  shuffle: 'optional',
+  seed: 'optional',
+  dropLast: 'optional',
+  features: 'optional',
+};
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new RnnkitError(`WindowDataset: ${message}`);
@@ -45,6 +53,11 @@ export class WindowDataset implements Dataset<Batch> {
   readonly #targets: Float32Array;
 
   constructor(data: WindowData, options: WindowDatasetOptions) {
+    checkOptions('WindowDataset', options, KEYS);
+    check(
+      typeof data === 'object' && data !== null,
+      `expected the windows { inputs, targets, count } (slidingWindows or splitWindows), got ${describeValue(data)}`,
+    );
     const { inputs, targets, count } = data;
     const { batchSize, shuffle = false, seed = 0, dropLast = false, features = 1 } = options;
     check(Number.isInteger(count) && count >= 1, `count must be a positive integer, got ${count}`);

@@ -1,6 +1,17 @@
-import { mean, mul, RnnkitError, softmaxCrossEntropy, sub, sum, type Tensor } from '@rnnkit/core';
+import {
+  checkOptions,
+  mean,
+  mul,
+  RnnkitError,
+  softmaxCrossEntropy,
+  sub,
+  sum,
+  type Tensor,
+} from '@rnnkit/core';
 
 export type Reduction = 'mean' | 'sum' | 'none';
+
+const KEYS = { reduction: 'optional' } as const;
 
 function reduce(x: Tensor, reduction: Reduction): Tensor {
   if (reduction === 'mean') return mean(x);
@@ -23,6 +34,7 @@ export function mseLoss(
   target: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
+  checkOptions('mseLoss', options, KEYS);
   sameShape('mseLoss', prediction, target);
   const d = sub(prediction, target);
   return reduce(mul(d, d), options.reduction ?? 'mean');
@@ -37,5 +49,6 @@ export function crossEntropy(
   labels: Tensor,
   options: { reduction?: Reduction } = {},
 ): Tensor {
+  checkOptions('crossEntropy', options, KEYS);
   return reduce(softmaxCrossEntropy(logits, labels), options.reduction ?? 'mean');
 }

@@ -10,6 +10,7 @@ import {
   tidy,
   valueAndGrad,
 } from '@rnnkit/core';
+import { describeNonFinite, nonFiniteInBatch } from './batch-finite.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
 import type { Carry, FitOptions } from './trainer.js';
 
@@ -78,9 +79,19 @@ function update<B>(o: FitOptions<B>, grads: Tensor[]): number | undefined {
   return norm;
 }
 
-function nonFinite<B>(a: StepArgs<B>, loss: number): NonFiniteLossError {
+/**
+ * The error for a non-finite loss. The batch is checked first: NaN or Inf in the data makes the
+ * loss non-finite at any learning rate, and the fix is then the data, not the optimizer.
+ */
+async function nonFinite<B>(a: StepArgs<B>, loss: number): Promise<NonFiniteLossError> {
+  const kept = `training stopped before updating the weights${a.lastGood ? `, and the last good checkpoint ${a.lastGood} is intact` : ''}`;
+  const bad = await nonFiniteInBatch(a.batch);
+  if (bad.length)
+    return new NonFiniteLossError(
+      `loss became ${loss} at step ${a.step + 1}; ${kept}. The input batch of step ${a.step + 1} holds non-finite values: ${describeNonFinite(bad)}. Clean the data (drop or fill the NaN/Inf values where the dataset is made); the learning rate is not the cause.`,
+    );
   return new NonFiniteLossError(
-    `loss became ${loss} at step ${a.step + 1}; training stopped before updating the weights${a.lastGood ? `, and the last good checkpoint ${a.lastGood} is intact` : ''}. Lower the learning rate or set clipNorm.`,
+    `loss became ${loss} at step ${a.step + 1}; ${kept}. Lower the learning rate or set clipNorm: the input batch is finite, so the training diverged.`,
   );
 }
 
@@ -127,7 +138,7 @@ async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
   }
   if (!Number.isFinite(loss)) {
     undo();
-    throw nonFinite(a, loss);
+    throw await nonFinite(a, loss);
   }
   run.commit();
   return { loss, carry: next, norm };
@@ -152,7 +163,7 @@ async function lossFirst<B>(a: StepArgs<B>): Promise<StepResult> {
   }
   if (!Number.isFinite(loss)) {
     drop();
-    throw nonFinite(a, loss);
+    throw await nonFinite(a, loss);
   }
   try {
     const norm = compile(() => tidy(() => update(a.o, fb.grads)))();

@@ -18,6 +18,7 @@ import {
   restoreModel,
   saveCheckpoint,
 } from './checkpoint.js';
+import { checkFitOptions, checkTrainerArgs } from './fit-options.js';
 import { fusedNotices, trainSteps } from './fused-steps.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
@@ -178,7 +179,13 @@ function reporterOf(p: FitOptions<unknown>['progress']): ProgressReporter {
  * a NaN/Inf guard, progress and exact resume.
  */
 export class Trainer {
+  // never: TypeScript rejects arguments; the check is for plain JavaScript
+  constructor(...unexpected: never[]) {
+    checkTrainerArgs(unexpected);
+  }
+
   async fit<B>(o: FitOptions<B>): Promise<FitResult> {
+    checkFitOptions(o);
     const { model, optimizer } = o;
     const epochs =
       o.epochs ??

@@ -1,7 +1,10 @@
 import {
+  checkOptions,
   compile,
+  describeValue,
   Module,
   noGrad,
+  type OptionKeys,
   RnnkitError,
   reshape,
   ShapeError,
@@ -13,7 +16,7 @@ import { checkPositiveInt } from '../options.js';
 import type { LayerState, RecurrentLayer } from '../recurrent.js';
 import { LayerStepper } from '../stepper.js';
 import { type SampleOptions, sampleLoop } from './char-sample.js';
-import { type LayerChoice, makeLayer } from './make-layer.js';
+import { LAYER_CHOICE_KEYS, type LayerChoice, makeLayer } from './make-layer.js';
 
 export interface CharLMOptions
   extends Omit<LayerChoice, 'inputSize' | 'returnSequences' | 'batchFirst'> {
@@ -21,6 +24,13 @@ export interface CharLMOptions
   /** Embedding width (default: hiddenSize). */
   embeddingDim?: number;
 }
+
+const { inputSize: _i, returnSequences: _r, batchFirst: _b, ...layerKeys } = LAYER_CHOICE_KEYS;
+const KEYS: OptionKeys<CharLMOptions> = {
+  ...layerKeys,
+  vocabSize: 'required',
+  embeddingDim: 'optional',
+};
 
 /**
  * Character language model (char-rnn): Embedding → recurrent stack → Linear to vocabulary logits.
@@ -34,6 +44,7 @@ export class CharLM extends Module {
 
   constructor(readonly options: CharLMOptions) {
     super();
+    checkOptions('CharLM', options, KEYS);
     checkPositiveInt('CharLM', 'vocabSize', options.vocabSize);
     if (options.embeddingDim !== undefined)
       checkPositiveInt('CharLM', 'embeddingDim', options.embeddingDim);
@@ -94,6 +105,10 @@ export class CharLMStepper {
   readonly #vocab: number;
 
   constructor(lm: CharLM) {
+    if (!(lm instanceof CharLM))
+      throw new RnnkitError(
+        `CharLMStepper: expected a CharLM (or call model.stepper()), got ${describeValue(lm)}`,
+      );
     this.#layers = new LayerStepper(lm.rnn, lm.embedding.weight);
     this.#head = lm.head;
     this.#vocab = lm.vocabSize;

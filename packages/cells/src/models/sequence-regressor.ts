@@ -1,8 +1,8 @@
-import { Module, RnnkitError, type Tensor } from '@rnnkit/core';
+import { checkOptions, Module, type OptionKeys, RnnkitError, type Tensor } from '@rnnkit/core';
 import { Linear } from '../layers.js';
 import { checkPositiveInt } from '../options.js';
 import type { ForwardOptions, LayerState, RecurrentLayer } from '../recurrent.js';
-import { type LayerChoice, makeLayer } from './make-layer.js';
+import { LAYER_CHOICE_KEYS, type LayerChoice, makeLayer } from './make-layer.js';
 
 export interface SequenceRegressorOptions
   extends Omit<LayerChoice, 'returnSequences' | 'batchFirst'> {
@@ -10,6 +10,13 @@ export interface SequenceRegressorOptions
   /** 'last' (default): one prediction per sequence from the last step; 'all': one per step. */
   head?: 'last' | 'all';
 }
+
+const { returnSequences: _r, batchFirst: _b, ...layerKeys } = LAYER_CHOICE_KEYS;
+const KEYS: OptionKeys<SequenceRegressorOptions> = {
+  ...layerKeys,
+  outputSize: 'required',
+  head: 'optional',
+};
 
 /**
  * A recurrent layer and a linear head: [batch, time, inputSize] → [batch, outputSize]
@@ -22,6 +29,7 @@ export class SequenceRegressor extends Module {
 
   constructor(readonly options: SequenceRegressorOptions) {
     super();
+    checkOptions('SequenceRegressor', options, KEYS);
     checkPositiveInt('SequenceRegressor', 'outputSize', options.outputSize);
     if (options.head !== undefined && options.head !== 'last' && options.head !== 'all')
       throw new RnnkitError(

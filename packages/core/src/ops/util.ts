@@ -1,6 +1,7 @@
 import type { Backend } from '../backend.js';
 import type { DType, Shape } from '../dtype.js';
 import { fmtShape, RnnkitError, ShapeError } from '../errors.js';
+import { selectedBackend } from '../registry.js';
 import { Tensor } from '../tensor.js';
 
 /** Wraps kernel output storage in a Tensor on `backend`. */
@@ -18,8 +19,11 @@ export function backendOf(op: string, ...xs: Tensor[]): Backend {
   const b = xs[0].backend;
   for (const x of xs) {
     if (x.backend !== b) {
+      // the selected backend is where new tensors go, so most likely where the user wants to be
+      const selected = selectedBackend();
+      const to = selected === x.backend ? x.backend.name : b.name;
       throw new RnnkitError(
-        `${op}: inputs live on different backends ('${b.name}' and '${x.backend.name}'); move them to one backend first`,
+        `${op}: inputs live on different backends ('${b.name}' and '${x.backend.name}'); move them to one backend first: model.to('${to}') moves a model's parameters and buffers (a model built before setBackend('${to}') stays on the backend it was built on), tensor.moveTo('${to}') moves one tensor`,
       );
     }
   }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { RnnkitError } from '@rnnkit/core';
+import { fileURLToPath } from 'node:url';
+import { checkOptions, type OptionKeys, RnnkitError } from '@rnnkit/core';
 import type { TextCorpus } from './corpus.js';
 
 /** The canonical tiny Shakespeare file (Karpathy's char-rnn data). */
@@ -46,8 +47,9 @@ export interface CachedFileOptions {
 }
 
 function why(e: unknown): string {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError') return 'timed out';
+  if (typeof err.code === 'string' && err.code.startsWith('E')) return err.code;
   return err.cause?.code ?? err.cause?.message ?? err.message;
 }
 
@@ -67,15 +69,22 @@ export async function cachedFile(
     rmSync(path, { force: true }); // damaged or stale: fetch it again
   }
   let bytes: Uint8Array;
+  // Node's fetch has no file: scheme; a local copy (offline use, tests) is read from disk instead
+  const local = o.url.startsWith('file:');
   try {
-    const res = await (o.fetch ?? fetch)(o.url, {
-      signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
-    });
-    if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
-    bytes = new Uint8Array(await res.arrayBuffer());
+    if (local) bytes = readFileSync(fileURLToPath(o.url));
+    else {
+      const res = await (o.fetch ?? fetch)(o.url, {
+        signal: AbortSignal.timeout(o.timeoutMs ?? 120_000),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
+      bytes = new Uint8Array(await res.arrayBuffer());
+    }
   } catch (e) {
     throw new DownloadError(
-      `cannot download ${o.label} from ${o.url} (${why(e)}) and there is no cached copy at ${path}. Connect to the internet once (it is cached afterwards), or download the file yourself and put it there`,
+      local
+        ? `cannot read ${o.label} from ${o.url} (${why(e)}); give the file URL of a copy that exists (file:///absolute/path)`
+        : `cannot download ${o.label} from ${o.url} (${why(e)}) and there is no cached copy at ${path}. Connect to the internet once (it is cached afterwards), or download the file yourself and put it there`,
     );
   }
   const got = sha256Hex(bytes);
@@ -100,13 +109,20 @@ export interface TinyShakespeareOptions {
   /** Cache folder (default `defaultCacheDir()`). */
   cacheDir?: string;
   /**
-   * Download from here instead of the canonical URL (a mirror, or a local server in tests); also
-   * `$RNNKIT_TINYSHAKESPEARE_URL`. The SHA-256 is checked all the same.
+   * Download from here instead of the canonical URL: a mirror, or a `file:` URL of a local copy
+   * (offline); also `$RNNKIT_TINYSHAKESPEARE_URL`. The SHA-256 is checked all the same.
    */
   url?: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
+
+const TINY_KEYS: OptionKeys<TinyShakespeareOptions> = {
+  cacheDir: 'optional',
+  url: 'optional',
+  timeoutMs: 'optional',
+  fetch: 'optional',
+};
 
 /**
  * Tiny Shakespeare (1,115,394 bytes, 65 distinct characters): downloaded from its canonical URL
@@ -114,6 +130,7 @@ export interface TinyShakespeareOptions {
  * afterwards.
  */
 export async function tinyShakespeare(options: TinyShakespeareOptions = {}): Promise<TextCorpus> {
+  checkOptions('tinyShakespeare', options, TINY_KEYS);
   const url = options.url ?? process.env.RNNKIT_TINYSHAKESPEARE_URL ?? TINY_SHAKESPEARE.url;
   const { path, bytes } = await cachedFile({
     url,

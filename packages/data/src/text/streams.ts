@@ -1,4 +1,4 @@
-import { RnnkitError, type Tensor, tensor } from '@rnnkit/core';
+import { checkOptions, type OptionKeys, RnnkitError, type Tensor, tensor } from '@rnnkit/core';
 import type { Dataset } from '../dataset.js';
 import { assertEpoch } from '../order.js';
 import type { TextCorpus } from './corpus.js';
@@ -28,6 +28,15 @@ export interface StreamLayout {
   /** Input characters a pass reads: `numBatches · batchSize · seqLength`. */
   charsPerPass: number;
 }
+
+const STREAM_KEYS: OptionKeys<StreamOptions> = { batchSize: 'required', seqLength: 'required' };
+/** A dataset's `layout` may be passed back as options (same streams on other ids); its derived fields are recomputed. */
+const LAYOUT_KEYS: Record<keyof StreamLayout, 'required' | 'optional'> = {
+  ...STREAM_KEYS,
+  streamLength: 'optional',
+  numBatches: 'optional',
+  charsPerPass: 'optional',
+};
 
 function positiveInt(fn: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1)
@@ -93,6 +102,7 @@ export class CharStreamDataset implements Dataset<TokenBatch> {
   readonly ids: Int32Array;
 
   constructor(ids: Int32Array, options: StreamOptions) {
+    checkOptions('CharStreamDataset', options, LAYOUT_KEYS);
     if (!(ids instanceof Int32Array))
       throw new RnnkitError('CharStreamDataset: ids must be an Int32Array (Vocabulary.encode)');
     this.ids = ids;
@@ -187,6 +197,15 @@ export interface CharTextOptions extends StreamOptions, VocabularyOptions {
   maxValidationChars?: number;
 }
 
+const CHAR_TEXT_KEYS: OptionKeys<CharTextOptions> = {
+  ...STREAM_KEYS,
+  unknown: 'optional',
+  validationFraction: 'optional',
+  vocabulary: 'optional',
+  validationBatchSize: 'optional',
+  maxValidationChars: 'optional',
+};
+
 /** A text ready for training: vocabulary, ids, and train/validation stream datasets. */
 export interface CharTextData {
   vocabulary: Vocabulary;
@@ -202,6 +221,7 @@ export interface CharTextData {
  * a position split (default 90/10) and contiguous-stream datasets for both parts.
  */
 export function charTextData(corpus: TextCorpus | string, options: CharTextOptions): CharTextData {
+  checkOptions('charTextData', options, CHAR_TEXT_KEYS);
   const text = typeof corpus === 'string' ? corpus : corpus.text;
   const name = typeof corpus === 'string' ? 'text' : `corpus '${corpus.name}'`;
   const vocabulary = options.vocabulary ?? Vocabulary.fromText(text, options);
@@ -231,7 +251,7 @@ export function charTextData(corpus: TextCorpus | string, options: CharTextOptio
     vocabulary,
     ids,
     splitIndex: split.splitIndex,
-    train: new CharStreamDataset(split.train, options),
+    train: new CharStreamDataset(split.train, { batchSize: B, seqLength: T }),
     validation: new CharStreamDataset(validIds, { batchSize: vb, seqLength: T }),
   };
 }

@@ -1,4 +1,15 @@
-import { adamUpdate, add, div, mul, type Parameter, sqrt, sub, type Tensor } from '@rnnkit/core';
+import {
+  adamUpdate,
+  add,
+  checkOptions,
+  div,
+  mul,
+  type OptionKeys,
+  type Parameter,
+  sqrt,
+  sub,
+  type Tensor,
+} from '@rnnkit/core';
 import type { FusedUpdate } from './fused.js';
 import { Optimizer } from './optimizer.js';
 
@@ -8,6 +19,13 @@ export interface AdamOptions {
   eps?: number;
   weightDecay?: number;
 }
+
+const KEYS: OptionKeys<AdamOptions> = {
+  lr: 'optional',
+  betas: 'optional',
+  eps: 'optional',
+  weightDecay: 'optional',
+};
 
 /** torch.optim.Adam (L2 weight decay added to the gradient). */
 export class Adam extends Optimizer {
@@ -19,7 +37,8 @@ export class Adam extends Optimizer {
   protected readonly decoupled: boolean = false;
 
   constructor(params: Parameter[], o: AdamOptions = {}, defaults = { weightDecay: 0 }) {
-    super(params, o.lr ?? 1e-3);
+    // checked before super reads it: a bad argument gets a message, not a TypeError
+    super(params, checkOptions(new.target.name, o, KEYS).lr ?? 1e-3);
     [this.beta1, this.beta2] = o.betas ?? [0.9, 0.999];
     this.eps = o.eps ?? 1e-8;
     this.weightDecay = o.weightDecay ?? defaults.weightDecay;

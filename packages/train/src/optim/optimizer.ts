@@ -1,7 +1,8 @@
 import {
+  describeValue,
   type HostTensor,
   keep,
-  type Parameter,
+  Parameter,
   RnnkitError,
   type Tensor,
   zeros,
@@ -32,6 +33,14 @@ export abstract class Optimizer {
   protected readonly buffers: Map<string, Tensor>[];
 
   constructor(params: Parameter[], lr: number) {
+    if (!Array.isArray(params) || params.some((p) => !(p instanceof Parameter))) {
+      const bad = Array.isArray(params)
+        ? `an array holding ${describeValue(params.find((p) => !(p instanceof Parameter)))}`
+        : describeValue(params);
+      throw new RnnkitError(
+        `${this.constructor.name}: expected the parameters to optimize as an array of Parameters (model.parameters()), got ${bad}`,
+      );
+    }
     if (!(lr > 0))
       throw new RnnkitError(`${this.constructor.name}: lr must be positive, got ${lr}`);
     if (params.length === 0)
@@ -67,14 +76,18 @@ export abstract class Optimizer {
     return null;
   }
 
-  /** The named buffer of parameter i, created as zeros on first use. */
+  /**
+   * The named buffer of parameter i, created as zeros on first use. State follows its parameter:
+   * after `model.to(backend)` moved the parameter, the buffer moves there too (values unchanged)
+   * the next time it is used, so an optimizer built before the move needs no call of its own.
+   */
   protected buffer(i: number, name: string): Tensor {
+    const p = this.params[i];
     let b = this.buffers[i].get(name);
     if (!b) {
-      const p = this.params[i];
       b = keep(zeros(p.shape, 'float32', p.backend));
       this.buffers[i].set(name, b);
-    }
+    } else if (b.backend !== p.backend) b.moveTo(p.backend);
     return b;
   }
 

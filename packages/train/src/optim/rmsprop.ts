@@ -1,4 +1,15 @@
-import { add, div, mul, type Parameter, rmspropUpdate, sqrt, sub, type Tensor } from '@rnnkit/core';
+import {
+  add,
+  checkOptions,
+  div,
+  mul,
+  type OptionKeys,
+  type Parameter,
+  rmspropUpdate,
+  sqrt,
+  sub,
+  type Tensor,
+} from '@rnnkit/core';
 import type { FusedUpdate } from './fused.js';
 import { Optimizer } from './optimizer.js';
 
@@ -10,6 +21,14 @@ export interface RMSpropOptions {
   momentum?: number;
 }
 
+const KEYS: OptionKeys<RMSpropOptions> = {
+  lr: 'optional',
+  alpha: 'optional',
+  eps: 'optional',
+  weightDecay: 'optional',
+  momentum: 'optional',
+};
+
 /** torch.optim.RMSprop (not centered). */
 export class RMSprop extends Optimizer {
   readonly type = 'RMSprop';
@@ -19,7 +38,8 @@ export class RMSprop extends Optimizer {
   readonly momentum: number;
 
   constructor(params: Parameter[], o: RMSpropOptions = {}) {
-    super(params, o.lr ?? 1e-2);
+    // checked before super reads it: a bad argument gets a message, not a TypeError
+    super(params, checkOptions('RMSprop', o, KEYS).lr ?? 1e-2);
     this.alpha = o.alpha ?? 0.99;
     this.eps = o.eps ?? 1e-8;
     this.weightDecay = o.weightDecay ?? 0;

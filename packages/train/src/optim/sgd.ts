@@ -1,4 +1,13 @@
-import { add, mul, type Parameter, sgdUpdate, sub, type Tensor } from '@rnnkit/core';
+import {
+  add,
+  checkOptions,
+  mul,
+  type OptionKeys,
+  type Parameter,
+  sgdUpdate,
+  sub,
+  type Tensor,
+} from '@rnnkit/core';
 import type { FusedUpdate } from './fused.js';
 import { Optimizer } from './optimizer.js';
 
@@ -10,6 +19,14 @@ export interface SGDOptions {
   weightDecay?: number;
 }
 
+const KEYS: OptionKeys<SGDOptions> = {
+  lr: 'required',
+  momentum: 'optional',
+  dampening: 'optional',
+  nesterov: 'optional',
+  weightDecay: 'optional',
+};
+
 /** torch.optim.SGD: momentum (buffer = gradient on the first step), dampening, Nesterov, L2 weight decay. */
 export class SGD extends Optimizer {
   readonly type = 'SGD';
@@ -19,7 +36,8 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
 
   constructor(params: Parameter[], o: SGDOptions) {
-    super(params, o.lr);
+    // checked before super reads it: a bad argument gets a message, not a TypeError
+    super(params, checkOptions('SGD', o, KEYS).lr);
     this.momentum = o.momentum ?? 0;
     this.dampening = o.dampening ?? 0;
     this.nesterov = o.nesterov ?? false;
