@@ -1,6 +1,6 @@
 import '@rnnkit/backend-js';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,6 +107,15 @@ describe('the run lock', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true); // still the caller's to release
     lock.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('folders the lock created are removed on release if nothing was written to them', () => {
+    acquireRunLock(join(dir, 'a', 'b', 'c')).release();
+    expect(readdirSync(dir)).toEqual([]);
+    const lock = acquireRunLock(join(dir, 'a', 'b'));
+    writeFileSync(join(dir, 'a', 'b', 'log.csv'), 'x');
+    lock.release();
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['log.csv']);
   });
 
   it('fit takes and releases the lock itself, also when it throws', async () => {

@@ -11,7 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { RnnkitError } from '@rnnkit/core';
 import { FileSystemError, makeFolder } from './fs-errors.js';
 import { processAlive } from './process-alive.js';
@@ -128,7 +128,9 @@ function removeStale(dir: string, stale: LockHolder): void {
  * removed once the lock is held.
  */
 export function acquireRunLock(dir: string, options: AcquireOptions = {}): RunLock {
-  const created = !existsSync(dir);
+  // The topmost folder this call creates: on release, the folders it made and left empty go again.
+  let created: string | undefined;
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) created = d;
   makeFolder(dir, 'run folder');
   const path = join(dir, LOCK_FILE);
   const me: LockHolder = {
@@ -169,8 +171,16 @@ export function acquireRunLock(dir: string, options: AcquireOptions = {}): RunLo
     held = false;
     process.off('exit', release);
     if (readHolder(path)?.token === me.token) rmSync(path, { force: true });
-    // A folder this lock created and nothing was written to goes again.
-    if (created && readdirSync(dir).length === 0) rmdirSync(dir);
+    // Folders this lock created and nothing was written to go again (a run that failed to start).
+    if (created === undefined) return;
+    try {
+      for (let d = resolve(dir); readdirSync(d).length === 0; d = dirname(d)) {
+        rmdirSync(d);
+        if (d === created) break;
+      }
+    } catch {
+      // best effort: a folder someone else removed or wrote into meanwhile stays as it is
+    }
   };
   process.on('exit', release);
   removeStaleTemporaries(dir);
