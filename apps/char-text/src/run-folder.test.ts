@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { loadCheckpoint } from '@rnnkit/train';
@@ -251,10 +251,13 @@ describe('one process per run folder', () => {
       '--force',
     ]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`${out} is in use: process ${pid} on this host holds it`);
+    expect(second.stderr).toContain(
+      `${out} is in use: process ${pid} on this host (${hostname()}) holds it`,
+    );
+    expect(second.stderr).toContain('To train here, wait for that run to end or stop it');
     const resumed = await ct(['resume', out, '--steps', '3']);
     expect(resumed.code).toBe(1);
-    expect(resumed.stderr).toContain(`process ${pid} on this host holds it`);
+    expect(resumed.stderr).toContain(`process ${pid} on this host (${hostname()}) holds it`);
     first.child.kill('SIGINT'); // Ctrl-C: the first run saves and releases the folder
     expect(await ended(first.child)).toBe(130);
     const at = loadCheckpoint(join(out, 'last.safetensors'));

@@ -39,7 +39,7 @@ describe('the run lock', () => {
       expect(holder).toMatchObject({ pid: child.pid, host: hostname() });
       expect(() => acquireRunLock(dir)).toThrow(RunLockedError);
       expect(() => acquireRunLock(dir)).toThrow(
-        new RegExp(`in use: process ${child.pid} on this host holds it`),
+        new RegExp(`in use: process ${child.pid} on this host \\(${hostname()}\\) holds it`),
       );
       // A Trainer aimed at the folder fails before its first step.
       const steps: number[] = [];

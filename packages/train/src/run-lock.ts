@@ -38,17 +38,15 @@ export class RunLockedError extends RnnkitError {
     readonly holder: LockHolder,
   ) {
     const here = holder.host === hostname();
+    const lockPath = join(dir, LOCK_FILE);
     const who =
       holder.pid === process.pid && here
         ? `this process (${holder.pid}) already trains into it`
-        : `process ${holder.pid} on ${here ? 'this host' : `host ${holder.host}`} holds it (since ${holder.since})`;
-    super(
-      `${dir} is in use: ${who}. Wait for that run to end or stop it; ${
-        here
-          ? 'a lock whose process has ended is taken over by the next run'
-          : `if that process is gone, delete ${join(dir, LOCK_FILE)}`
-      }`,
-    );
+        : `process ${holder.pid} on ${here ? `this host (${holder.host})` : `host ${holder.host}`} holds it (since ${holder.since})`;
+    const fix = here
+      ? `wait for that run to end or stop it (a lock whose process has ended is taken over by the next run); if process ${holder.pid} is no training run (its id was reused), delete ${lockPath}`
+      : `wait for that run to end or stop it; if it is gone, delete ${lockPath}`;
+    super(`${dir} is in use: ${who}. To train here, ${fix}`);
   }
 }
 
@@ -77,7 +75,8 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 
 /** Writes `text` to a new file that no other process can see half-written, then links it to `path`. */
 function linkNew(path: string, text: string): boolean {
-  const tmp = `${path}.${process.pid}.${randomUUID()}`;
+  // Named like a save's temporary, so one left by a killed process is removed as stale.
+  const tmp = `${path}.${randomUUID()}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'wx');
   try {
     writeSync(fd, text);
