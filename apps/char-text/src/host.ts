@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { RnnkitError } from '@rnnkit/core';
 import type { HostProgress } from './progress.js';
+import { lockRunFolder } from './run-folder.js';
 import type { TrainJob, TrainSummary } from './train.js';
 
 type Message =
@@ -14,12 +15,17 @@ type Message =
  * Runs a training job in a worker thread and shows its progress here. The first Ctrl-C (SIGINT, or
  * SIGTERM) asks the worker to stop after the current step and save a resumable checkpoint; a
  * second one quits at once.
+ *
+ * The run folder is locked here, on the main thread, before the worker starts: a second process
+ * fails at once, and the lock is released when the job ends, fails, or the process exits (a
+ * second Ctrl-C included). The worker's Trainer gets the lock's token instead of locking again.
  */
 export function trainInWorker(job: TrainJob, progress: HostProgress): Promise<TrainSummary> {
+  const lock = lockRunFolder(job, (line) => progress.log(line));
   const stopFlag = new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
-    workerData: { job, stopFlag },
+    workerData: { job, stopFlag, lock: lock?.token },
   });
   return new Promise<TrainSummary>((resolve, reject) => {
     let interrupts = 0;
@@ -38,6 +44,7 @@ export function trainInWorker(job: TrainJob, progress: HostProgress): Promise<Tr
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const finish = () => {
+      lock?.release();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       progress.stop();

@@ -19,6 +19,7 @@ import { generate } from './generate.js';
 import { RunLog } from './history.js';
 import { buildModel, charLoss, loadRun } from './model.js';
 import { writeCurvePlot } from './plot.js';
+import { clearRunFolder, limitReached } from './run-folder.js';
 
 /** How long to train: any of these that is set stops the run. */
 export interface StopRule {
@@ -62,6 +63,8 @@ export interface TrainIO {
   stopRequested(): boolean;
   /** Tells the host the time budget of this session, for the ETA. */
   started(info: { minutes?: number; totalSteps?: number; startStep: number }): void;
+  /** The token of the run folder's lock, which the main thread holds (see run-folder.ts). */
+  lock?: string;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -109,6 +112,12 @@ async function prepare(job: TrainJob, io: TrainIO): Promise<Prepared & { out: st
       vocabulary: data.vocabulary.toJSON(),
       train: job.train,
     };
+    if (job.force) {
+      // The earlier run goes before this one writes anything, so no command sees its files.
+      const removed = clearRunFolder(job.out);
+      if (removed.length)
+        io.report.log(`--force: removed ${removed.join(', ')} of the earlier run`);
+    }
     const { epochs, minutes, steps } = job.train;
     return {
       out: job.out,
@@ -163,6 +172,17 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
       stopReason: 'minutes',
       steps: p.resume?.progress.step ?? 0,
       epochs: p.resume?.progress.epoch ?? 0,
+      seconds: p.elapsed,
+    };
+  }
+  const reached = p.resume && limitReached(out, p.resume.progress, p.stop);
+  if (p.resume && reached) {
+    log(reached.message);
+    return {
+      out,
+      stopReason: reached.reason,
+      steps: p.resume.progress.step,
+      epochs: p.resume.progress.epoch,
       seconds: p.elapsed,
     };
   }
@@ -240,7 +260,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     minutes: p.stop.minutes,
     maxSteps: p.stop.steps,
     validateEvery: t.validateEvery,
-    checkpoint: { dir: out, every: t.checkpointEvery, config, extra },
+    checkpoint: { dir: out, every: t.checkpointEvery, config, extra, lock: io.lock },
     resume: p.resume,
     rngs: { model: rng },
     signal: controller.signal,

@@ -7,7 +7,11 @@ import { runTrainJob, type TrainJob } from './train.js';
  * thread stays free to handle Ctrl-C and draw progress; the stop request arrives through shared
  * memory, which the worker reads after every step.
  */
-const { job, stopFlag } = workerData as { job: TrainJob; stopFlag: SharedArrayBuffer };
+const { job, stopFlag, lock } = workerData as {
+  job: TrainJob;
+  stopFlag: SharedArrayBuffer;
+  lock?: string;
+};
 const stop = new Int32Array(stopFlag);
 const post = (m: unknown) => parentPort!.postMessage(m);
 const report: ProgressReporter = {
@@ -20,6 +24,7 @@ runTrainJob(job, {
   report,
   stopRequested: () => Atomics.load(stop, 0) === 1,
   started: (budget) => post({ type: 'started', budget }),
+  lock,
 }).then(
   (summary) => post({ type: 'done', summary }),
   (e: Error) => post({ type: 'error', name: e.name, message: e.message, stack: e.stack }),

@@ -138,7 +138,8 @@ describe('checkpoint round trip', () => {
         'carry.h',
       ].sort(),
     );
-    expect(Object.keys(metadata)).toEqual(['rnnkit']);
+    expect(Object.keys(metadata)).toEqual(['rnnkit', 'rnnkit.crc32']);
+    expect(metadata['rnnkit.crc32']).toMatch(/^[0-9a-f]{8}$/);
     const meta = JSON.parse(metadata.rnnkit);
     expect(meta).toMatchObject({
       format: 'rnnkit-checkpoint',

@@ -1,15 +1,15 @@
 import {
   closeSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { type HostTensor, type Module, RnnkitError, type Tensor } from '@rnnkit/core';
+import { FileSystemError, makeFolder } from './fs-errors.js';
 import type { OptimizerState } from './optim/optimizer.js';
 import {
   CorruptFileError,
@@ -17,6 +17,7 @@ import {
   encodeSafetensors,
   type NamedArray,
 } from './safetensors.js';
+import { removeStaleTemporaries, temporaryPath } from './stale-temporaries.js';
 
 /** Where a run stands, so a resumed run continues exactly. */
 export interface Progress {
@@ -43,6 +44,11 @@ export interface CheckpointData {
 
 const FORMAT = 'rnnkit-checkpoint';
 const VERSION = 1;
+/**
+ * The `__metadata__` key holding the CRC-32 of the tensor data. Checkpoints written before it
+ * existed have none and load unchecked.
+ */
+export const CHECKSUM_KEY = 'rnnkit.crc32';
 
 function hostOf(t: Tensor): HostTensor {
   return { shape: [...t.shape], data: t.dataSync() as Float32Array };
@@ -87,11 +93,26 @@ export function encodeCheckpoint(c: CheckpointData): Uint8Array {
     extra: c.extra,
     metrics: c.metrics,
   };
-  return encodeSafetensors(tensors, { rnnkit: JSON.stringify(meta) });
+  return encodeSafetensors(
+    tensors,
+    { rnnkit: JSON.stringify(meta) },
+    { checksumKey: CHECKSUM_KEY },
+  );
 }
 
+/** Reads a checkpoint's bytes; damaged tensor data (a checksum mismatch) throws CorruptFileError. */
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): CheckpointData {
-  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  let decoded: ReturnType<typeof decodeSafetensors>;
+  try {
+    decoded = decodeSafetensors(bytes, source, { checksumKey: CHECKSUM_KEY });
+  } catch (e) {
+    if (e instanceof CorruptFileError && / is damaged: /.test(e.message))
+      throw new CorruptFileError(
+        `${e.message}. Do not train on from it: use another checkpoint of the run (best.safetensors instead of last.safetensors, or the reverse) or an earlier copy`,
+      );
+    throw e;
+  }
+  const { tensors, metadata } = decoded;
   let meta: Record<string, unknown>;
   try {
     meta = JSON.parse(metadata.rnnkit ?? 'null');
@@ -141,11 +162,14 @@ export interface SaveHooks {
 
 /**
  * Writes a checkpoint atomically: a temporary file in the same folder, flushed to disk, then
- * renamed over the target. A crash at any point leaves the previous checkpoint intact.
+ * renamed over the target. A crash at any point leaves the previous checkpoint intact; the
+ * temporary files of saves whose process has ended are removed first. A file system error
+ * (disk full, read-only, ...) throws FileSystemError naming the path and the cause in words.
  */
 export function saveCheckpoint(path: string, c: CheckpointData, hooks: SaveHooks = {}): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  makeFolder(dirname(path), 'checkpoint folder');
+  removeStaleTemporaries(dirname(path));
+  const tmp = temporaryPath(path);
   const bytes = encodeCheckpoint(c);
   try {
     const fd = openSync(tmp, 'w');
@@ -161,6 +185,11 @@ export function saveCheckpoint(path: string, c: CheckpointData, hooks: SaveHooks
   } catch (e) {
     // A failed write (disk full, interrupted) must not leave a half-written temporary behind.
     rmSync(tmp, { force: true });
+    if (typeof (e as NodeJS.ErrnoException).code === 'string')
+      throw new FileSystemError(
+        `cannot save checkpoint ${path} (the previous one there is unchanged)`,
+        e,
+      );
     throw e;
   }
   try {

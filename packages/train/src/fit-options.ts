@@ -38,6 +38,7 @@ const CHECKPOINT_KEYS: OptionKeys<NonNullable<FitOptions<unknown>['checkpoint']>
   every: 'optional',
   config: 'optional',
   extra: 'optional',
+  lock: 'optional',
 };
 
 /** Checks `Trainer.fit`'s options and the option objects nested in them (see core's checkOptions). */

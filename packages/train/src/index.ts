@@ -1,4 +1,5 @@
 export {
+  CHECKSUM_KEY,
   type CheckpointData,
   decodeCheckpoint,
   encodeCheckpoint,
@@ -11,6 +12,7 @@ export {
   saveCheckpoint,
 } from './checkpoint.js';
 export { clipGradNorm, clipGradNormOps, clipGradValue } from './clip.js';
+export { FileSystemError, fsCause, makeFolder } from './fs-errors.js';
 export { crossEntropy, mseLoss, type Reduction } from './losses.js';
 export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
 export { Optimizer, type OptimizerState } from './optim/optimizer.js';
@@ -25,12 +27,23 @@ export {
   silentReporter,
 } from './progress.js';
 export {
+  type AcquireOptions,
+  acquireRunLock,
+  assertRunLockHeld,
+  LOCK_FILE,
+  type LockHolder,
+  type RunLock,
+  RunLockedError,
+} from './run-lock.js';
+export {
   CorruptFileError,
   decodeSafetensors,
   encodeSafetensors,
   type NamedArray,
+  type SafetensorsOptions,
 } from './safetensors.js';
 export { cosine, type Schedule, stepDecay, warmup } from './schedules.js';
+export { removeStaleTemporaries, temporaryPath } from './stale-temporaries.js';
 export {
   type BatchSource,
   type Callback,

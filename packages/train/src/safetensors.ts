@@ -1,4 +1,5 @@
 import { RnnkitError } from '@rnnkit/core';
+import { crc32Hex } from './checksum.js';
 
 /**
  * The safetensors file format (readable by Python's `safetensors`): an 8-byte little-endian
@@ -48,9 +49,19 @@ const DTYPES = new Set([
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
+/**
+ * Options of encodeSafetensors / decodeSafetensors. `checksumKey`: the `__metadata__` key that
+ * holds the CRC-32 of the data section (8 hex digits). Encoding stores it there; decoding checks
+ * it when the file has one and reads files without one as before.
+ */
+export interface SafetensorsOptions {
+  checksumKey?: string;
+}
+
 export function encodeSafetensors(
   tensors: Record<string, NamedArray>,
   metadata: Record<string, string> = {},
+  options: SafetensorsOptions = {},
 ): Uint8Array {
   const header: Record<string, HeaderEntry | Record<string, string>> = { __metadata__: metadata };
   let offset = 0;
@@ -73,6 +84,17 @@ export function encodeSafetensors(
     };
     offset += bytes;
   }
+  const data = new Uint8Array(offset);
+  let pos = 0;
+  for (const name of names) {
+    const d = tensors[name].data;
+    const le = new DataView(data.buffer, pos, d.length * 4);
+    if (d instanceof Int32Array) for (let i = 0; i < d.length; i++) le.setInt32(i * 4, d[i], true);
+    else for (let i = 0; i < d.length; i++) le.setFloat32(i * 4, d[i], true);
+    pos += d.length * 4;
+  }
+  if (options.checksumKey)
+    header.__metadata__ = { ...metadata, [options.checksumKey]: crc32Hex(data) };
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
   const head = Buffer.from(json, 'utf8');
@@ -80,14 +102,7 @@ export function encodeSafetensors(
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(head.length), true);
   out.set(head, 8);
-  let pos = 8 + head.length;
-  for (const name of names) {
-    const d = tensors[name].data;
-    const le = new DataView(out.buffer, pos, d.length * 4);
-    if (d instanceof Int32Array) for (let i = 0; i < d.length; i++) le.setInt32(i * 4, d[i], true);
-    else for (let i = 0; i < d.length; i++) le.setFloat32(i * 4, d[i], true);
-    pos += d.length * 4;
-  }
+  out.set(data, 8 + head.length);
   return out;
 }
 
@@ -103,6 +118,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export function decodeSafetensors(
   bytes: Uint8Array,
   source = 'safetensors data',
+  options: SafetensorsOptions = {},
 ): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
   const fail = (why: string): never => {
     throw new CorruptFileError(`${source} is not a valid safetensors file: ${why}`);
@@ -174,6 +190,16 @@ export function decodeSafetensors(
     fail(
       `${dataLength - end} bytes after the last tensor's data (the data section is ${dataLength} bytes, tensors cover ${end})`,
     );
+  const stored = options.checksumKey
+    ? (meta as Record<string, string> | undefined)?.[options.checksumKey]
+    : undefined;
+  if (stored !== undefined) {
+    const found = crc32Hex(bytes.subarray(dataStart));
+    if (found !== stored)
+      throw new CorruptFileError(
+        `${source} is damaged: its tensor data does not match the CRC-32 checksum stored when it was written (stored ${stored}, the data now gives ${found})`,
+      );
+  }
   const tensors: Record<string, NamedArray> = {};
   for (const { name, dtype, shape, a, b } of entries) {
     const count = (b - a) / 4;

@@ -22,6 +22,7 @@ import { checkFitOptions, checkTrainerArgs } from './fit-options.js';
 import { fusedNotices, trainSteps } from './fused-steps.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
+import { acquireRunLock, assertRunLockHeld } from './run-lock.js';
 import type { Schedule } from './schedules.js';
 import { NonFiniteLossError } from './train-step.js';
 
@@ -81,8 +82,14 @@ export interface FitOptions<B> {
   /** Validate every N steps (default: at the end of every epoch). */
   validateEvery?: number;
   earlyStopping?: { patience: number; minDelta?: number };
-  /** Checkpoints: `last.safetensors` every `every` steps and at the end; `best.safetensors` on a new best validation loss. */
-  checkpoint?: { dir: string; every?: number; config?: unknown; extra?: unknown };
+  /**
+   * Checkpoints: `last.safetensors` every `every` steps and at the end; `best.safetensors` on a
+   * new best validation loss. Before step 1 fit creates `dir` and locks it (`.rnnkit-lock`), so an
+   * unusable folder or another run training into it fails at once; the lock is released when fit
+   * returns or throws. A caller that already holds the folder's lock (acquireRunLock, e.g. on
+   * another thread of this process) passes its token as `lock` and keeps releasing it itself.
+   */
+  checkpoint?: { dir: string; every?: number; config?: unknown; extra?: unknown; lock?: string };
   /** Continue from a checkpoint exactly where it stopped. */
   resume?: CheckpointData;
   /** Extra generators whose state is saved and restored (the default generator always is). */
@@ -186,6 +193,23 @@ export class Trainer {
 
   async fit<B>(o: FitOptions<B>): Promise<FitResult> {
     checkFitOptions(o);
+    const c = o.checkpoint;
+    if (!c) return this.fitInFolder(o);
+    let release = () => {};
+    if (c.lock) assertRunLockHeld(c.dir, c.lock);
+    else {
+      const notice = (line: string) =>
+        typeof o.progress === 'object' ? o.progress.log(line) : console.error(line);
+      ({ release } = acquireRunLock(c.dir, { onNotice: notice }));
+    }
+    try {
+      return await this.fitInFolder(o);
+    } finally {
+      release();
+    }
+  }
+
+  private async fitInFolder<B>(o: FitOptions<B>): Promise<FitResult> {
     const { model, optimizer } = o;
     const epochs =
       o.epochs ??
