@@ -18,6 +18,7 @@ export * from './ops/index.js';
 export {
   type BackendFactory,
   getBackend,
+  knownBackends,
   listBackends,
   loadBackend,
   registerBackend,

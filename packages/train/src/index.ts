@@ -23,6 +23,8 @@ export {
   type ProgressInfo,
   type ProgressReporter,
   silentReporter,
+  type TaskBar,
+  taskBar,
 } from './progress.js';
 export {
   CorruptFileError,
