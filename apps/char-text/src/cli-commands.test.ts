@@ -43,7 +43,7 @@ describe('item 11: the printed commands work where the user is', () => {
       );
       expect(command.endsWith(`&& node ${join(dir, bin)}`), command).toBe(true);
     }
-  });
+  }, 30_000);
 
   it('under `pnpm char-text`: paths are the user’s and the printed commands are pnpm char-text', async () => {
     const root = join(work, 'checkout');
@@ -96,7 +96,7 @@ describe('item 11: the printed commands work where the user is', () => {
     );
     const checkout = '/src/rnnkit/apps/char-text/dist/cli.js';
     expect(invocation({}, checkout, '/src/rnnkit').command).toBe('node apps/char-text/dist/cli.js');
-  });
+  }, 30_000);
 });
 
 describe('item 12: option errors stay on screen and name the flags', () => {
@@ -112,7 +112,7 @@ describe('item 12: option errors stay on screen and name the flags', () => {
     expect(unknown.stderr.trim().split('\n')).toHaveLength(3);
     expect(unknown.stderr).toContain('sample --help lists its options');
     expect(unknown.stderr).toContain("unknown option '--temprature'");
-  });
+  }, 30_000);
 
   it('errors raised by the data library name --val-fraction, --seq and --batch', async () => {
     let r = await ct([
@@ -130,7 +130,7 @@ describe('item 12: option errors stay on screen and name the flags', () => {
     r = await ct(['train', '--text', small, '--seq', '4000', '--out', join(work, 's')]);
     expect(r.stderr).toContain('a smaller --batch or --seq');
     expect(r.stderr).not.toMatch(/sequence length|batch size/);
-  });
+  }, 30_000);
 
   it('an --out that is a file, or lies under one, is named as such (no EEXIST/ENOTDIR)', async () => {
     const file = join(work, 'a-file');
@@ -141,7 +141,7 @@ describe('item 12: option errors stay on screen and name the flags', () => {
     r = await ct(['train', '--text', small, ...TINY, '--out', join(file, 'run')]);
     expect(r.stderr).toContain(`cannot create the run folder --out ${join(file, 'run')}`);
     expect(r.stderr).not.toMatch(/EEXIST|ENOTDIR|mkdir/);
-  });
+  }, 30_000);
 });
 
 describe('item 14: --top-k and --help', () => {
@@ -169,7 +169,7 @@ describe('item 14: --top-k and --help', () => {
         'js, tfjs-cpu, tfjs-wasm, onnx, onnx-cuda',
       );
     }
-  });
+  }, 30_000);
 
   it('the README documents every option that --help lists', async () => {
     const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
@@ -180,5 +180,5 @@ describe('item 14: --top-k and --help', () => {
         if (flag !== '--help' && !readme.includes(`\`${flag}`)) missing.push(`${cmd} ${flag}`);
     }
     expect(missing).toEqual([]);
-  });
+  }, 30_000);
 });

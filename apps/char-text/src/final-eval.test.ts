@@ -74,5 +74,5 @@ describe('item 10: the final validation is shown, sized and controllable', () =>
     const whole = finalEvalData(ids, 1_076_024, { seq: 64, batch: 32 });
     expect(whole.layout.batchSize).toBe(256);
     expect(finalEvalData(ids, 40_960, { seq: 64, batch: 32 }).layout.batchSize).toBe(32);
-  });
+  }, 30_000);
 });

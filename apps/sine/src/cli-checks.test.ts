@@ -44,7 +44,7 @@ describe('item 13: outputs and series options are checked before training', () =
     const ext = await sine(['--plot', join(work, 'x.jpg')]);
     expect(ext.stderr).toContain('--plot must end in .png or .svg');
     expect(ext.stdout).toBe('');
-  });
+  }, 60_000);
 
   it('--t-end, --points and --window are checked by their flag names', async () => {
     for (const t of ['-5', '0']) {
@@ -68,7 +68,7 @@ describe('item 13: outputs and series options are checked before training', () =
       const r = await sine([flag, v, '--no-plot']);
       expect(r.stderr, flag).toContain(`${flag} must be`);
     }
-  });
+  }, 60_000);
 
   it('the plot title names the forecast length: one period by default, else the steps', async () => {
     const longer = join(work, 'longer.svg');
@@ -92,7 +92,7 @@ describe('items 11, 12 and 14 for rnnkit-sine', () => {
       "error: option '--epochs <n>' argument 'many' is invalid. --epochs must be a positive integer",
       '(--help lists the options)',
     ]);
-  });
+  }, 60_000);
 
   it('under `pnpm sine` a relative --plot lands in the user’s folder', async () => {
     const user = mkdtempSync(join(work, 'user-'));
@@ -112,5 +112,5 @@ describe('items 11, 12 and 14 for rnnkit-sine', () => {
       (f) => f !== '--help' && !readme.includes(`\`${f}`),
     );
     expect(missing).toEqual([]);
-  });
+  }, 60_000);
 });
