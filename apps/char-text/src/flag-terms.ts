@@ -12,9 +12,15 @@ const FLAG_OF: [RegExp, string][] = [
   [/\btopK\b/g, '--top-k'],
 ];
 
-/** A library error message in this CLI's terms: API field names replaced by the flags that set them. */
+/** A library function named at the start of its message (`splitText: `, `Trainer.fit: `). */
+const API_PREFIX = /^[A-Za-z]+(\.[A-Za-z]+)?: /;
+
+/**
+ * A library error message in this CLI's terms: without the API function it starts with, and with
+ * API field names replaced by the flags that set them.
+ */
 export function inFlagTerms(message: string): string {
-  let m = message;
+  let m = message.replace(API_PREFIX, '');
   for (const [name, flag] of FLAG_OF) m = m.replace(name, flag);
   return m;
 }
