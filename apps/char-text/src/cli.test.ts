@@ -168,7 +168,8 @@ describe('rnnkit-char-text train → checkpoint → resume', () => {
     const m = stdout.match(/interrupted at step (\d+): saved (.*last\.safetensors)/);
     expect(m, stdout).not.toBeNull();
     const at = Number(m![1]);
-    expect(stdout).toContain(`continue with: rnnkit-char-text resume ${out}`);
+    // the command as this test started the CLI: node and the path of dist/cli.js
+    expect(stdout).toMatch(new RegExp(`continue with: node \\S*dist/cli\\.js resume ${out}`));
     expect(loadCheckpoint(m![2]).progress.step).toBe(at);
     expect(losses(out)).toHaveLength(at);
 
@@ -192,8 +193,10 @@ describe('rnnkit-char-text train → checkpoint → resume', () => {
     expect(again).toContain('this run has used its 0.001 minute budget; pass --minutes');
     const r = await ct(['train', '--text', small, ...TINY, '--steps', '2', '--out', dir('kept')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(
-      `${dir('kept')} already holds a run; continue it with 'rnnkit-char-text resume`,
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `${dir('kept')} already holds a run; continue it with 'node \\S*dist/cli\\.js resume`,
+      ),
     );
   }, 30_000);
 });

@@ -2,17 +2,26 @@
 import '@rnnkit/backend-js';
 import { resolve } from 'node:path';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { loadBackend, Rng, RnnkitError } from '@rnnkit/core';
+import { knownBackends, loadBackend, Rng, RnnkitError } from '@rnnkit/core';
 import { CharStreamDataset, fromFile, UnknownCharacterError } from '@rnnkit/data';
 import { evaluate, interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { APP, DEFAULTS, type TrainConfig } from './config.js';
 import { CORPORA, corpusRef } from './corpus.js';
-import { generate } from './generate.js';
+import { parseFinalEval } from './final-eval.js';
+import { inFlagTerms } from './flag-terms.js';
+import { generate, topKNotice } from './generate.js';
 import { trainInWorker } from './host.js';
+import { launched, shownPath } from './invocation.js';
 import { charLoss, loadRun, restoredModel } from './model.js';
 import { HostProgress } from './progress.js';
+import { checkRunFolder } from './run-folder-check.js';
 import type { StopRule, TrainJob, TrainSummary } from './train.js';
+
+// Under `pnpm char-text` the CLI runs in the repository root: relative paths are the user's.
+const launch = launched();
+if (launch.cwd !== process.cwd()) process.chdir(launch.cwd);
+const BACKENDS = knownBackends().join(', ');
 
 function int(name: string, min = 1) {
   return (v: string) => {
@@ -44,9 +53,11 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const nats = (x: number) => `${x.toFixed(4)} nats/char (${(x / Math.LN2).toFixed(3)} bits/char)`;
 
 function report(s: TrainSummary): void {
+  // the worker has said why nothing was trained; a training summary would only repeat it wrongly
+  if (s.unchanged) return;
   if (s.stopReason === 'aborted') {
     console.log(
-      `interrupted at step ${s.steps}: saved ${resolve(s.out, 'last.safetensors')}\ncontinue with: ${APP} resume ${s.out}`,
+      `interrupted at step ${s.steps}: saved ${resolve(s.out, 'last.safetensors')}\ncontinue with: ${launch.command} resume ${shownPath(s.out)}`,
     );
     process.exitCode = 130;
     return;
@@ -61,11 +72,14 @@ function report(s: TrainSummary): void {
     `stopped ${why[s.stopReason] ?? s.stopReason} at step ${s.steps} (${s.epochs} full epoch${s.epochs === 1 ? '' : 's'}), ${(s.seconds / 60).toFixed(1)} minutes of training in all`,
   );
   if (s.bestValLoss !== undefined) console.log(`best validation      ${nats(s.bestValLoss)}`);
-  if (s.finalValLoss !== undefined)
-    console.log(
-      `final validation     ${nats(s.finalValLoss)} on the whole validation split (${fmt(s.finalValChars ?? 0)} characters)`,
-    );
-  console.log(`checkpoints in ${s.out}; sample with: ${APP} sample ${s.out}`);
+  if (s.finalValLoss !== undefined) {
+    const n = fmt(s.finalValChars ?? 0);
+    const on = s.finalValWhole
+      ? `the whole validation split (${n} characters)`
+      : `${n} of the ${fmt(s.validationChars ?? 0)} validation characters (--final-eval full scores all)`;
+    console.log(`final validation     ${nats(s.finalValLoss)} on ${on}`);
+  }
+  console.log(`checkpoints in ${s.out}; sample with: ${launch.command} sample ${shownPath(s.out)}`);
 }
 
 function stopRule(o: { epochs?: number; minutes?: number; steps?: number }): StopRule {
@@ -76,8 +90,13 @@ const program = new Command()
   .name(APP)
   .description(
     'Character-level language model (char-rnn): learn a text one character at a time, then write new text in its style.',
-  )
-  .showHelpAfterError();
+  );
+
+const finalEvalOption = () =>
+  new Option(
+    '--final-eval <what>',
+    "when training stops, score the model on the validation split: 'full', N characters, or 'none' (default: as many characters as this session trained on, at least --val-chars)",
+  ).argParser(parseFinalEval);
 
 const progressOption = () =>
   new Option(
@@ -130,7 +149,7 @@ program
     positive('--minutes'),
   )
   .option('--steps <n>', 'stop at this step', int('--steps'))
-  .option('--backend <name>', 'tensor backend: js, tfjs-cpu, tfjs-wasm, onnx', DEFAULTS.backend)
+  .option('--backend <name>', `tensor backend: ${BACKENDS}`, DEFAULTS.backend)
   .option(
     '--steps-per-call <n>',
     'training steps per backend call: on onnx, up to n batches run as one graph call (default 1)',
@@ -174,6 +193,7 @@ program
   )
   .addOption(progressOption())
   .option('--log-every <n>', 'with --progress lines: a line every n steps', int('--log-every'), 10)
+  .addOption(finalEvalOption())
   .option('--no-plot', 'do not write validation-curve.png')
   .action(async (o) => {
     const stop = stopRule(o);
@@ -207,7 +227,9 @@ program
       out: resolve(o.out),
       force: Boolean(o.force),
       plot: o.plot,
+      finalEval: o.finalEval,
     };
+    checkRunFolder(job.out);
     report(await trainInWorker(job, progressOf(o)));
   });
 
@@ -226,9 +248,10 @@ program
     positive('--minutes'),
   )
   .option('--steps <n>', 'train until this step instead of the saved limit', int('--steps'))
-  .option('--backend <name>', 'tensor backend (default: the one the run used)')
+  .option('--backend <name>', `tensor backend: ${BACKENDS} (default: the one the run used)`)
   .addOption(progressOption())
   .option('--log-every <n>', 'with --progress lines: a line every n steps', int('--log-every'), 10)
+  .addOption(finalEvalOption())
   .option('--no-plot', 'do not write validation-curve.png')
   .action(async (dir: string, o) => {
     const job: TrainJob = {
@@ -237,6 +260,7 @@ program
       stop: stopRule(o),
       backend: o.backend,
       plot: o.plot,
+      finalEval: o.finalEval,
     };
     report(await trainInWorker(job, progressOf(o)));
   });
@@ -265,7 +289,7 @@ program
       .choices(['best', 'last'])
       .default('best'),
   )
-  .option('--backend <name>', 'tensor backend', DEFAULTS.backend)
+  .option('--backend <name>', `tensor backend: ${BACKENDS}`, DEFAULTS.backend)
   .action(async (dir: string, o) => {
     await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
@@ -275,6 +299,8 @@ program
       if (unknown.length) throw new UnknownCharacterError(unknown, '--prime');
       process.stdout.write(o.prime);
     }
+    const notice = topKNotice(o.topK, run.vocabulary.size);
+    if (notice) console.error(notice);
     generate(model, run.vocabulary, {
       length: o.length,
       temperature: o.temperature,
@@ -298,7 +324,7 @@ program
   )
   .option('--batch <n>', 'parallel streams (default: the run’s batch size)', int('--batch'))
   .option('--seq <n>', 'characters per chunk (default: the run’s)', int('--seq'))
-  .option('--backend <name>', 'tensor backend', DEFAULTS.backend)
+  .option('--backend <name>', `tensor backend: ${BACKENDS}`, DEFAULTS.backend)
   .action(async (dir: string, o) => {
     await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
@@ -322,8 +348,13 @@ program
     );
   });
 
+// A bad option prints its error and where the options are listed, not the whole help.
+program.showHelpAfterError(`(${launch.command} --help lists the commands)`);
+for (const c of program.commands)
+  c.showHelpAfterError(`(${launch.command} ${c.name()} --help lists its options)`);
+
 program.parseAsync().catch((e: Error) => {
-  let msg = e.message;
+  let msg = inFlagTerms(e.message);
   if (e instanceof UnknownCharacterError && !msg.startsWith('--prime'))
     msg += '; train with --unknown-token to map characters the model never saw to one token';
   if (!(e instanceof RnnkitError) && process.env.RNNKIT_DEBUG) console.error(e.stack);

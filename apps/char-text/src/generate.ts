@@ -138,3 +138,9 @@ export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): 
   }
   return out;
 }
+
+/** A notice when `--top-k` is more than the vocabulary: it is clamped to all characters. */
+export function topKNotice(topK: number, vocabularySize: number): string | undefined {
+  if (topK <= vocabularySize) return undefined;
+  return `--top-k ${topK} is more than the ${vocabularySize} characters the model knows: drawing among all ${vocabularySize} (the same as --top-k 0)`;
+}

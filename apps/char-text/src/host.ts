@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { RnnkitError } from '@rnnkit/core';
+import { launched } from './invocation.js';
 import type { HostProgress } from './progress.js';
 import { lockRunFolder } from './run-folder.js';
 import type { TrainJob, TrainSummary } from './train.js';
@@ -8,6 +9,7 @@ type Message =
   | { type: 'progress'; info: Parameters<HostProgress['update']>[0] }
   | { type: 'log'; line: string }
   | { type: 'started'; budget: Parameters<HostProgress['start']>[0] }
+  | { type: 'scoring'; done: number; total: number; charsPerBatch: number }
   | { type: 'done'; summary: TrainSummary }
   | { type: 'error'; name: string; message: string; stack?: string };
 
@@ -25,7 +27,7 @@ export function trainInWorker(job: TrainJob, progress: HostProgress): Promise<Tr
   const stopFlag = new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
   const worker = new Worker(new URL('./worker.js', import.meta.url), {
-    workerData: { job, stopFlag, lock: lock?.token },
+    workerData: { job, stopFlag, lock: lock?.token, invocation: launched() },
   });
   return new Promise<TrainSummary>((resolve, reject) => {
     let interrupts = 0;
@@ -54,6 +56,7 @@ export function trainInWorker(job: TrainJob, progress: HostProgress): Promise<Tr
       if (m.type === 'progress') progress.update(m.info);
       else if (m.type === 'log') progress.log(m.line);
       else if (m.type === 'started') progress.start(m.budget);
+      else if (m.type === 'scoring') progress.scoring(m.done, m.total, m.charsPerBatch);
       else if (m.type === 'done') {
         settled = true;
         finish();

@@ -1,4 +1,10 @@
-import { barReporter, type ProgressInfo, type ProgressReporter } from '@rnnkit/train';
+import {
+  barReporter,
+  type ProgressInfo,
+  type ProgressReporter,
+  type TaskBar,
+  taskBar,
+} from '@rnnkit/train';
 
 /** m:ss or h:mm:ss. */
 export function clock(seconds: number): string {
@@ -28,6 +34,7 @@ export class HostProgress implements ProgressReporter {
   #t0 = performance.now();
   #inner: ProgressReporter | undefined;
   #lastLine = 0;
+  #scoring?: { t0: number; shown: number; bar?: TaskBar };
 
   constructor(
     readonly mode: 'bar' | 'lines' | 'none',
@@ -86,7 +93,43 @@ export class HostProgress implements ProgressReporter {
     this.write(parts.filter(Boolean).join('  '));
   }
 
+  /**
+   * Progress of the final validation, `done` of `total` batches of `charsPerBatch` characters:
+   * its own bar, or a line at every tenth of the way and at the end.
+   */
+  scoring(done: number, total: number, charsPerBatch: number): void {
+    if (this.mode === 'none') return;
+    if (!this.#scoring || done === 0) {
+      this.stop();
+      this.#scoring = { t0: performance.now(), shown: 0 };
+    }
+    const s = this.#scoring;
+    const seconds = (performance.now() - s.t0) / 1000;
+    const rate = done > 0 && seconds > 0 ? (done * charsPerBatch) / seconds : undefined;
+    if (this.mode === 'bar') {
+      s.bar ??= taskBar('final validation', 'chars');
+      s.bar.update(done, total, rate);
+      return;
+    }
+    const tenth = Math.floor((10 * done) / total);
+    if (done === 0 || (tenth <= s.shown && done < total)) return;
+    s.shown = tenth;
+    const eta = rate !== undefined ? ((total - done) * charsPerBatch) / rate : undefined;
+    const parts = [
+      `final validation ${Math.floor((100 * done) / total)}%`,
+      `${(done * charsPerBatch).toLocaleString('en-US')}/${(total * charsPerBatch).toLocaleString('en-US')} chars`,
+      rate !== undefined ? `${Math.round(rate).toLocaleString('en-US')} chars/s` : '',
+      `elapsed ${clock(seconds)}`,
+      eta !== undefined && done < total ? `ETA ${clock(eta)}` : '',
+    ];
+    this.write(parts.filter(Boolean).join('  '));
+  }
+
   log(line: string): void {
+    if (this.#scoring?.bar) {
+      this.#scoring.bar.stop();
+      this.#scoring.bar = undefined;
+    }
     if (this.#inner) this.#inner.log(line);
     else this.write(line);
   }
@@ -94,5 +137,7 @@ export class HostProgress implements ProgressReporter {
   stop(): void {
     this.#inner?.stop();
     this.#inner = undefined;
+    this.#scoring?.bar?.stop();
+    if (this.#scoring) this.#scoring.bar = undefined;
   }
 }

@@ -170,6 +170,7 @@ describe('resume with nothing to train', () => {
         `${out} is already at step 6 (the limit is step ${steps}); nothing changed`,
       );
       expect(stdout).not.toContain('training until');
+      expect(stdout).not.toMatch(/stopped .* at step/);
       expect(snapshot(out)).toEqual(before);
     }
     // The saved limit counts the same way: the run already stopped at its step 6.

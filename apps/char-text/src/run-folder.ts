@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Progress } from '@rnnkit/train';
 import { acquireRunLock, type RunLock } from '@rnnkit/train';
-import { APP } from './config.js';
+import { launched, shownPath } from './invocation.js';
 import type { StopRule, TrainJob } from './train.js';
 
 /** Every file `train` and `resume` write into a run folder (besides the lock). */
@@ -56,12 +56,12 @@ export function limitReached(
   if (stop.steps !== undefined && at.step >= stop.steps)
     return {
       reason: 'maxSteps',
-      message: `${dir} is already at step ${at.step} (the limit is step ${stop.steps}); nothing changed. To train further: ${APP} resume ${dir} --steps <a step above ${at.step}>`,
+      message: `${dir} is already at step ${at.step} (the limit is step ${stop.steps}); nothing changed. To train further: ${launched().command} resume ${shownPath(dir)} --steps <a step above ${at.step}>`,
     };
   if (stop.epochs !== undefined && at.epoch >= stop.epochs)
     return {
       reason: 'epochs',
-      message: `${dir} is already at step ${at.step}, with ${at.epoch} epoch${at.epoch === 1 ? '' : 's'} done (the limit is ${stop.epochs}); nothing changed. To train further: ${APP} resume ${dir} --epochs <more than ${at.epoch}>`,
+      message: `${dir} is already at step ${at.step}, with ${at.epoch} epoch${at.epoch === 1 ? '' : 's'} done (the limit is ${stop.epochs}); nothing changed. To train further: ${launched().command} resume ${shownPath(dir)} --epochs <more than ${at.epoch}>`,
     };
   return undefined;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CellName } from '@rnnkit/cells';
 import { loadBackend, manualSeed, Rng, RnnkitError } from '@rnnkit/core';
 import { CharStreamDataset, charTextData, type TextCorpus, type Vocabulary } from '@rnnkit/data';
-import { Adam, type CheckpointData, evaluate, type ProgressReporter, Trainer } from '@rnnkit/train';
+import { Adam, type CheckpointData, type ProgressReporter, Trainer } from '@rnnkit/train';
 import {
   APP,
   CONFIG_VERSION,
@@ -15,8 +15,10 @@ import {
   type TrainConfig,
 } from './config.js';
 import { loadCorpus, reloadCorpus, textSha256 } from './corpus.js';
+import { type FinalEval, finalEvalChars, finalEvalData, scoreWithProgress } from './final-eval.js';
 import { generate } from './generate.js';
 import { RunLog } from './history.js';
+import { launched, shownPath } from './invocation.js';
 import { buildModel, charLoss, loadRun } from './model.js';
 import { writeCurvePlot } from './plot.js';
 import { clearRunFolder, limitReached } from './run-folder.js';
@@ -43,8 +45,16 @@ export type TrainJob =
       out: string;
       force: boolean;
       plot: boolean;
+      finalEval?: FinalEval;
     }
-  | { mode: 'resume'; dir: string; stop: StopRule; backend?: string; plot: boolean };
+  | {
+      mode: 'resume';
+      dir: string;
+      stop: StopRule;
+      backend?: string;
+      plot: boolean;
+      finalEval?: FinalEval;
+    };
 
 export interface TrainSummary {
   out: string;
@@ -54,7 +64,14 @@ export interface TrainSummary {
   seconds: number;
   bestValLoss?: number;
   finalValLoss?: number;
+  /** Characters the final validation scored. */
   finalValChars?: number;
+  /** Whether the final validation covered the whole split (else its first finalValChars). */
+  finalValWhole?: boolean;
+  /** Characters of the validation split (inputs with a next character to predict). */
+  validationChars?: number;
+  /** A resume that found the run already at its limit: it trained nothing and changed no file. */
+  unchanged?: boolean;
 }
 
 /** What the worker hands the training: where progress goes and whether Ctrl-C was pressed. */
@@ -65,6 +82,8 @@ export interface TrainIO {
   started(info: { minutes?: number; totalSteps?: number; startStep: number }): void;
   /** The token of the run folder's lock, which the main thread holds (see run-folder.ts). */
   lock?: string;
+  /** Progress of the final validation: batches done of the total, each this many characters. */
+  scoring(done: number, total: number, charsPerBatch: number): void;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -82,7 +101,7 @@ async function prepare(job: TrainJob, io: TrainIO): Promise<Prepared & { out: st
   if (job.mode === 'train') {
     if (!job.force && existsSync(join(job.out, 'last.safetensors')))
       throw new RnnkitError(
-        `${job.out} already holds a run; continue it with '${APP} resume ${job.out}', or pass --force to start over there`,
+        `${job.out} already holds a run; continue it with '${launched().command} resume ${shownPath(job.out)}', or pass --force to start over there`,
       );
     await loadBackend(job.train.backend, (pkg) => import(pkg));
     const corpus = await loadCorpus(job.corpus);
@@ -181,6 +200,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     return {
       out,
       stopReason: reached.reason,
+      unchanged: true,
       steps: p.resume.progress.step,
       epochs: p.resume.progress.epoch,
       seconds: p.elapsed,
@@ -318,23 +338,42 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     bestValLoss: fit.bestValLoss,
   };
   const lastVal = fit.validation.at(-1);
-  if (fit.stopReason !== 'aborted' && fit.steps > startStep) {
-    if (data.validation === fullValidation && lastVal?.step === fit.steps) {
-      summary.finalValLoss = lastVal.loss;
-    } else {
-      // The model as it ends the session, scored on the whole validation split.
-      summary.finalValLoss = evaluate(model, loss, fullValidation, true);
-      runLog.validation({
-        step: fit.steps,
-        epoch: lastEpoch,
-        seconds: trainedSeconds,
-        loss: summary.finalValLoss,
-        bits: summary.finalValLoss / Math.LN2,
-        chars: validChars(fullValidation),
-        kind: 'final',
-      });
-    }
-    summary.finalValChars = validChars(fullValidation);
+  const target =
+    fit.stopReason !== 'aborted' && fit.steps > startStep
+      ? finalEvalChars(job.finalEval ?? 'auto', {
+          splitChars: fullIds.length - 1,
+          sessionChars: (fit.steps - startStep) * t.batch * t.seq,
+          valChars: t.valChars,
+        })
+      : undefined;
+  summary.validationChars = fullIds.length;
+  if (
+    target !== undefined &&
+    lastVal?.step === fit.steps &&
+    target <= validChars(data.validation)
+  ) {
+    // The validation at the last step already scored at least as much.
+    summary.finalValLoss = lastVal.loss;
+    summary.finalValChars = validChars(data.validation);
+    summary.finalValWhole = data.validation === fullValidation;
+  } else if (target !== undefined) {
+    // The model as it ends the session, forward only, with its progress shown.
+    const final = finalEvalData(fullIds, target, t);
+    summary.finalValChars = validChars(final);
+    summary.finalValWhole = target === fullIds.length - 1;
+    log(
+      `final validation on ${summary.finalValWhole ? 'the whole validation split, ' : ''}${fmt(summary.finalValChars)} characters (${final.layout.batchSize} streams × ${final.layout.seqLength})`,
+    );
+    summary.finalValLoss = scoreWithProgress(model, loss, final, io.scoring);
+    runLog.validation({
+      step: fit.steps,
+      epoch: lastEpoch,
+      seconds: trainedSeconds,
+      loss: summary.finalValLoss,
+      bits: summary.finalValLoss / Math.LN2,
+      chars: summary.finalValChars,
+      kind: 'final',
+    });
   }
   if (job.plot) {
     const png = join(out, 'validation-curve.png');

@@ -1,12 +1,24 @@
 #!/usr/bin/env node
 import '@rnnkit/backend-js';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { loadBackend } from '@rnnkit/core';
+import { knownBackends, loadBackend } from '@rnnkit/core';
+import { checkChartPath } from '@rnnkit/plot';
 import { interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { asciiForecast } from './ascii.js';
 import { writePlot } from './plot.js';
 import { DEFAULTS, runSine } from './run.js';
+import { checkSeries, forecastSpan } from './series-checks.js';
+
+// Under the root scripts (`pnpm sine`, `pnpm demo`) pnpm runs this in the repository root and
+// keeps the user's folder in INIT_CWD: a relative --plot is the user's.
+const env = process.env;
+if (
+  env.npm_package_name === 'rnnkit-monorepo' &&
+  (env.npm_lifecycle_event === 'sine' || env.npm_lifecycle_event === 'demo') &&
+  env.INIT_CWD
+)
+  process.chdir(env.INIT_CWD);
 
 function int(name: string) {
   return (v: string) => {
@@ -17,10 +29,13 @@ function int(name: string) {
   };
 }
 
-function num(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
-  return n;
+function num(name: string, check: (n: number) => boolean = () => true, what = 'a number') {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || !check(n))
+      throw new InvalidArgumentError(`${name} must be ${what}`);
+    return n;
+  };
 }
 
 const program = new Command()
@@ -31,7 +46,7 @@ const program = new Command()
       .choices(CELL_NAMES as string[])
       .default(DEFAULTS.cell),
   )
-  .option('--backend <name>', 'tensor backend: js, tfjs-cpu, tfjs-wasm, onnx', 'js')
+  .option('--backend <name>', `tensor backend: ${knownBackends().join(', ')}`, 'js')
   .option('--hidden <n>', 'hidden units', int('--hidden'), DEFAULTS.hidden)
   .option('--layers <n>', 'stacked layers', int('--layers'), DEFAULTS.layers)
   .option(
@@ -42,11 +57,31 @@ const program = new Command()
   )
   .option('--epochs <n>', 'training epochs', int('--epochs'), DEFAULTS.epochs)
   .option('--batch <n>', 'batch size', int('--batch'), DEFAULTS.batch)
-  .option('--lr <rate>', 'Adam learning rate', num, DEFAULTS.lr)
-  .option('--seed <n>', 'random seed', num, DEFAULTS.seed)
+  .option(
+    '--lr <rate>',
+    'Adam learning rate',
+    num('--lr', (n) => n > 0, 'a positive number'),
+    DEFAULTS.lr,
+  )
+  .option(
+    '--seed <n>',
+    'random seed',
+    num('--seed', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer'),
+    DEFAULTS.seed,
+  )
   .option('--points <n>', 'samples of sin(t) over [0, t-end]', int('--points'), DEFAULTS.points)
-  .option('--t-end <t>', 'last time value', num, DEFAULTS.tEnd)
-  .option('--noise <std>', 'Gaussian noise added to the training series', num, DEFAULTS.noise)
+  .option(
+    '--t-end <t>',
+    'last time value',
+    num('--t-end', (n) => n > 0, 'a positive number'),
+    DEFAULTS.tEnd,
+  )
+  .option(
+    '--noise <std>',
+    'Gaussian noise added to the training series',
+    num('--noise', (n) => n >= 0, 'a number ≥ 0 (a standard deviation)'),
+    DEFAULTS.noise,
+  )
   .option(
     '--forecast-steps <n>',
     'steps to forecast past the end (default: one period)',
@@ -61,7 +96,17 @@ const program = new Command()
   .option('--no-plot', 'do not write a plot file')
   .option('--no-chart', 'do not draw the terminal chart')
   .addOption(new Option('--progress <mode>', 'progress display').choices(['bar', 'lines', 'none']))
+  .showHelpAfterError('(--help lists the options)')
   .action(async (o) => {
+    // Everything the user named is checked before training, outputs included.
+    checkSeries({
+      ...DEFAULTS,
+      points: o.points,
+      tEnd: o.tEnd,
+      window: o.window,
+      forecastSteps: o.forecastSteps,
+    });
+    if (o.plot) checkChartPath(o.plot, '--plot');
     await loadBackend(o.backend, (pkg) => import(pkg));
     console.log(
       `training ${o.cell} (hidden ${o.hidden}, ${o.layers} layer${o.layers > 1 ? 's' : ''}) on sin(t), t in [0, ${o.tEnd}], ${o.points} points, window ${o.window}, backend ${o.backend}`,
@@ -104,7 +149,7 @@ const program = new Command()
         futureT: r.future.t,
         futureTrue: r.future.truth,
         forecast: r.future.forecast,
-        title: `rnnkit ${o.cell} forecast of sin(t): MSE ${r.forecastMse.toExponential(2)} over one period`,
+        title: `rnnkit ${o.cell} forecast of sin(t): MSE ${r.forecastMse.toExponential(2)} over ${forecastSpan(r.future.forecast.length, o.tEnd / (o.points - 1))}`,
       });
       console.log(`plot written to ${o.plot}`);
     }

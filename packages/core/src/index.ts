@@ -19,6 +19,7 @@ export { checkOptions, describeValue, type OptionKeys, suggestKey } from './opti
 export {
   type BackendFactory,
   getBackend,
+  knownBackends,
   listBackends,
   loadBackend,
   registerBackend,

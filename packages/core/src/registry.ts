@@ -34,6 +34,11 @@ export function registerBackend(
   registry.set(name, { factory, priority: options.priority ?? 0 });
 }
 
+/** Every backend name rnnkit knows of, registered or not (for help texts). */
+export function knownBackends(): string[] {
+  return Object.keys(PACKAGE_OF);
+}
+
 /** Names of the registered backends, highest priority first. */
 export function listBackends(): string[] {
   return [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);

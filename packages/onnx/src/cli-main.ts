@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Backend, getBackend, Rng, RnnkitError, setBackend, type Tensor } from '@rnnkit/core';
+import { cliErrorMessage } from './cli-errors.js';
 import { exportOnnx, type ModelDescription } from './export.js';
 import { type Feed, importOnnx } from './import.js';
 import { formatInspect, inspectOnnx } from './inspect.js';
@@ -299,7 +300,9 @@ export async function runCli(
     else await cmdExport(file, v, io);
     return 0;
   } catch (e) {
-    io.err(`rnnkit-onnx ${cmd}: ${(e as Error).message}`);
+    io.err(
+      `rnnkit-onnx ${cmd}: ${cliErrorMessage(e, { input: file, output: v.out as string | undefined })}`,
+    );
     return 1;
   }
 }

@@ -25,6 +25,8 @@ export {
   type ProgressInfo,
   type ProgressReporter,
   silentReporter,
+  type TaskBar,
+  taskBar,
 } from './progress.js';
 export {
   type AcquireOptions,

@@ -127,12 +127,16 @@ export interface FitResult {
   bestValLoss?: number;
 }
 
-/** Mean loss over a dataset in evaluation mode, without gradients (carrying state when tbptt). */
+/**
+ * Mean loss over a dataset in evaluation mode, without gradients (carrying state when tbptt).
+ * `onBatch` hears the number of batches scored so far after each one (for a progress display).
+ */
 export function evaluate<B>(
   model: Module,
   loss: LossFn<B>,
   data: BatchSource<B>,
   tbptt = false,
+  onBatch?: (done: number) => void,
 ): number {
   const wasTraining = model.training;
   model.eval();
@@ -158,6 +162,7 @@ export function evaluate<B>(
         carry = r.carry;
       } else if (r.carry) dispose(r.carry);
       dispose(batch);
+      onBatch?.(n);
     }
   } finally {
     if (carry) dispose(carry);

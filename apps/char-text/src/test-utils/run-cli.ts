@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The built CLI these tests run, as a user would. */
+export const cli = resolve(import.meta.dirname, '../../dist/cli.js');
+
+export function repoRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) dir = dirname(dir);
+  return dir;
+}
+
+export const shakespeare = resolve(repoRoot(), '../shared/data/tinyshakespeare.txt');
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI; resolves with exit code and output even on failure. */
+export async function ct(
+  args: string[],
+  o: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+      env: { ...process.env, CI: 'true', ...o.env },
+      cwd: o.cwd,
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** A tiny model and short batches, so every run takes well under a second of training. */
+export const TINY = [
+  '--hidden',
+  '16',
+  '--batch',
+  '4',
+  '--seq',
+  '16',
+  '--validate-every',
+  '5',
+  '--sample-length',
+  '0',
+  '--progress',
+  'lines',
+  '--log-every',
+  '1',
+  '--no-plot',
+];
