@@ -25,6 +25,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { checkBundles } from './bundle-check.mjs';
 import { packAll } from './pack-all.mjs';
 import { lintPackages } from './package-lint.mjs';
@@ -207,7 +208,7 @@ try {
       writeFileSync(join(ortDist, 'binding.js'), original);
     }
     const vitest = run(join(app, 'node_modules/.bin/vitest'), ['run', 'conformance.test.mjs'], app);
-    const tests = vitest.replace(/\x1b\[[0-9;]*m/g, '').match(/Tests\s+.*/)?.[0];
+    const tests = stripVTControlCharacters(vitest).match(/Tests\s+.*/)?.[0];
     console.log(`backend-conformance on js from its tarball: ${tests}`);
     checkTypeScriptConsumer(app, packs);
   }
