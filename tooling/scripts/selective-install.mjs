@@ -2,7 +2,8 @@
 // The packaging check (`pnpm test` runs it last): packs every public package from a fresh build
 // and proves the tarballs work outside the workspace, with nothing from the monorepo leaking in.
 //
-// - tarball contents (tarball-check.mjs), publint and attw (package-lint.mjs);
+// - peer ranges and README imports across packages (cross-package-check.mjs), tarball contents
+//   (tarball-check.mjs), publint and attw (package-lint.mjs);
 // - npm installs of tarballs (other @rnnkit packages from their tarballs too) into empty
 //   projects in the OS temp folder, each exercised by small scripts (consumers/):
 //   1. core + backend-js: fit-line on the default 'js' backend;
@@ -27,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { checkBundles } from './bundle-check.mjs';
+import { checkAcrossPackages } from './cross-package-check.mjs';
 import { packAll } from './pack-all.mjs';
 import { lintPackages } from './package-lint.mjs';
 import { releaseDryRun } from './release-dry-run.mjs';
@@ -82,6 +84,7 @@ const peerRange = (pkgDir, name) =>
 const ortRange = peerRange('packages/backend-onnx', 'onnxruntime-node');
 
 try {
+  checkAcrossPackages();
   const packs = packAll(join(work, 'packs'));
   const tarball = (name) => packs.get(`@rnnkit/${name}`).tarball;
   checkTarballs(packs);
