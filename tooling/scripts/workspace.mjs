@@ -35,7 +35,10 @@ export function publicPackages() {
 export function pnpmCommand() {
   // biome-ignore lint/suspicious/noUndeclaredEnvVars: pnpm sets it for the scripts it runs; no turbo task reads it
   const execpath = process.env.npm_execpath ?? '';
-  if (/pnpm/.test(execpath)) return [process.execPath, [execpath]];
+  if (/pnpm/.test(execpath)) {
+    // a script file (node runs it) or pnpm's native binary (runs itself)
+    return /\.[cm]?js$/.test(execpath) ? [process.execPath, [execpath]] : [execpath, []];
+  }
   const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   return ['npx', ['--yes', packageManager]];
 }
