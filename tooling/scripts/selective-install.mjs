@@ -1,85 +1,114 @@
 #!/usr/bin/env node
-// Packs rnnkit packages with pnpm, installs only those tarballs (plus the registry packages a user
-// would add) with npm into empty projects in the OS temp folder, and runs the fit-line example
-// there. Proves the packages work outside the workspace with nothing from the monorepo leaking in:
+// The packaging check (`pnpm test` runs it last): packs every public package from a fresh build
+// and proves the tarballs work outside the workspace, with nothing from the monorepo leaking in.
 //
-// 1. @rnnkit/core + @rnnkit/backend-js alone: fit-line on the default 'js' backend.
-// 2. @rnnkit/core + @rnnkit/backend-tfjs + @tensorflow/tfjs-core: asking for 'tfjs-wasm' fails
-//    with an error that names @tensorflow/tfjs-backend-wasm; after `npm install` of that package
-//    fit-line trains on 'tfjs-wasm', and on 'tfjs-cpu' (tfjs-backend-wasm depends on it).
+// - peer ranges and README imports across packages (cross-package-check.mjs), tarball contents
+//   (tarball-check.mjs), publint and attw (package-lint.mjs);
+// - npm installs of tarballs (other @rnnkit packages from their tarballs too) into empty
+//   projects in the OS temp folder, each exercised by small scripts (consumers/):
+//   1. core + backend-js: fit-line on the default 'js' backend;
+//   2. core + backend-tfjs + @tensorflow/tfjs-core: asking for 'tfjs-wasm' fails with an error
+//      naming @tensorflow/tfjs-backend-wasm; after installing it, fit-line trains on 'tfjs-wasm'
+//      and 'tfjs-cpu';
+//   3. core + backend-js + cells + data + train: cells forward and backward, data's sine windows
+//      and a char corpus from a file, train fitting a tiny model, a stack trace under
+//      --enable-source-maps naming shipped files, and the esbuild bundles (bundle-check.mjs);
+//      then onnx + backend-onnx without onnxruntime-node: 'onnx' fails naming the peer range;
+//   4. every public package with the newest onnxruntime-node in backend-onnx's peer range,
+//      @tensorflow/tfjs-core and vitest (peers): backend-onnx training on 'onnx', an
+//      onnxruntime-node with another binding failing with the peer range, the rnnkit-onnx CLI's
+//      inspect and run, the conformance suite on 'js', and a TypeScript consumer of every
+//      entry point;
+// - the release dry run (release-dry-run.mjs).
+// Prints the table of installs (time, node_modules size). npm shares one cache folder across
+// the projects and runs (tmpdir()/rnnkit-npm-cache).
 import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { checkBundles } from './bundle-check.mjs';
+import { checkAcrossPackages } from './cross-package-check.mjs';
+import { packAll } from './pack-all.mjs';
+import { lintPackages } from './package-lint.mjs';
+import { releaseDryRun } from './release-dry-run.mjs';
+import { checkTarballs } from './tarball-check.mjs';
+import { checkTypeScriptConsumer } from './ts-consumer-check.mjs';
+import { root } from './workspace.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-selective-'));
+const cache = join(tmpdir(), 'rnnkit-npm-cache');
+const consumers = join(import.meta.dirname, 'consumers');
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
-const npmInstall = (app, specs) =>
-  run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...specs], app);
+const show = (cmd, args, cwd) => process.stdout.write(run(cmd, args, cwd));
+const installs = [];
 
-/** Packs the workspace packages into their own folder; returns the tarball paths. */
-function pack(name, packages) {
-  const packs = join(work, `packs-${name}`);
-  for (const pkg of packages) {
-    run('pnpm', ['pack', '--pack-destination', packs], join(root, pkg));
-  }
-  return readdirSync(packs).map((f) => join(packs, f));
+function npmInstall(app, label, specs, flags = []) {
+  const t0 = performance.now();
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--cache',
+      cache,
+      ...flags,
+      ...specs,
+    ],
+    app,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const kib = Number(run('du', ['-sk', 'node_modules'], app).split('\t')[0]);
+  installs.push({ label, seconds, mib: kib / 1024 });
 }
 
-/** An empty npm project. */
-function emptyApp(name) {
+/** An empty npm project holding copies of the given consumer scripts. */
+function emptyApp(name, scripts = []) {
   const app = join(work, name);
   mkdirSync(app, { recursive: true });
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify({ name: `selective-check-${name}`, private: true, type: 'module' }),
   );
+  for (const s of scripts) copyFileSync(join(consumers, s), join(app, s));
   return app;
 }
 
-function listInstalled(app, label) {
-  const installed = readdirSync(join(app, 'node_modules/@rnnkit'));
-  console.log(
-    `selective install (${label}): ${installed.map((p) => `@rnnkit/${p}`).join(', ')} from tarballs only`,
-  );
-}
-
-const fitLine = readFileSync(join(root, 'tooling/examples/fit-line.mjs'), 'utf8');
+const devVersion = (pkgDir, name) =>
+  JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')).devDependencies[name];
+const peerRange = (pkgDir, name) =>
+  JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')).peerDependencies[name];
+const ortRange = peerRange('packages/backend-onnx', 'onnxruntime-node');
 
 try {
+  checkAcrossPackages();
+  const packs = packAll(join(work, 'packs'));
+  const tarball = (name) => packs.get(`@rnnkit/${name}`).tarball;
+  checkTarballs(packs);
+  await lintPackages(packs);
+
   // 1. core + backend-js.
   {
     const app = emptyApp('js');
-    npmInstall(app, pack('js', ['packages/core', 'packages/backend-js']));
+    npmInstall(app, 'core + backend-js', [tarball('core'), tarball('backend-js')]);
     copyFileSync(join(root, 'tooling/examples/fit-line.mjs'), join(app, 'fit-line.mjs'));
-    listInstalled(app, 'js');
-    process.stdout.write(run('node', ['fit-line.mjs'], app));
+    show('node', ['fit-line.mjs'], app);
   }
 
   // 2. core + backend-tfjs + tfjs-core, then tfjs-backend-wasm.
   {
-    const tfjsPkg = JSON.parse(
-      readFileSync(join(root, 'packages/backend-tfjs/package.json'), 'utf8'),
-    );
-    const tfjs = (name) => `${name}@${tfjsPkg.devDependencies[name]}`;
+    const tfjs = (name) => `${name}@${devVersion('packages/backend-tfjs', name)}`;
     const app = emptyApp('tfjs');
-    npmInstall(app, [
-      ...pack('tfjs', ['packages/core', 'packages/backend-tfjs']),
+    npmInstall(app, 'core + backend-tfjs + tfjs-core', [
+      tarball('core'),
+      tarball('backend-tfjs'),
       tfjs('@tensorflow/tfjs-core'),
     ]);
-    listInstalled(app, 'tfjs');
-
     // The same example, choosing the backend instead of importing @rnnkit/backend-js.
+    const fitLine = readFileSync(join(root, 'tooling/examples/fit-line.mjs'), 'utf8');
     const jsImport = "import '@rnnkit/backend-js';\n";
     if (!fitLine.includes(jsImport)) throw new Error(`fit-line.mjs no longer has ${jsImport}`);
     writeFileSync(join(app, 'fit-line.mjs'), fitLine.replace(jsImport, ''));
@@ -107,11 +136,92 @@ try {
         '',
       ].join('\n'),
     );
-    process.stdout.write(run('node', ['expect-missing.mjs'], app));
+    show('node', ['expect-missing.mjs'], app);
+    npmInstall(app, '+ tfjs-backend-wasm', [tfjs('@tensorflow/tfjs-backend-wasm')]);
+    show('node', ['fit-line-on.mjs', 'tfjs-wasm'], app);
+    show('node', ['fit-line-on.mjs', 'tfjs-cpu'], app);
+  }
 
-    npmInstall(app, [tfjs('@tensorflow/tfjs-backend-wasm')]);
-    process.stdout.write(run('node', ['fit-line-on.mjs', 'tfjs-wasm'], app));
-    process.stdout.write(run('node', ['fit-line-on.mjs', 'tfjs-cpu'], app));
+  // 3. the pure-JS packages.
+  {
+    const app = emptyApp('pure', [
+      'cells.mjs',
+      'data.mjs',
+      'train.mjs',
+      'stack-trace.mjs',
+      'onnx-missing.mjs',
+    ]);
+    const names = ['core', 'backend-js', 'cells', 'data', 'train'];
+    npmInstall(app, names.join(' + '), names.map(tarball));
+    show('node', ['cells.mjs'], app);
+    show('node', ['data.mjs'], app);
+    show('node', ['train.mjs'], app);
+    show('node', ['--enable-source-maps', 'stack-trace.mjs'], app);
+    await checkBundles(app);
+    // npm installs required peers itself; --legacy-peer-deps leaves onnxruntime-node out, as
+    // package managers that do not install peers do.
+    npmInstall(
+      app,
+      '+ onnx + backend-onnx, no onnxruntime-node',
+      [tarball('onnx'), tarball('backend-onnx')],
+      ['--legacy-peer-deps'],
+    );
+    show('node', ['onnx-missing.mjs', 'missing', ortRange], app);
+  }
+
+  // 4. everything, with ONNX Runtime.
+  {
+    const app = emptyApp('all', [
+      'train.mjs',
+      'onnx-model.mjs',
+      'onnx-missing.mjs',
+      'conformance.test.mjs',
+    ]);
+    npmInstall(app, 'every public package + onnxruntime-node + tfjs-core + vitest', [
+      ...[...packs.values()].map((p) => p.tarball),
+      `onnxruntime-node@${ortRange}`,
+      `@tensorflow/tfjs-core@${devVersion('packages/backend-tfjs', '@tensorflow/tfjs-core')}`,
+      `vitest@${peerRange('packages/backend-conformance', 'vitest')}`,
+    ]);
+    const ort = JSON.parse(
+      readFileSync(join(app, 'node_modules/onnxruntime-node/package.json'), 'utf8'),
+    ).version;
+    console.log(`onnxruntime-node ${ort} installed (the newest in backend-onnx's peer range)`);
+    show('node', ['train.mjs', 'onnx'], app);
+    show('node', ['onnx-model.mjs'], app);
+    const cli = join(app, 'node_modules/.bin/rnnkit-onnx');
+    const inspect = run(cli, ['inspect', 'model.onnx'], app);
+    if (!inspect.includes('LSTM')) throw new Error(`rnnkit-onnx inspect:\n${inspect}`);
+    console.log(`rnnkit-onnx inspect: ${inspect.split('\n')[0]}`);
+    const both = run(cli, ['run', 'model.onnx', '--engine', 'both'], app);
+    console.log(`rnnkit-onnx run --engine both: ${both.trim().split('\n').at(-1)}`);
+    // an onnxruntime-node release whose internal binding has another shape: the public API
+    // still loads, the session class the backend drives is gone
+    const ortDist = join(app, 'node_modules/onnxruntime-node/dist');
+    const original = readFileSync(join(ortDist, 'binding.js'));
+    writeFileSync(join(ortDist, 'binding-original.js'), original);
+    writeFileSync(
+      join(ortDist, 'binding.js'),
+      "const o = require('./binding-original.js');\n" +
+        'module.exports = { ...o, binding: { ...o.binding, InferenceSession: undefined } };\n',
+    );
+    try {
+      show('node', ['onnx-missing.mjs', 'incompatible', ortRange], app);
+    } finally {
+      writeFileSync(join(ortDist, 'binding.js'), original);
+    }
+    const vitest = run(join(app, 'node_modules/.bin/vitest'), ['run', 'conformance.test.mjs'], app);
+    const tests = stripVTControlCharacters(vitest).match(/Tests\s+.*/)?.[0];
+    console.log(`backend-conformance on js from its tarball: ${tests}`);
+    checkTypeScriptConsumer(app, packs);
+  }
+
+  releaseDryRun();
+  console.log('\ninstalls (npm, from tarballs, shared cache):');
+  console.log('| combination | worked | install time | node_modules size |');
+  console.log('| --- | --- | --- | --- |');
+  for (const i of installs) {
+    console.log(`| ${i.label} | yes | ${i.seconds.toFixed(1)} s | ${i.mib.toFixed(1)} MiB |`);
   }
   console.log('selective install: OK');
 } finally {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   fromOnnxWeights,
   fromTorchName,
@@ -61,11 +61,12 @@ interface Fixture {
   tensors: Record<string, { shape: number[]; data: number[] }>;
 }
 
-/** packages/cells/fixtures, next to the cells package's dist/ (workspace-only: not published). */
-const FIXTURES = join(
-  dirname(createRequire(import.meta.url).resolve('@rnnkit/cells')),
-  '../fixtures',
-);
+/**
+ * The fixtures' JSON files, which the build copies from packages/cells/fixtures into this
+ * package's dist/fixtures, so the published suite carries them (the cells package ships none).
+ * The same path from src/ (the tests here) and from dist/.
+ */
+const FIXTURES = fileURLToPath(new URL('../dist/fixtures/', import.meta.url));
 
 const cache = new Map<string, Fixture>();
 function loadFixture(name: string): Fixture {

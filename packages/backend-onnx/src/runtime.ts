@@ -5,8 +5,9 @@ import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
 /**
  * ONNX Runtime, driven synchronously. onnxruntime-node's public `InferenceSession.run` only wraps
  * its native binding's synchronous `run` in `setImmediate` and a Promise; rnnkit's kernels are
- * synchronous, so this module calls the binding directly (it is part of the package we pin:
- * onnxruntime-node 1.30.0, `dist/binding.js`).
+ * synchronous, so this module calls the binding directly (`dist/binding.js`, an internal file:
+ * the package's peer range admits only the releases it was tested on, 1.30.0 and 1.31.1, and a
+ * binding without the shape used here fails naming that range instead of with a TypeError).
  */
 
 interface OrtTensor {
@@ -36,6 +37,12 @@ interface Ort {
 const require = createRequire(import.meta.url);
 let ort: Ort | undefined;
 
+/** The onnxruntime-node releases this backend supports: its package.json's peer range. */
+function ortRange(): string {
+  const pkg = require('../package.json') as { peerDependencies: Record<string, string> };
+  return pkg.peerDependencies['onnxruntime-node'];
+}
+
 function isNotFound(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
@@ -50,7 +57,7 @@ export function loadOrt(): Ort {
   } catch (err) {
     if (isNotFound(err)) {
       throw new Error(
-        "the 'onnx' backend needs onnxruntime-node, which is not installed: npm install onnxruntime-node@1.30.0 (a peer dependency of @rnnkit/backend-onnx)",
+        `the 'onnx' backend needs onnxruntime-node, which is not installed: npm install 'onnxruntime-node@${ortRange()}' (a peer dependency of @rnnkit/backend-onnx)`,
         { cause: err },
       );
     }
@@ -62,6 +69,11 @@ export function loadOrt(): Ort {
     env: { versions: { node?: string }; logLevel?: string };
   };
   const bind = local('./binding.js') as Pick<Ort, 'binding' | 'initOrt'>;
+  if (typeof bind.binding?.InferenceSession !== 'function' || typeof bind.initOrt !== 'function') {
+    throw new Error(
+      `the 'onnx' backend drives onnxruntime-node's native binding, which this onnxruntime-node (${main}) does not expose as expected: npm install 'onnxruntime-node@${ortRange()}' (the releases @rnnkit/backend-onnx supports)`,
+    );
+  }
   // ONNX Runtime logs through a process-wide logger whose level is fixed when the binding starts
   // (initOrt reads env.logLevel once). The session option logSeverityLevel does not reach it: a
   // missing CUDA provider still printed a red "[E:onnxruntime:...] Failed to load library" line

@@ -1,6 +1,10 @@
 import { engine } from './engine.js';
 import { RnnkitError } from './errors.js';
 import { type DeferredProduct, GradSums, type Pending, type SumOps } from './grad-sum.js';
+import { onesLike, zerosLike } from './ops/creation.js';
+import { add } from './ops/elementwise.js';
+import { concat } from './ops/layout.js';
+import { matmul } from './ops/matmul.js';
 import type { Tensor } from './tensor.js';
 import { releaseScope } from './tidy.js';
 
@@ -102,12 +106,13 @@ export interface GradHooks extends SumOps {
   onesLike(t: Tensor): Tensor;
 }
 
-let hooks: GradHooks | undefined;
-
-/** Wires the few ops the tape needs (set once by ops/index). */
-export function setGradHooks(h: GradHooks): void {
-  hooks = h;
-}
+/**
+ * The ops backprop needs, imported here rather than set from ops/index: packages declare
+ * `"sideEffects": false`, so a bundler drops any module-level call whose module exports nothing
+ * the program uses, and valueAndGrad then had no ops. The ops modules import this one too; the
+ * cycle is safe because these are hoisted function declarations, used only when a gradient runs.
+ */
+const hooks: GradHooks = { add, concat, matmul, onesLike, zerosLike };
 
 /**
  * Evaluates `fn` and the gradients of its scalar result with respect to `wrt`.
@@ -119,7 +124,7 @@ export function valueAndGrad(
   fn: () => Tensor,
   wrt: readonly Tensor[],
 ): { value: Tensor; grads: Tensor[] } {
-  const h = hooks!;
+  const h = hooks;
   const tape = new Tape();
   for (const w of wrt) tape.tracked.add(w.id);
   const scope = new Set<Tensor>();
@@ -186,7 +191,7 @@ export function backpropSeeded(
   wrt: readonly Tensor[],
   raw = false,
 ): (Tensor | Pending | undefined)[] {
-  const h = hooks!;
+  const h = hooks;
   const grads = new GradSums(h);
   for (const [y, dy] of seeds) grads.add(y.id, dy);
   for (let i = tape.entries.length - 1; i >= 0; i--) {
