@@ -106,11 +106,41 @@ export interface FusedKernels<S = unknown> {
 }
 
 /**
+ * Optional fused optimizer update kernels (may update in place and return the same storage).
+ * Each optimizer of @rnnkit/train is one definition written in core ops; it calls the backend's
+ * kernel of the same name when present and runs that definition otherwise, so a backend need not
+ * implement any of these. The conformance suite checks each kernel a backend has against the
+ * definition.
+ */
+export interface FusedOptimizerKernels<S = unknown> {
+  sgdUpdate?(
+    param: KT<S>,
+    grad: KT<S>,
+    buf: KT<S> | null,
+    h: SgdHyper,
+  ): { param: S; buf: S | null };
+  adamUpdate?(
+    param: KT<S>,
+    grad: KT<S>,
+    m: KT<S>,
+    v: KT<S>,
+    h: AdamHyper,
+  ): { param: S; m: S; v: S };
+  rmspropUpdate?(
+    param: KT<S>,
+    grad: KT<S>,
+    sq: KT<S>,
+    buf: KT<S> | null,
+    h: RmspropHyper,
+  ): { param: S; sq: S; buf: S | null };
+}
+
+/**
  * The kernel set every backend implements. It is declared once here, so a backend that misses
  * a kernel fails to compile. Kernels return new storage unless documented as in-place; the
  * shapes of results are fixed by core (see the ops in `ops/`).
  */
-export interface Backend<S = unknown> extends FusedKernels<S> {
+export interface Backend<S = unknown> extends FusedKernels<S>, FusedOptimizerKernels<S> {
   readonly name: string;
 
   // --- storage ---------------------------------------------------------------------------
@@ -188,17 +218,6 @@ export interface Backend<S = unknown> extends FusedKernels<S> {
   softmaxCrossEntropy(logits: KT<S>, labels: KT<S>): S;
   /** (softmax(logits) − onehot(labels))·dloss[:, None] → [N, C]. */
   softmaxCrossEntropyGrad(logits: KT<S>, labels: KT<S>, dloss: KT<S>): S;
-
-  // --- optimizer updates (may update in place and return the same storage) ------------------
-  sgdUpdate(param: KT<S>, grad: KT<S>, buf: KT<S> | null, h: SgdHyper): { param: S; buf: S | null };
-  adamUpdate(param: KT<S>, grad: KT<S>, m: KT<S>, v: KT<S>, h: AdamHyper): { param: S; m: S; v: S };
-  rmspropUpdate(
-    param: KT<S>,
-    grad: KT<S>,
-    sq: KT<S>,
-    buf: KT<S> | null,
-    h: RmspropHyper,
-  ): { param: S; sq: S; buf: S | null };
 
   // --- optional capabilities ---------------------------------------------------------------
   /**

@@ -2,6 +2,7 @@ export type {
   AdamHyper,
   Backend,
   FusedKernels,
+  FusedOptimizerKernels,
   KernelTensor,
   LoopSpec,
   RmspropHyper,

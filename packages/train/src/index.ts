@@ -14,7 +14,9 @@ export {
 export { clipGradNorm, clipGradNormOps, clipGradValue } from './clip.js';
 export { FileSystemError, fsCause, makeFolder } from './fs-errors.js';
 export { crossEntropy, mseLoss, type Reduction } from './losses.js';
+export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
+export type { FusedUpdate } from './optim/fused.js';
 export { Optimizer, type OptimizerState } from './optim/optimizer.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';

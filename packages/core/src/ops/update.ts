@@ -1,5 +1,5 @@
-import type { AdamHyper, RmspropHyper, SgdHyper } from '../backend.js';
-import { fmtShape, ShapeError } from '../errors.js';
+import type { AdamHyper, Backend, RmspropHyper, SgdHyper } from '../backend.js';
+import { fmtShape, RnnkitError, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf } from './util.js';
 
@@ -13,14 +13,30 @@ function check(op: string, param: Tensor, ...others: (Tensor | null)[]): void {
   }
 }
 
+/** The backend's fused kernel `op`, or an error saying that it is optional and what to use instead. */
+function kernel<K extends 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate'>(
+  be: Backend,
+  op: K,
+): NonNullable<Backend[K]> {
+  const k = be[op];
+  if (!k) {
+    throw new RnnkitError(
+      `${op}: backend '${be.name}' has no fused ${op} kernel (these kernels are optional); check backend.${op} before calling, or use @rnnkit/train's optimizers, which run their core-ops definition where a backend has no kernel`,
+    );
+  }
+  return k.bind(be) as NonNullable<Backend[K]>;
+}
+
 /**
- * Optimizer updates run outside autograd and replace the storage of the tensors they update
- * (in place on backends that can). Each returns nothing; `param` and the state tensors change.
+ * The backends' optional fused optimizer kernels (see `FusedOptimizerKernels`). They run outside
+ * autograd and replace the storage of the tensors they update (in place on backends that can).
+ * Each returns nothing; `param` and the state tensors change. A backend without the kernel is an
+ * error: @rnnkit/train's optimizers check for it and run their core-ops definition instead.
  */
 export function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, h: SgdHyper): void {
   const be = backendOf('sgdUpdate', param, grad, ...(buf ? [buf] : []));
   check('sgdUpdate', param, grad, buf);
-  const r = be.sgdUpdate(param, grad, buf, h);
+  const r = kernel(be, 'sgdUpdate')(param, grad, buf, h);
   param.replaceStorage(r.param);
   if (buf && r.buf) buf.replaceStorage(r.buf);
 }
@@ -28,7 +44,7 @@ export function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, h: Sg
 export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, h: AdamHyper): void {
   const be = backendOf('adamUpdate', param, grad, m, v);
   check('adamUpdate', param, grad, m, v);
-  const r = be.adamUpdate(param, grad, m, v, h);
+  const r = kernel(be, 'adamUpdate')(param, grad, m, v, h);
   param.replaceStorage(r.param);
   m.replaceStorage(r.m);
   v.replaceStorage(r.v);
@@ -43,7 +59,7 @@ export function rmspropUpdate(
 ): void {
   const be = backendOf('rmspropUpdate', param, grad, sq, ...(buf ? [buf] : []));
   check('rmspropUpdate', param, grad, sq, buf);
-  const r = be.rmspropUpdate(param, grad, sq, buf, h);
+  const r = kernel(be, 'rmspropUpdate')(param, grad, sq, buf, h);
   param.replaceStorage(r.param);
   sq.replaceStorage(r.sq);
   if (buf && r.buf) buf.replaceStorage(r.buf);

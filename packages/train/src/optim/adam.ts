@@ -49,11 +49,11 @@ export class Adam extends Optimizer {
   }
 
   /**
-   * Per step: [lr / bc1, √bc2, 1 − lr·wd (AdamW)]. The ops are the adam kernels' (see
-   * backend-onnx's lower/optimizers.ts): m' = β1·m + (1 − β1)·g, v' = β2·v + ((1 − β2)·g)·g,
-   * p' = p·decay − (lr/bc1)·m' / (√v'/√bc2 + eps), g having wd·p added first without decoupling.
+   * Per step: [lr / bc1, √bc2, 1 − lr·wd (AdamW)], with bc1 = 1 − β1^t and bc2 = 1 − β2^t.
+   * m' = β1·m + (1 − β1)·g, v' = β2·v + ((1 − β2)·g)·g, p' = p·decay − (lr/bc1)·m' / (√v'/√bc2 +
+   * eps), g having wd·p added first without decoupling.
    */
-  override fused(): FusedUpdate {
+  definition(): FusedUpdate {
     const { beta1: b1, beta2: b2, weightDecay: wd, decoupled } = this;
     const decays = wd !== 0;
     return {
@@ -71,7 +71,9 @@ export class Adam extends Optimizer {
     };
   }
 
-  protected update(i: number, grad: Tensor): void {
+  /** The backends' fused adamUpdate kernel, where the parameter's backend has one. */
+  protected override kernel(i: number, grad: Tensor): boolean {
+    if (!this.params[i].backend.adamUpdate) return false;
     const t = this.stepCount;
     adamUpdate(this.params[i], grad, this.buffer(i, 'm'), this.buffer(i, 'v'), {
       lr: this.lr,
@@ -83,6 +85,7 @@ export class Adam extends Optimizer {
       biasCorrection1: 1 - this.beta1 ** t,
       biasCorrection2: 1 - this.beta2 ** t,
     });
+    return true;
   }
 }
 

@@ -2,9 +2,12 @@ import {
   describeValue,
   type HostTensor,
   keep,
+  noGrad,
   Parameter,
   RnnkitError,
+  scalar,
   type Tensor,
+  tidy,
   zeros,
 } from '@rnnkit/core';
 import type { FusedUpdate } from './fused.js';
@@ -21,6 +24,12 @@ export interface OptimizerState {
 /**
  * Base of the optimizers: PyTorch semantics, updates run on the parameters' backend in place.
  * `step(grads)` takes one gradient per parameter, in the order of `params`.
+ *
+ * An optimizer is one definition: its update written once in core ops (`definition`). A step
+ * runs the backend's fused kernel for it where the optimizer has one (`kernel`) and the backend
+ * implements it, else the definition; fused steps trace the definition, and the conformance
+ * suite checks each backend's kernel against it. A new optimizer is one file: a subclass with
+ * its options, `hyper` and `definition` (see Adagrad).
  */
 export abstract class Optimizer {
   readonly params: Parameter[];
@@ -29,6 +38,12 @@ export abstract class Optimizer {
   /** Learning rate given at construction; schedules scale it. */
   readonly baseLr: number;
   stepCount = 0;
+  /**
+   * Use the backend's fused update kernel where this optimizer has one and the backend implements
+   * it (the default). False always runs the core-ops definition, which is what the kernels are
+   * checked against; the two agree to rounding.
+   */
+  fusedKernel = true;
   /** Per-parameter state buffers by name (e.g. m, v), created on first use. */
   protected readonly buffers: Map<string, Tensor>[];
 
@@ -53,7 +68,46 @@ export abstract class Optimizer {
 
   abstract readonly type: string;
   protected abstract hyper(): Record<string, number | boolean>;
-  protected abstract update(i: number, grad: Tensor): void;
+
+  /**
+   * The update written once in core ops: what fused steps trace, what a backend without a fused
+   * kernel runs, and what the conformance suite checks the kernels against. `first` is true on
+   * a parameter's first update (no state yet), for rules whose first step differs (SGD's
+   * momentum buffer starts as the gradient).
+   */
+  abstract definition(first?: boolean): FusedUpdate;
+
+  /**
+   * Runs the backend's fused kernel for parameter i's update and returns true, or returns false
+   * where this optimizer has none or the parameter's backend does not implement it. `first` as
+   * in `definition`.
+   */
+  protected kernel(_i: number, _grad: Tensor, _first: boolean): boolean {
+    return false;
+  }
+
+  /** One parameter's update: the backend's fused kernel where there is one, else the definition. */
+  protected update(i: number, grad: Tensor): void {
+    const first = this.buffers[i].size === 0;
+    if (this.fusedKernel && this.kernel(i, grad, first)) return;
+    const d = this.definition(first);
+    const p = this.params[i];
+    const state = d.state(i);
+    const be = p.backend;
+    const out = tidy(() =>
+      noGrad(() => {
+        // scalars (shape []) so that broadcasting keeps every shape, a parameter of shape [] too
+        const s = d.stepScalars(this.stepCount, this.lr).map((v) => scalar(v, be));
+        const c = d.constants.map((v) => scalar(v, be));
+        const r = d.ops(p, grad, state, s, c);
+        return [r.param, ...r.state];
+      }),
+    );
+    p.moveStorageFrom(out[0]);
+    state.forEach((t, j) => {
+      t.moveStorageFrom(out[j + 1]);
+    });
+  }
 
   /** Applies one update from gradients aligned with `params`. */
   step(grads: readonly Tensor[]): void {
@@ -69,11 +123,11 @@ export abstract class Optimizer {
   }
 
   /**
-   * This optimizer's update as tensor ops for fused steps (see FusedUpdate), or null where it has
-   * none or its next step cannot be fused (SGD's first momentum step).
+   * This optimizer's definition for fused steps (see FusedUpdate), or null where its next step
+   * cannot be fused (SGD's first momentum step).
    */
   fused(): FusedUpdate | null {
-    return null;
+    return this.definition();
   }
 
   /**

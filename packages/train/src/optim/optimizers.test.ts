@@ -1,8 +1,9 @@
-import '@rnnkit/backend-js';
-import { Parameter, tensor } from '@rnnkit/core';
+import { createJsBackend } from '@rnnkit/backend-js';
+import { type Backend, getBackend, Parameter, tensor } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
 import { expectClose, readFixture } from '../test-utils/helpers.js';
+import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import type { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
@@ -10,7 +11,7 @@ import { SGD } from './sgd.js';
 
 interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop';
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
   options: Record<string, number | boolean | number[]>;
   param0: number[];
   grads: number[][];
@@ -35,6 +36,8 @@ function make(c: OptimCase, p: Parameter): Optimizer {
     'betas',
     'eps',
     'alpha',
+    'lr_decay',
+    'initial_accumulator_value',
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new Error(`unmapped torch option ${k}`);
   // Options rnnkit does not implement must be at their off setting in the fixture.
@@ -69,11 +72,19 @@ function make(c: OptimCase, p: Parameter): Optimizer {
         weightDecay: num('weight_decay'),
         momentum: num('momentum'),
       });
+    case 'Adagrad':
+      return new Adagrad([p], {
+        lr: num('lr'),
+        lrDecay: num('lr_decay'),
+        weightDecay: num('weight_decay'),
+        initialAccumulatorValue: num('initial_accumulator_value'),
+        eps: num('eps'),
+      });
   }
 }
 
-function param(values: ArrayLike<number>): Parameter {
-  return new Parameter(tensor(Float32Array.from(values), [values.length]));
+function param(values: ArrayLike<number>, be: Backend = getBackend()): Parameter {
+  return new Parameter(tensor(Float32Array.from(values), [values.length], 'float32', be));
 }
 
 function values(p: Parameter): number[] {
@@ -84,6 +95,8 @@ describe('optimizers match torch.optim (fixtures/optim.json)', () => {
   it('has the documented cases', () => {
     expect(fixture.cases.map((c) => c.name).sort()).toEqual(
       [
+        'adagrad',
+        'adagrad_decay',
         'adam',
         'adam_weight_decay',
         'adamw',
@@ -115,6 +128,91 @@ describe('optimizers match torch.optim (fixtures/optim.json)', () => {
       fixture.cases.map((c) => c.params[4].map((v) => v.toFixed(6)).join(',')),
     );
     expect(finals.size).toBe(fixture.cases.length);
+  });
+});
+
+/**
+ * The JS backend less its optional fused optimizer kernels: a real backend on which every
+ * optimizer runs its core-ops definition.
+ */
+function withoutOptimizerKernels(): Backend {
+  const be: Backend = createJsBackend();
+  return Object.assign(Object.create(be) as Backend, {
+    name: 'js without optimizer kernels',
+    sgdUpdate: undefined,
+    adamUpdate: undefined,
+    rmspropUpdate: undefined,
+  });
+}
+
+describe('each optimizer is one definition in core ops', () => {
+  it.each(fixture.cases.map((c) => [c.name, c] as const))(
+    '%s on a backend without fused optimizer kernels: five steps within 1e-6 of torch.optim',
+    (_, c) => {
+      const be = withoutOptimizerKernels();
+      const p = param(c.param0, be);
+      const opt = make(c, p);
+      for (let k = 0; k < c.grads.length; k++) {
+        opt.step([tensor(Float32Array.from(c.grads[k]), [c.grads[k].length], 'float32', be)]);
+        expectClose(values(p), c.params[k], 1e-6, `${c.name} after step ${k + 1}`);
+      }
+      expect(p.backend).toBe(be);
+    },
+  );
+
+  it.each(fixture.cases.map((c) => [c.name, c] as const))(
+    '%s: the fused kernel (where there is one) and the definition agree, state included',
+    (_, c) => {
+      const pK = param(c.param0);
+      const pD = param(c.param0);
+      const viaKernel = make(c, pK);
+      const viaDefinition = make(c, pD);
+      viaDefinition.fusedKernel = false;
+      for (const g of c.grads) {
+        viaKernel.step([tensor(Float32Array.from(g), [g.length])]);
+        viaDefinition.step([tensor(Float32Array.from(g), [g.length])]);
+      }
+      expectClose(values(pD), values(pK), 1e-6, `${c.name} parameter`);
+      const k = viaKernel.stateDict();
+      const d = viaDefinition.stateDict();
+      expect(Object.keys(d.tensors).sort()).toEqual(Object.keys(k.tensors).sort());
+      for (const [name, t] of Object.entries(k.tensors))
+        expectClose(
+          Array.from(d.tensors[name].data),
+          Array.from(t.data),
+          1e-6,
+          `${c.name} ${name}`,
+        );
+    },
+  );
+
+  it('a scalar parameter keeps its shape through the definition', () => {
+    const be = withoutOptimizerKernels();
+    const p = new Parameter(tensor(Float32Array.of(1), [], 'float32', be));
+    const opt = new Adam([p], { lr: 0.1 });
+    opt.step([tensor(Float32Array.of(0.5), [], 'float32', be)]);
+    expect(p.shape).toEqual([]);
+    expectClose(values(p), [0.9], 1e-6, 'Adam first step moves by lr');
+  });
+
+  it('core refuses a fused optimizer kernel the backend lacks, naming the kernel and the way out', async () => {
+    const { adamUpdate } = await import('@rnnkit/core');
+    const be = withoutOptimizerKernels();
+    const t = () => tensor(Float32Array.of(1), [1], 'float32', be);
+    expect(() =>
+      adamUpdate(t(), t(), t(), t(), {
+        lr: 0.1,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0,
+        decoupled: false,
+        biasCorrection1: 0.1,
+        biasCorrection2: 0.001,
+      }),
+    ).toThrow(
+      /adamUpdate: backend 'js without optimizer kernels' has no fused adamUpdate kernel.*@rnnkit\/train's optimizers/,
+    );
   });
 });
 

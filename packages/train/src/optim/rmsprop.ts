@@ -56,10 +56,10 @@ export class RMSprop extends Optimizer {
   }
 
   /**
-   * Per step: [lr]. The rmsprop kernels' ops: g' = g + wd·p, sq' = α·sq + ((1 − α)·g')·g',
+   * Per step: [lr]. g' = g + wd·p, sq' = α·sq + ((1 − α)·g')·g',
    * u = g' / (√sq' + eps), buf' = momentum·buf + u (momentum > 0), p' = p − lr·(buf' or u).
    */
-  override fused(): FusedUpdate {
+  definition(): FusedUpdate {
     const useBuf = this.momentum > 0;
     return {
       constants: [this.weightDecay, this.alpha, 1 - this.alpha, this.eps, this.momentum],
@@ -76,7 +76,9 @@ export class RMSprop extends Optimizer {
     };
   }
 
-  protected update(i: number, grad: Tensor): void {
+  /** The backends' fused rmspropUpdate kernel, where the parameter's backend has one. */
+  protected override kernel(i: number, grad: Tensor): boolean {
+    if (!this.params[i].backend.rmspropUpdate) return false;
     const buf = this.momentum > 0 ? this.buffer(i, 'momentum') : null;
     rmspropUpdate(this.params[i], grad, this.buffer(i, 'squareAvg'), buf, {
       lr: this.lr,
@@ -85,5 +87,6 @@ export class RMSprop extends Optimizer {
       weightDecay: this.weightDecay,
       momentum: this.momentum,
     });
+    return true;
   }
 }

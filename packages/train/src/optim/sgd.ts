@@ -54,14 +54,12 @@ export class SGD extends Optimizer {
   }
 
   /**
-   * Per step: [lr]. The sgd kernels' ops: d = g + wd·p, buf' = momentum·buf + (1 − dampening)·d,
-   * d = d + momentum·buf' (Nesterov) or buf', p' = p − lr·d. None before the momentum buffers
-   * exist: the first step sets them to the gradient, a step of its own.
+   * Per step: [lr]. d = g + wd·p, buf' = momentum·buf + (1 − dampening)·d (on the parameter's
+   * first step buf' = d, as torch.optim.SGD), d = d + momentum·buf' (Nesterov) or buf',
+   * p' = p − lr·d.
    */
-  override fused(): FusedUpdate | null {
+  definition(first = false): FusedUpdate {
     const useBuf = this.momentum !== 0;
-    if (useBuf && this.params.some((p, i) => p.trainable && !this.hasBuffer(i, 'momentum')))
-      return null;
     const { nesterov } = this;
     return {
       constants: [this.weightDecay, this.momentum, 1 - this.dampening],
@@ -70,15 +68,29 @@ export class SGD extends Optimizer {
       ops: (p, g, [buf], [lr], [wd, momentum, damp1]) => {
         let d = add(g, mul(wd, p));
         if (!useBuf) return { param: sub(p, mul(lr, d)), state: [] };
-        const b = add(mul(momentum, buf), mul(damp1, d));
+        const b = first ? d : add(mul(momentum, buf), mul(damp1, d));
         d = nesterov ? add(d, mul(momentum, b)) : b;
         return { param: sub(p, mul(lr, d)), state: [b] };
       },
     };
   }
 
-  protected update(i: number, grad: Tensor): void {
-    const firstStep = !this.hasBuffer(i, 'momentum');
+  /**
+   * None before the momentum buffers exist: the first step sets them to the gradient, a step of
+   * its own.
+   */
+  override fused(): FusedUpdate | null {
+    if (
+      this.momentum !== 0 &&
+      this.params.some((p, i) => p.trainable && !this.hasBuffer(i, 'momentum'))
+    )
+      return null;
+    return this.definition();
+  }
+
+  /** The backends' fused sgdUpdate kernel, where the parameter's backend has one. */
+  protected override kernel(i: number, grad: Tensor, firstStep: boolean): boolean {
+    if (!this.params[i].backend.sgdUpdate) return false;
     const buf = this.momentum !== 0 ? this.buffer(i, 'momentum') : null;
     sgdUpdate(this.params[i], grad, buf, {
       lr: this.lr,
@@ -88,5 +100,6 @@ export class SGD extends Optimizer {
       weightDecay: this.weightDecay,
       firstStep,
     });
+    return true;
   }
 }
