@@ -13,7 +13,8 @@
  * float64 references, every backward rule against finite differences, the gradients of every
  * @rnnkit/cells cell and layer option combination against finite differences, the cells'
  * PyTorch and ONNX Runtime fixtures, shape/dtype
- * errors, `scan`, memory (tidy, leaks, disposal), optimizer updates against PyTorch's formulas,
+ * errors, `scan`, memory (tidy, leaks, disposal), the fused optimizer kernels against the optimizers'
+ * core-ops definitions,
  * and the registry's error messages.
  */
 import { type Backend, registerBackend, setBackend } from '@rnnkit/core';

@@ -1,5 +1,4 @@
 import {
-  adamUpdate,
   add,
   DisposedError,
   dispose,
@@ -8,7 +7,7 @@ import {
   mean,
   memory,
   mul,
-  sgdUpdate,
+  Parameter,
   square,
   sub,
   type Tensor,
@@ -17,6 +16,7 @@ import {
   valueAndGrad,
   zeros,
 } from '@rnnkit/core';
+import { Adam, SGD } from '@rnnkit/train';
 import { describe, expect, it } from 'vitest';
 import { type Ctx, ft, values } from './context.js';
 import * as ref from './reference.js';
@@ -88,13 +88,14 @@ export function memoryTests(ctx: Ctx): void {
       const be = ctx.be();
       const x = ft(ctx, ref.rand([8, 3], 7100));
       const y = ft(ctx, ref.rand([8, 2], 7101));
-      const w1 = ft(ctx, ref.rand([3, 4], 7102));
-      const b1 = zeros([4], 'float32', be);
-      const w2 = ft(ctx, ref.rand([4, 2], 7103));
+      const w1 = new Parameter(ft(ctx, ref.rand([3, 4], 7102)));
+      const b1 = new Parameter(zeros([4], 'float32', be));
+      const w2 = new Parameter(ft(ctx, ref.rand([4, 2], 7103)));
       const params = [w1, b1, w2];
-      const m = params.map((p) => zeros(p.shape, 'float32', be));
-      const v = params.map((p) => zeros(p.shape, 'float32', be));
-      const momentum = params.map((p) => zeros(p.shape, 'float32', be));
+      // Adam for the weights, SGD with momentum for the bias: each runs the backend's fused
+      // kernel where it has one, else its core-ops definition.
+      const adam = new Adam([w1, w2], { lr: 0.05 });
+      const sgd = new SGD([b1], { lr: 0.05, momentum: 0.9 });
       const losses: number[] = [];
       const counts: number[] = [];
       const start = memory().numTensors;
@@ -107,35 +108,17 @@ export function memoryTests(ctx: Ctx): void {
           return { loss: r.value, grads: r.grads };
         });
         losses.push((await values(loss))[0]);
-        // Optimizer-style updates outside the tidy: Adam for the weights, SGD with momentum for the bias.
-        for (const i of [0, 2]) {
-          adamUpdate(params[i], grads[i], m[i], v[i], {
-            lr: 0.05,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weightDecay: 0,
-            decoupled: false,
-            biasCorrection1: 1 - 0.9 ** step,
-            biasCorrection2: 1 - 0.999 ** step,
-          });
-        }
-        sgdUpdate(b1, grads[1], momentum[1], {
-          lr: 0.05,
-          momentum: 0.9,
-          dampening: 0,
-          nesterov: false,
-          weightDecay: 0,
-          firstStep: step === 1,
-        });
+        adam.step([grads[0], grads[2]]);
+        sgd.step([grads[1]]);
         dispose([loss, grads]);
         counts.push(memory().numTensors);
       }
-      expect(counts[4]).toBe(start);
+      // the optimizers' state, made on the first step: Adam's m and v of two weights, SGD's momentum
+      expect(counts[4]).toBe(start + 5);
       expect(counts[49]).toBe(counts[4]);
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(losses[49]).toBeLessThan(losses[0]);
-      dispose([x, y, params, m, v, momentum]);
+      dispose([x, y, params]);
     });
 
     it('memory().numTensors counts creations and disposals exactly', () => {
