@@ -1,10 +1,12 @@
 import {
   describeValue,
+  fmtShape,
   type HostTensor,
   keep,
   noGrad,
   Parameter,
   RnnkitError,
+  ShapeError,
   scalar,
   type Tensor,
   tidy,
@@ -88,10 +90,16 @@ export abstract class Optimizer {
 
   /** One parameter's update: the backend's fused kernel where there is one, else the definition. */
   protected update(i: number, grad: Tensor): void {
+    const p = this.params[i];
+    // the definition broadcasts, so a gradient of another shape would reshape the parameter
+    if (grad.rank !== p.rank || grad.shape.some((d, k) => d !== p.shape[k])) {
+      throw new ShapeError(
+        `${this.type}.step: gradient ${i} is ${fmtShape(grad.shape)}, its parameter ${fmtShape(p.shape)}; pass the gradients in the order of the parameters`,
+      );
+    }
     const first = this.buffers[i].size === 0;
     if (this.fusedKernel && this.kernel(i, grad, first)) return;
     const d = this.definition(first);
-    const p = this.params[i];
     const state = d.state(i);
     const be = p.backend;
     const out = tidy(() =>

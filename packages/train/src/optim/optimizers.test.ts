@@ -186,6 +186,16 @@ describe('each optimizer is one definition in core ops', () => {
     },
   );
 
+  it('a gradient of another shape is an error naming both shapes, on either path', () => {
+    for (const be of [getBackend(), withoutOptimizerKernels()]) {
+      const opt = new Adam([param([1, 2, 3], be), param([1, 2], be)]);
+      const g = (n: number) => tensor(new Float32Array(n), [n], 'float32', be);
+      expect(() => opt.step([g(2), g(3)])).toThrow(
+        /Adam\.step: gradient 0 is \[2\], its parameter \[3\]; pass the gradients in the order/,
+      );
+    }
+  });
+
   it('a scalar parameter keeps its shape through the definition', () => {
     const be = withoutOptimizerKernels();
     const p = new Parameter(tensor(Float32Array.of(1), [], 'float32', be));
