@@ -20,6 +20,7 @@ import {
 } from './checkpoint.js';
 import { checkFitOptions, checkTrainerArgs } from './fit-options.js';
 import { fusedNotices, trainSteps } from './fused-steps.js';
+import { LossHistory } from './loss-history.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
 import { acquireRunLock, assertRunLockHeld } from './run-lock.js';
@@ -258,6 +259,8 @@ export class Trainer {
       best = o.resume.metrics?.bestValLoss ?? best;
       sinceBest = o.resume.metrics?.sinceBest ?? 0;
     }
+    // per-step losses as numbers; result.trainLoss is made from them when the fit returns
+    const losses = new LossHistory(step + 1);
     const start = performance.now();
     const ckpt = (batchInEpoch: number): CheckpointData => ({
       model: modelTensors(model),
@@ -348,7 +351,7 @@ export class Trainer {
             for (const r of block.steps) {
               step++;
               b++;
-              result.trainLoss.push({ step, loss: r.loss });
+              losses.push(r.loss);
               for (const c of o.callbacks ?? [])
                 c.onStep?.({
                   step,
@@ -413,6 +416,7 @@ export class Trainer {
     if (stop && skip >= perEpoch) epoch++;
     if (o.checkpoint) save('last.safetensors', inEpoch);
     if (carry) dispose(carry);
+    result.trainLoss = losses.entries();
     result.steps = step;
     result.epochs = epoch;
     result.seconds = (performance.now() - start) / 1000;
