@@ -2,7 +2,8 @@
 // The packaging check (`pnpm test` runs it last): packs every public package from a fresh build
 // and proves the tarballs work outside the workspace, with nothing from the monorepo leaking in.
 //
-// - peer ranges and README imports across packages (cross-package-check.mjs), tarball contents
+// - peer ranges and README imports across packages (cross-package-check.mjs), each package's
+//   imports against its dependencies and peers (import-deps-check.mjs), tarball contents
 //   (tarball-check.mjs), publint and attw (package-lint.mjs);
 // - npm installs of tarballs (other @rnnkit packages from their tarballs too) into empty
 //   projects in the OS temp folder, each exercised by small scripts (consumers/):
@@ -19,16 +20,28 @@
 //      onnxruntime-node with another binding failing with the peer range, the rnnkit-onnx CLI's
 //      inspect and run, the conformance suite on 'js', and a TypeScript consumer of every
 //      entry point;
+//   5. @rnnkit/onnx with its README's install lines only (onnx + core, then onnxruntime-node):
+//      import and inspect without @rnnkit/cells, run on rnnkit naming cells to install, run on
+//      ONNX Runtime;
 // - the release dry run (release-dry-run.mjs).
 // Prints the table of installs (time, node_modules size). npm shares one cache folder across
 // the projects and runs (tmpdir()/rnnkit-npm-cache).
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { checkBundles } from './bundle-check.mjs';
 import { checkAcrossPackages } from './cross-package-check.mjs';
+import { checkImportDeps } from './import-deps-check.mjs';
 import { packAll } from './pack-all.mjs';
 import { lintPackages } from './package-lint.mjs';
 import { releaseDryRun } from './release-dry-run.mjs';
@@ -41,6 +54,16 @@ const cache = join(tmpdir(), 'rnnkit-npm-cache');
 const consumers = join(import.meta.dirname, 'consumers');
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+/** Runs a command that must fail with exit code 1 and print `expected`; returns its stderr. */
+function fails(cmd, args, cwd, expected) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 1 || !r.stderr.includes(expected)) {
+    throw new Error(
+      `${[cmd, ...args].join(' ')}: expected exit 1 and "${expected}", got exit ${r.status}:\n${r.stdout}${r.stderr}`,
+    );
+  }
+  return r.stderr.trim();
+}
 const show = (cmd, args, cwd) => process.stdout.write(run(cmd, args, cwd));
 const installs = [];
 
@@ -85,6 +108,7 @@ const ortRange = peerRange('packages/backend-onnx', 'onnxruntime-node');
 
 try {
   checkAcrossPackages();
+  await checkImportDeps();
   const packs = packAll(join(work, 'packs'));
   const tarball = (name) => packs.get(`@rnnkit/${name}`).tarball;
   checkTarballs(packs);
@@ -214,6 +238,53 @@ try {
     const tests = stripVTControlCharacters(vitest).match(/Tests\s+.*/)?.[0];
     console.log(`backend-conformance on js from its tarball: ${tests}`);
     checkTypeScriptConsumer(app, packs);
+    copyFileSync(join(app, 'model.onnx'), join(work, 'model.onnx'));
+  }
+
+  // 5. @rnnkit/onnx with its README's install lines and nothing else: the first line (onnx and
+  // core) imports and inspects; run on rnnkit says to install cells; with onnxruntime-node (the
+  // README's optional line), run --engine ort works.
+  {
+    const readme = readFileSync(join(root, 'packages/onnx/README.md'), 'utf8');
+    const lines = [...readme.matchAll(/^(?:\S+=\S+ )?npm install (.+)$/gm)].map((m) =>
+      m[1].split(' '),
+    );
+    const onnxPeers = packs.get('@rnnkit/onnx').pkg.json.peerDependencies;
+    const spec = (name) =>
+      name.startsWith('@rnnkit/')
+        ? tarball(name.slice(8))
+        : `${name}@${onnxPeers[name] ?? 'latest'}`;
+    const [first] = lines;
+    const ortLine = lines.find((l) => l.includes('onnxruntime-node'));
+    if (!first?.includes('@rnnkit/onnx') || !ortLine) {
+      throw new Error(`packages/onnx/README.md: no install lines for onnx and onnxruntime-node`);
+    }
+    const app = emptyApp('onnx-only');
+    copyFileSync(join(work, 'model.onnx'), join(app, 'model.onnx'));
+    npmInstall(app, `README install line: ${first.join(' ')}`, first.map(spec));
+    if (readdirSync(join(app, 'node_modules/@rnnkit')).includes('cells')) {
+      throw new Error(
+        'the onnx-only project has @rnnkit/cells; the check needs a project without it',
+      );
+    }
+    show(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        "await import('@rnnkit/onnx'); console.log('import @rnnkit/onnx without cells: ok')",
+      ],
+      app,
+    );
+    const cli = join(app, 'node_modules/.bin/rnnkit-onnx');
+    const inspect = run(cli, ['inspect', 'model.onnx'], app);
+    if (!inspect.includes('LSTM')) throw new Error(`rnnkit-onnx inspect:\n${inspect}`);
+    console.log(`rnnkit-onnx inspect without cells: ${inspect.split('\n')[0]}`);
+    const hint = fails(cli, ['run', 'model.onnx'], app, 'npm install @rnnkit/cells');
+    console.log(`rnnkit-onnx run without cells: ${hint}`);
+    npmInstall(app, `+ README line: ${ortLine.join(' ')}`, ortLine.map(spec));
+    const ortRun = run(cli, ['run', 'model.onnx', '--engine', 'ort'], app);
+    console.log(`rnnkit-onnx run --engine ort without cells: ${ortRun.trim().split('\n').at(-1)}`);
   }
 
   releaseDryRun();
