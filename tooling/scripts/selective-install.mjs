@@ -23,6 +23,9 @@
 //   5. @rnnkit/onnx with its README's install lines only (onnx + core, then onnxruntime-node):
 //      import and inspect without @rnnkit/cells, run on rnnkit naming cells to install, run on
 //      ONNX Runtime;
+//   6. @rnnkit/sine and @rnnkit/char-text with their declared dependencies: rnnkit-sine trains
+//      an epoch and writes its PNG, rnnkit-char-text trains 3 steps on a file and on sotu, and
+//      both name @rnnkit/backend-onnx to install when asked for --backend onnx;
 // - the release dry run (release-dry-run.mjs).
 // Prints the table of installs (time, node_modules size). npm shares one cache folder across
 // the projects and runs (tmpdir()/rnnkit-npm-cache).
@@ -98,6 +101,26 @@ function emptyApp(name, scripts = []) {
   );
   for (const s of scripts) copyFileSync(join(consumers, s), join(app, s));
   return app;
+}
+
+/**
+ * `names` and the @rnnkit packages they need, transitively: dependencies and required peers (what
+ * npm installs with them), so that none comes from the registry.
+ */
+function rnnkitClosure(names, packs) {
+  const out = new Set();
+  const visit = (name) => {
+    if (out.has(name)) return;
+    out.add(name);
+    const { json } = packs.get(name).pkg;
+    const optional = json.peerDependenciesMeta ?? {};
+    const peers = Object.keys(json.peerDependencies ?? {}).filter((p) => !optional[p]?.optional);
+    for (const d of [...Object.keys(json.dependencies ?? {}), ...peers]) {
+      if (d.startsWith('@rnnkit/')) visit(d);
+    }
+  };
+  for (const n of names) visit(n);
+  return [...out];
 }
 
 const devVersion = (pkgDir, name) =>
@@ -285,6 +308,86 @@ try {
     npmInstall(app, `+ README line: ${ortLine.join(' ')}`, ortLine.map(spec));
     const ortRun = run(cli, ['run', 'model.onnx', '--engine', 'ort'], app);
     console.log(`rnnkit-onnx run --engine ort without cells: ${ortRun.trim().split('\n').at(-1)}`);
+  }
+
+  // 6. the apps from their tarballs, with their declared dependencies only (other @rnnkit
+  // packages from their tarballs): each binary trains a few steps on js; the optional backends
+  // are not installed, and asking for onnx names the package to install.
+  {
+    const app = emptyApp('apps');
+    const apps = ['@rnnkit/sine', '@rnnkit/char-text'];
+    const names = rnnkitClosure(apps, packs);
+    npmInstall(
+      app,
+      `${apps.join(' + ')} (with ${names.length - apps.length} @rnnkit dependencies)`,
+      names.map((n) => packs.get(n).tarball),
+    );
+    const installed = readdirSync(join(app, 'node_modules/@rnnkit'));
+    for (const optional of ['backend-onnx', 'backend-tfjs']) {
+      if (installed.includes(optional)) throw new Error(`the apps project has @rnnkit/${optional}`);
+    }
+    writeFileSync(
+      join(app, 'small.txt'),
+      'the quick brown fox jumps over the lazy dog.\n'.repeat(60),
+    );
+    const bin = (name) => join(app, 'node_modules/.bin', name);
+    const small = ['--hidden', '8', '--progress', 'none'];
+    const sine = run(
+      bin('rnnkit-sine'),
+      [
+        '--epochs',
+        '1',
+        '--points',
+        '300',
+        '--t-end',
+        '30',
+        '--window',
+        '10',
+        '--plot',
+        'sine.png',
+        '--no-chart',
+        ...small,
+      ],
+      app,
+    );
+    if (!sine.includes('plot written to sine.png')) throw new Error(`rnnkit-sine:\n${sine}`);
+    console.log(
+      `rnnkit-sine from its tarball: ${sine
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('forecast'))}`,
+    );
+    const charArgs = ['--steps', '3', '--seq', '16', '--batch', '4', ...small];
+    for (const corpus of [
+      ['--text', 'small.txt'],
+      ['--corpus', 'sotu', '--years', '2020'],
+    ]) {
+      const out = run(
+        bin('rnnkit-char-text'),
+        ['train', ...corpus, '--out', `run-${corpus[1]}`, ...charArgs],
+        app,
+      );
+      if (!out.includes('at step 3'))
+        throw new Error(`rnnkit-char-text train ${corpus.join(' ')}:\n${out}`);
+      console.log(
+        `rnnkit-char-text train ${corpus.join(' ')}: ${out.split('\n').find((l) => l.startsWith('final validation'))}`,
+      );
+    }
+    const hint = 'npm install @rnnkit/backend-onnx';
+    const sineOnnx = fails(
+      bin('rnnkit-sine'),
+      ['--backend', 'onnx', '--epochs', '1', ...small],
+      app,
+      hint,
+    );
+    console.log(`rnnkit-sine --backend onnx without it: ${sineOnnx}`);
+    const charOnnx = fails(
+      bin('rnnkit-char-text'),
+      ['train', '--text', 'small.txt', '--backend', 'onnx', '--out', 'run-onnx', ...charArgs],
+      app,
+      hint,
+    );
+    console.log(`rnnkit-char-text train --backend onnx without it: ${charOnnx}`);
   }
 
   releaseDryRun();
