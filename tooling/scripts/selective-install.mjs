@@ -2,7 +2,8 @@
 // The packaging check (`pnpm test` runs it last): packs every public package from a fresh build
 // and proves the tarballs work outside the workspace, with nothing from the monorepo leaking in.
 //
-// - peer ranges and README imports across packages (cross-package-check.mjs), tarball contents
+// - peer ranges and README imports across packages (cross-package-check.mjs), each package's
+//   imports against its dependencies and peers (import-deps-check.mjs), tarball contents
 //   (tarball-check.mjs), publint and attw (package-lint.mjs);
 // - npm installs of tarballs (other @rnnkit packages from their tarballs too) into empty
 //   projects in the OS temp folder, each exercised by small scripts (consumers/):
@@ -19,16 +20,31 @@
 //      onnxruntime-node with another binding failing with the peer range, the rnnkit-onnx CLI's
 //      inspect and run, the conformance suite on 'js', and a TypeScript consumer of every
 //      entry point;
+//   5. @rnnkit/onnx with its README's install lines only (onnx + core, then onnxruntime-node):
+//      import and inspect without @rnnkit/cells, run on rnnkit naming cells to install, run on
+//      ONNX Runtime;
+//   6. @rnnkit/sine and @rnnkit/char-text with their declared dependencies: rnnkit-sine trains
+//      an epoch and writes its PNG, rnnkit-char-text trains 3 steps on a file and on sotu, and
+//      both name @rnnkit/backend-onnx to install when asked for --backend onnx;
 // - the release dry run (release-dry-run.mjs).
 // Prints the table of installs (time, node_modules size). npm shares one cache folder across
 // the projects and runs (tmpdir()/rnnkit-npm-cache).
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { checkBundles } from './bundle-check.mjs';
 import { checkAcrossPackages } from './cross-package-check.mjs';
+import { checkImportDeps } from './import-deps-check.mjs';
 import { packAll } from './pack-all.mjs';
 import { lintPackages } from './package-lint.mjs';
 import { releaseDryRun } from './release-dry-run.mjs';
@@ -41,6 +57,16 @@ const cache = join(tmpdir(), 'rnnkit-npm-cache');
 const consumers = join(import.meta.dirname, 'consumers');
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+/** Runs a command that must fail with exit code 1 and print `expected`; returns its stderr. */
+function fails(cmd, args, cwd, expected) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 1 || !r.stderr.includes(expected)) {
+    throw new Error(
+      `${[cmd, ...args].join(' ')}: expected exit 1 and "${expected}", got exit ${r.status}:\n${r.stdout}${r.stderr}`,
+    );
+  }
+  return r.stderr.trim();
+}
 const show = (cmd, args, cwd) => process.stdout.write(run(cmd, args, cwd));
 const installs = [];
 
@@ -77,6 +103,26 @@ function emptyApp(name, scripts = []) {
   return app;
 }
 
+/**
+ * `names` and the @rnnkit packages they need, transitively: dependencies and required peers (what
+ * npm installs with them), so that none comes from the registry.
+ */
+function rnnkitClosure(names, packs) {
+  const out = new Set();
+  const visit = (name) => {
+    if (out.has(name)) return;
+    out.add(name);
+    const { json } = packs.get(name).pkg;
+    const optional = json.peerDependenciesMeta ?? {};
+    const peers = Object.keys(json.peerDependencies ?? {}).filter((p) => !optional[p]?.optional);
+    for (const d of [...Object.keys(json.dependencies ?? {}), ...peers]) {
+      if (d.startsWith('@rnnkit/')) visit(d);
+    }
+  };
+  for (const n of names) visit(n);
+  return [...out];
+}
+
 const devVersion = (pkgDir, name) =>
   JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')).devDependencies[name];
 const peerRange = (pkgDir, name) =>
@@ -85,6 +131,7 @@ const ortRange = peerRange('packages/backend-onnx', 'onnxruntime-node');
 
 try {
   checkAcrossPackages();
+  await checkImportDeps();
   const packs = packAll(join(work, 'packs'));
   const tarball = (name) => packs.get(`@rnnkit/${name}`).tarball;
   checkTarballs(packs);
@@ -214,6 +261,133 @@ try {
     const tests = stripVTControlCharacters(vitest).match(/Tests\s+.*/)?.[0];
     console.log(`backend-conformance on js from its tarball: ${tests}`);
     checkTypeScriptConsumer(app, packs);
+    copyFileSync(join(app, 'model.onnx'), join(work, 'model.onnx'));
+  }
+
+  // 5. @rnnkit/onnx with its README's install lines and nothing else: the first line (onnx and
+  // core) imports and inspects; run on rnnkit says to install cells; with onnxruntime-node (the
+  // README's optional line), run --engine ort works.
+  {
+    const readme = readFileSync(join(root, 'packages/onnx/README.md'), 'utf8');
+    const lines = [...readme.matchAll(/^(?:\S+=\S+ )?npm install (.+)$/gm)].map((m) =>
+      m[1].split(' '),
+    );
+    const onnxPeers = packs.get('@rnnkit/onnx').pkg.json.peerDependencies;
+    const spec = (name) =>
+      name.startsWith('@rnnkit/')
+        ? tarball(name.slice(8))
+        : `${name}@${onnxPeers[name] ?? 'latest'}`;
+    const [first] = lines;
+    const ortLine = lines.find((l) => l.includes('onnxruntime-node'));
+    if (!first?.includes('@rnnkit/onnx') || !ortLine) {
+      throw new Error(`packages/onnx/README.md: no install lines for onnx and onnxruntime-node`);
+    }
+    const app = emptyApp('onnx-only');
+    copyFileSync(join(work, 'model.onnx'), join(app, 'model.onnx'));
+    npmInstall(app, `README install line: ${first.join(' ')}`, first.map(spec));
+    if (readdirSync(join(app, 'node_modules/@rnnkit')).includes('cells')) {
+      throw new Error(
+        'the onnx-only project has @rnnkit/cells; the check needs a project without it',
+      );
+    }
+    show(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        "await import('@rnnkit/onnx'); console.log('import @rnnkit/onnx without cells: ok')",
+      ],
+      app,
+    );
+    const cli = join(app, 'node_modules/.bin/rnnkit-onnx');
+    const inspect = run(cli, ['inspect', 'model.onnx'], app);
+    if (!inspect.includes('LSTM')) throw new Error(`rnnkit-onnx inspect:\n${inspect}`);
+    console.log(`rnnkit-onnx inspect without cells: ${inspect.split('\n')[0]}`);
+    const hint = fails(cli, ['run', 'model.onnx'], app, 'npm install @rnnkit/cells');
+    console.log(`rnnkit-onnx run without cells: ${hint}`);
+    npmInstall(app, `+ README line: ${ortLine.join(' ')}`, ortLine.map(spec));
+    const ortRun = run(cli, ['run', 'model.onnx', '--engine', 'ort'], app);
+    console.log(`rnnkit-onnx run --engine ort without cells: ${ortRun.trim().split('\n').at(-1)}`);
+  }
+
+  // 6. the apps from their tarballs, with their declared dependencies only (other @rnnkit
+  // packages from their tarballs): each binary trains a few steps on js; the optional backends
+  // are not installed, and asking for onnx names the package to install.
+  {
+    const app = emptyApp('apps');
+    const apps = ['@rnnkit/sine', '@rnnkit/char-text'];
+    const names = rnnkitClosure(apps, packs);
+    npmInstall(
+      app,
+      `${apps.join(' + ')} (with ${names.length - apps.length} @rnnkit dependencies)`,
+      names.map((n) => packs.get(n).tarball),
+    );
+    const installed = readdirSync(join(app, 'node_modules/@rnnkit'));
+    for (const optional of ['backend-onnx', 'backend-tfjs']) {
+      if (installed.includes(optional)) throw new Error(`the apps project has @rnnkit/${optional}`);
+    }
+    writeFileSync(
+      join(app, 'small.txt'),
+      'the quick brown fox jumps over the lazy dog.\n'.repeat(60),
+    );
+    const bin = (name) => join(app, 'node_modules/.bin', name);
+    const small = ['--hidden', '8', '--progress', 'none'];
+    const sine = run(
+      bin('rnnkit-sine'),
+      [
+        '--epochs',
+        '1',
+        '--points',
+        '300',
+        '--t-end',
+        '30',
+        '--window',
+        '10',
+        '--plot',
+        'sine.png',
+        '--no-chart',
+        ...small,
+      ],
+      app,
+    );
+    if (!sine.includes('plot written to sine.png')) throw new Error(`rnnkit-sine:\n${sine}`);
+    console.log(
+      `rnnkit-sine from its tarball: ${sine
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('forecast'))}`,
+    );
+    const charArgs = ['--steps', '3', '--seq', '16', '--batch', '4', ...small];
+    for (const corpus of [
+      ['--text', 'small.txt'],
+      ['--corpus', 'sotu', '--years', '2020'],
+    ]) {
+      const out = run(
+        bin('rnnkit-char-text'),
+        ['train', ...corpus, '--out', `run-${corpus[1]}`, ...charArgs],
+        app,
+      );
+      if (!out.includes('at step 3'))
+        throw new Error(`rnnkit-char-text train ${corpus.join(' ')}:\n${out}`);
+      console.log(
+        `rnnkit-char-text train ${corpus.join(' ')}: ${out.split('\n').find((l) => l.startsWith('final validation'))}`,
+      );
+    }
+    const hint = 'npm install @rnnkit/backend-onnx';
+    const sineOnnx = fails(
+      bin('rnnkit-sine'),
+      ['--backend', 'onnx', '--epochs', '1', ...small],
+      app,
+      hint,
+    );
+    console.log(`rnnkit-sine --backend onnx without it: ${sineOnnx}`);
+    const charOnnx = fails(
+      bin('rnnkit-char-text'),
+      ['train', '--text', 'small.txt', '--backend', 'onnx', '--out', 'run-onnx', ...charArgs],
+      app,
+      hint,
+    );
+    console.log(`rnnkit-char-text train --backend onnx without it: ${charOnnx}`);
   }
 
   releaseDryRun();

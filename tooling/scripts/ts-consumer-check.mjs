@@ -16,6 +16,8 @@ const CONFIGS = {
 export function checkTypeScriptConsumer(app, packs) {
   const specifiers = [];
   for (const [name, { pkg }] of packs) {
+    // the apps are binaries only: nothing to import
+    if (!pkg.json.exports && !pkg.json.main) continue;
     for (const key of Object.keys(pkg.json.exports ?? { '.': null })) {
       specifiers.push(key === '.' ? name : `${name}/${key.slice(2)}`);
     }

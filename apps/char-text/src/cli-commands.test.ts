@@ -89,7 +89,7 @@ describe('item 11: the printed commands work where the user is', () => {
   }, 60_000);
 
   it('an installed binary prints its own name', () => {
-    const bin = '/home/u/project/node_modules/@rnnkit/app-char-text/dist/cli.js';
+    const bin = '/home/u/project/node_modules/@rnnkit/char-text/dist/cli.js';
     expect(invocation({}, bin, '/home/u/project').command).toBe('rnnkit-char-text');
     expect(invocation({}, '/usr/local/bin/rnnkit-char-text', '/tmp').command).toBe(
       'rnnkit-char-text',

@@ -5,7 +5,7 @@ import { APP } from './config.js';
 /** The monorepo's root package, whose `char-text` script builds and runs this CLI. */
 const ROOT_PACKAGE = 'rnnkit-monorepo';
 const ROOT_SCRIPT = 'char-text';
-const THIS_PACKAGE = '@rnnkit/app-char-text';
+const THIS_PACKAGE = '@rnnkit/char-text';
 
 export interface Invocation {
   /** The command that runs this CLI from where the user is: `pnpm char-text`, the binary, or `node …/cli.js`. */

@@ -9,13 +9,8 @@ export {
   splitWindows,
   type WindowSplit,
 } from './split.js';
-export {
-  charLength,
-  checkCorpusText,
-  fromFile,
-  fromString,
-  type TextCorpus,
-} from './text/corpus.js';
+export { charLength, checkCorpusText, fromString, type TextCorpus } from './text/corpus.js';
+export { fromFile } from './text/corpus-file.js';
 export {
   type CachedFileOptions,
   cachedFile,

@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Backend, getBackend, Rng, RnnkitError, setBackend, type Tensor } from '@rnnkit/core';
+import { cellsApi, cellsMissing } from './cells-peer.js';
 import { cliErrorMessage } from './cli-errors.js';
-import { exportOnnx, type ModelDescription } from './export.js';
-import { type Feed, importOnnx } from './import.js';
+import { buildModel, exportOnnx, type Feed, importOnnx } from './index.js';
 import { formatInspect, inspectOnnx } from './inspect.js';
+import type { ModelDescription } from './model-metadata.js';
 import { OnnxRuntimeError } from './ort-error.js';
-import { buildModel } from './rebuild.js';
 import { checkFeeds, seedFlag, sizeFlag } from './run-checks.js';
 
 export interface CliIO {
@@ -135,6 +135,10 @@ async function cmdRun(file: string, v: Record<string, string | boolean | undefin
   checkFeeds(inputs, feeds, v.inputs ? String(v.inputs) : 'random, from --batch/--seq');
   const results: Record<string, Record<string, { shape: number[]; data: number[] }>> = {};
   if (engine !== 'ort') {
+    if (!cellsApi)
+      throw new RnnkitError(
+        `${cellsMissing(`--engine ${engine}`).message}; --engine ort runs the model on ONNX Runtime without it`,
+      );
     const backend = await useBackendNamed(String(v.backend ?? 'js'));
     const m = importOnnx(bytes, { backend });
     const f: Record<string, Feed> = Object.fromEntries(
@@ -216,6 +220,7 @@ function describeFromConfig(
 
 async function cmdExport(file: string, v: Record<string, string | boolean | undefined>, io: CliIO) {
   if (!v.out) throw new RnnkitError('export: name the output file with -o model.onnx');
+  if (!cellsApi) throw cellsMissing('export');
   let train: typeof import('@rnnkit/train');
   try {
     train = await import('@rnnkit/train');

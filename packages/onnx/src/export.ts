@@ -11,6 +11,7 @@ import {
 } from '@rnnkit/cells';
 import { RnnkitError, type Tensor } from '@rnnkit/core';
 import { DataType, type Dim, GraphBuilder } from './builder.js';
+import { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription } from './model-metadata.js';
 import { encodeModel, FloatsAttr, type ModelProto } from './proto.js';
 
 /** What `exportOnnx` accepts: a recurrent layer (RNN, LSTM, GRU) or one of the ready models. */
@@ -37,26 +38,7 @@ export interface ExportOptions {
   metadata?: Record<string, string>;
 }
 
-/** Graph input and output names used by `exportOnnx`. */
-export const IO_NAMES = {
-  input: 'input',
-  tokens: 'tokens',
-  output: 'output',
-  logits: 'logits',
-  h0: 'h0',
-  c0: 'c0',
-  hn: 'hn',
-  cn: 'cn',
-} as const;
-
-/** Metadata key holding the rnnkit model description (type and options) as JSON. */
-export const MODEL_METADATA_KEY = 'rnnkit.model';
-
-/** The rnnkit description stored under `rnnkit.model`. */
-export interface ModelDescription {
-  type: 'RNN' | 'LSTM' | 'GRU' | 'SequenceRegressor' | 'CharLM';
-  options: Record<string, unknown>;
-}
+export { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription };
 
 /**
  * Exports a model as ONNX (opset 17, IR version 8) with the standard recurrent operators:

@@ -61,6 +61,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from './proto.js';
+import { SUPPORTED_OPS } from './supported-ops.js';
 
 export interface ImportOptions {
   /** Backend that holds the weights and runs the model (default: the current backend). */
@@ -84,37 +85,7 @@ export type Feed =
       shape: readonly number[];
     };
 
-/** Operators `importOnnx` understands (default ONNX domain). */
-export const SUPPORTED_OPS = [
-  'RNN',
-  'LSTM',
-  'GRU',
-  'Gather',
-  'Gemm',
-  'MatMul',
-  'Add',
-  'Sub',
-  'Mul',
-  'Div',
-  'Relu',
-  'Tanh',
-  'Sigmoid',
-  'Softmax',
-  'LogSoftmax',
-  'Transpose',
-  'Reshape',
-  'Squeeze',
-  'Unsqueeze',
-  'Concat',
-  'Slice',
-  'Shape',
-  'Cast',
-  'Constant',
-  'ConstantOfShape',
-  'Expand',
-  'Identity',
-  'Dropout',
-] as const;
+export { SUPPORTED_OPS };
 
 const SUPPORTED = new Set<string>(SUPPORTED_OPS);
 

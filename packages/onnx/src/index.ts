@@ -1,31 +1,33 @@
-// The gate-order conversions live once, in @rnnkit/cells (its ONNX Runtime fixtures test them);
-// re-exported here so ONNX users find them in this package too.
-export {
-  fromOnnxWeights,
-  type HostCellWeights,
-  type OnnxWeights,
-  onnxGateOrder,
-  toOnnxWeights,
-} from '@rnnkit/cells';
-export {
-  type ExportableModel,
-  type ExportOptions,
-  exportOnnx,
-  exportOnnxModel,
-  IO_NAMES,
-  MODEL_METADATA_KEY,
-  type ModelDescription,
-} from './export.js';
+// What needs @rnnkit/cells (an optional peer) comes from cells-api.ts through cells-peer.ts, so
+// that `import '@rnnkit/onnx'` works without cells; without it those exports throw an error
+// naming the package to install. The rest loads statically.
+import type * as CellsApi from './cells-api.js';
+import { api } from './cells-peer.js';
+
+export type {
+  ExportableModel,
+  ExportOptions,
+  Feed,
+  HostCellWeights,
+  ImportOptions,
+  OnnxWeights,
+  RecurrentNodeInfo,
+  RnnkitModel,
+  TensorInfo,
+} from './cells-api.js';
 export * from './format.js';
-export {
-  type Feed,
-  type ImportOptions,
-  importOnnx,
-  OnnxModel,
-  type RecurrentNodeInfo,
-  SUPPORTED_OPS,
-  type TensorInfo,
-} from './import.js';
 export { formatInspect, type InspectedLayer, type InspectReport, inspectOnnx } from './inspect.js';
+export { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription } from './model-metadata.js';
 export { OnnxRuntimeError } from './ort-error.js';
-export { buildModel, type RnnkitModel, toRnnkitModel } from './rebuild.js';
+export { SUPPORTED_OPS } from './supported-ops.js';
+
+export const fromOnnxWeights: typeof CellsApi.fromOnnxWeights = api.fromOnnxWeights;
+export const onnxGateOrder: typeof CellsApi.onnxGateOrder = api.onnxGateOrder;
+export const toOnnxWeights: typeof CellsApi.toOnnxWeights = api.toOnnxWeights;
+export const exportOnnx: typeof CellsApi.exportOnnx = api.exportOnnx;
+export const exportOnnxModel: typeof CellsApi.exportOnnxModel = api.exportOnnxModel;
+export const importOnnx: typeof CellsApi.importOnnx = api.importOnnx;
+export const OnnxModel: typeof CellsApi.OnnxModel = api.OnnxModel;
+export type OnnxModel = CellsApi.OnnxModel;
+export const buildModel: typeof CellsApi.buildModel = api.buildModel;
+export const toRnnkitModel: typeof CellsApi.toRnnkitModel = api.toRnnkitModel;

@@ -1,7 +1,7 @@
 import type { Dim } from './builder.js';
-import { MODEL_METADATA_KEY, type ModelDescription } from './export.js';
-import { SUPPORTED_OPS } from './import.js';
+import { MODEL_METADATA_KEY, type ModelDescription } from './model-metadata.js';
 import { attributeValue, decodeModel, type ModelProto, type ValueInfoProto } from './proto.js';
+import { SUPPORTED_OPS } from './supported-ops.js';
 
 export interface InspectedLayer {
   node: string;

@@ -12,18 +12,18 @@ import {
   tidy,
 } from '@rnnkit/core';
 import {
-  type CheckpointData,
-  hostTensors,
-  modelTensors,
-  restoreModel,
+  acquireRunLock,
+  assertRunLockHeld,
+  barReporter,
+  interactive,
   saveCheckpoint,
-} from './checkpoint.js';
+} from '#trainer-io';
+import { type CheckpointData, hostTensors, modelTensors, restoreModel } from './checkpoint-data.js';
 import { checkFitOptions, checkTrainerArgs } from './fit-options.js';
 import { fusedNotices, trainSteps } from './fused-steps.js';
 import { LossHistory } from './loss-history.js';
 import type { Optimizer } from './optim/optimizer.js';
-import { barReporter, interactive, lineReporter, type ProgressReporter } from './progress.js';
-import { acquireRunLock, assertRunLockHeld } from './run-lock.js';
+import { lineReporter, type ProgressReporter } from './progress-report.js';
 import type { Schedule } from './schedules.js';
 import { NonFiniteLossError } from './train-step.js';
 

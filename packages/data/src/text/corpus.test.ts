@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { charLength, fromFile, fromString } from './corpus.js';
+import { charLength, fromString } from './corpus.js';
+import { fromFile } from './corpus-file.js';
 import { sotu, sotuDataDir } from './sotu.js';
 import { shakespearePath } from './test-utils/shared.js';
 
