@@ -25,17 +25,15 @@ const colSum = (e: Emit, x: string) => e.g.op('ReduceSum', [x, e.ints([0])], { k
 export function lstmCell(peep: boolean): Lower {
   if (!peep) return lstmCellPlain;
   return (e, [gates, c, p]) => {
-    let [gi, gf, gg, go] = split(e, gates.name, 4, 1);
-    const [pi, pf, po] = peep ? split(e, p.name, 3, 0) : [];
-    if (peep) {
-      gi = add(e, gi, mul(e, pi, c.name));
-      gf = add(e, gf, mul(e, pf, c.name));
-    }
-    const i = op(e, 'Sigmoid', gi);
-    const f = op(e, 'Sigmoid', gf);
+    const [gi, gf, gg, go] = split(e, gates.name, 4, 1);
+    const [pi, pf, po] = split(e, p.name, 3, 0);
+    const zi = add(e, gi, mul(e, pi, c.name));
+    const zf = add(e, gf, mul(e, pf, c.name));
+    const i = op(e, 'Sigmoid', zi);
+    const f = op(e, 'Sigmoid', zf);
     const g = op(e, 'Tanh', gg);
     const cn = add(e, mul(e, f, c.name), mul(e, i, g));
-    const o = op(e, 'Sigmoid', peep ? add(e, go, mul(e, po, cn)) : go);
+    const o = op(e, 'Sigmoid', add(e, go, mul(e, po, cn)));
     const h = mul(e, o, op(e, 'Tanh', cn));
     return [h, cn, e.g.op('Concat', [i, f, g, o], { axis: 1 })];
   };
