@@ -4,8 +4,9 @@ import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import { OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime.js';
 
-export { type KernelSink, OnnxBackend, type OnnxBackendOptions } from './backend.js';
+export { OnnxBackend, type OnnxBackendOptions } from './backend.js';
 export type { KernelCall, Lower } from './emit.js';
+export type { KernelSink } from './kernel-sink.js';
 export { loadOrt, type SessionConfig } from './runtime.js';
 export { OnnxStorage } from './storage.js';
 export { OnnxWorkerStoppedError } from './worker-stopped.js';
