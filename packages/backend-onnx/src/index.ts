@@ -93,8 +93,8 @@ export function createOnnxBackend(
 /**
  * One intra-op thread unless asked for more. rnnkit's graphs run many small nodes (a recurrent
  * step is tens of nodes on [batch, hidden] tensors), where ONNX Runtime's per-node threading
- * costs more than it gains: on this project's 2-core machine every benchmark ran slower with 2
- * threads than with 1 (char-lstm 72,000 vs 57,000 chars/s, sine-rnn 0.104 vs 0.123 s/epoch).
+ * costs more than it gains: every benchmark ran slower with 2 threads than with 1 (the figures
+ * are in tooling/bench/README.md, "Measurements behind choices in the code").
  */
 export const DEFAULT_THREADS = 1;
 

@@ -41,7 +41,7 @@ export function lstmCell(peep: boolean): Lower {
 
 /**
  * lstmCell without peepholes: sigmoid and tanh over all four gates at once, then split (nine
- * nodes instead of ten; in a loop body every node costs about a microsecond per step besides its
+ * nodes instead of ten; in a loop body every node has a fixed cost per step besides its
  * arithmetic, which on [batch, 4H] is the smaller part). The saved activations hold the cell
  * gate as σ(2z) = (g + 1)/2 instead of g = tanh(z): the form a training loop saves straight from
  * one Sigmoid over all four gates (lstm-gates.ts), so the backward reads one form everywhere.
