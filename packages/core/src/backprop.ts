@@ -1,6 +1,6 @@
 import { engine } from './engine.js';
 import { RnnkitError } from './errors.js';
-import { type DeferredProduct, GradSums, type Pending, type SumOps } from './grad-sum.js';
+import { GradSums, type Pending, type SumOps } from './grad-sum.js';
 import { onesLike, zerosLike } from './ops/creation.js';
 import { add } from './ops/elementwise.js';
 import { concat } from './ops/layout.js';
