@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import '@rnnkit/backend-js';
+import './backends.js';
 import { resolve } from 'node:path';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
 import { knownBackends, loadBackend, Rng, RnnkitError } from '@rnnkit/core';

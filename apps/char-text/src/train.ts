@@ -1,4 +1,4 @@
-import '@rnnkit/backend-js';
+import './backends.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellName } from '@rnnkit/cells';

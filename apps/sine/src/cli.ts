@@ -1,5 +1,9 @@
 #!/usr/bin/env node
+// The backend packages this app offers: importing them registers their names, which --help lists
+// (knownBackends); a backend starts only when chosen.
 import '@rnnkit/backend-js';
+import '@rnnkit/backend-tfjs';
+import '@rnnkit/backend-onnx';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
 import { knownBackends, loadBackend } from '@rnnkit/core';
 import { checkChartPath } from '@rnnkit/plot';

@@ -63,8 +63,9 @@ export function cellGradTests(ctx: Ctx): void {
 
 function layerTests(ctx: Ctx): void {
   describe.each(VARIANTS)('$name layer', (variant) => {
-    // The fused flag matters for LSTM (± peephole) and GRU resetAfter; RNN has no fused kernel
-    // and GRU resetBefore always composes, so one pass covers them.
+    // Layers run both paths for LSTM (± peephole) and GRU resetAfter. RNN's fused step is
+    // checked against its composed form, both ways and per activation, by the cell-op tests
+    // (fused.ts), and GRU resetBefore always composes, so one pass covers them.
     const hasFused = variant.kind === 'lstm' || (variant.kind === 'gru' && variant.resetAfter);
     const paths = hasFused ? [true, false] : [true];
     describe.each(paths)('fused %s', (fused) => {

@@ -5,6 +5,7 @@ import { compileOn, lowerScanOn, readOn, replayOn } from './compile.js';
 import { EagerRunner } from './eager.js';
 import type { KernelCall } from './emit.js';
 import { GraphCache } from './graph-cache.js';
+import type { KernelSink } from './kernel-sink.js';
 import { OnnxKernels } from './kernels.js';
 import { RemoteRuntime } from './remote.js';
 import type { SessionConfig, WorkerMode } from './runtime.js';
@@ -13,11 +14,6 @@ import type { OnnxWorkerStoppedError } from './worker-stopped.js';
 
 type S = OnnxStorage;
 type KT = KernelTensor<S>;
-
-/** Where kernel calls go while `compile` traces: set by the tracer, consulted by every kernel. */
-export interface KernelSink {
-  emit(call: KernelCall, ins: readonly KT[]): S[];
-}
 
 export interface OnnxBackendOptions {
   /** Intra-op threads for ONNX Runtime (default 1, or RNNKIT_ONNX_THREADS; 0: one per core). */

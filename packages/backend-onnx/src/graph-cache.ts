@@ -20,10 +20,9 @@ export interface CachedGraph extends BuiltGraph {
 /**
  * With worker 'auto', the first graph run that takes this long (ms) moves all later runs to the
  * worker: a shorter run blocks the event loop for less than half a progress bar's redraw
- * interval (100 ms), and the hand-over to the worker (a wake-up each way, 0.1-4 ms on the
- * project's VM) slowed small graphs: sine-rnn ran at 0.073-0.087 s/epoch on this thread and
- * 0.10-0.13 in the worker, and with 10 steps per call (about 10 ms a run) at 0.038-0.041 on this
- * thread against 0.050-0.055 in the worker. It was 10 ms before fused steps made such runs common.
+ * interval (100 ms), and the hand-over to the worker (a wake-up each way) slows small graphs,
+ * runs of several fused steps included (figures in tooling/bench/README.md). It was 10 ms before
+ * fused steps made such runs common.
  */
 export const AUTO_WORKER_MS = 50;
 

@@ -47,7 +47,7 @@ interface Known {
  * [T, ...] as on each step's slice, when it is elementwise (or a Split/Concat along a non-time
  * axis). A backward loop reads the forward loop's saved activations and computes their
  * derivatives (1 − y², σ(1 − σ)) before it needs the carried gradient: those become a few large
- * nodes instead of a few small ones per step. ONNX Runtime spends about 1 µs per node per step in
+ * nodes instead of a few small ones per step. ONNX Runtime pays a fixed cost per node per step in
  * a loop body, often more than the arithmetic, so this is the part of a training step's backward
  * that does not have to be sequential. Results the body still reads become extra per-step inputs.
  */

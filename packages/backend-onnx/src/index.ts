@@ -4,8 +4,9 @@ import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import { OnnxBackend, type OnnxBackendOptions } from './backend.js';
 import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime.js';
 
-export { type KernelSink, OnnxBackend, type OnnxBackendOptions } from './backend.js';
+export { OnnxBackend, type OnnxBackendOptions } from './backend.js';
 export type { KernelCall, Lower } from './emit.js';
+export type { KernelSink } from './kernel-sink.js';
 export { loadOrt, type SessionConfig } from './runtime.js';
 export { OnnxStorage } from './storage.js';
 export { OnnxWorkerStoppedError } from './worker-stopped.js';
@@ -92,8 +93,8 @@ export function createOnnxBackend(
 /**
  * One intra-op thread unless asked for more. rnnkit's graphs run many small nodes (a recurrent
  * step is tens of nodes on [batch, hidden] tensors), where ONNX Runtime's per-node threading
- * costs more than it gains: on this project's 2-core machine every benchmark ran slower with 2
- * threads than with 1 (char-lstm 72,000 vs 57,000 chars/s, sine-rnn 0.104 vs 0.123 s/epoch).
+ * costs more than it gains: every benchmark ran slower with 2 threads than with 1 (the figures
+ * are in tooling/bench/README.md, "Measurements behind choices in the code").
  */
 export const DEFAULT_THREADS = 1;
 

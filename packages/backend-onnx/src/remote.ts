@@ -16,8 +16,8 @@ const SPIN_MS = 0.5;
 /**
  * How long an asynchronous read keeps the event loop busy before it lets it sleep, and how long
  * the worker polls for its next message before it sleeps, with one intra-op thread. With more,
- * neither spins: on 2 cores the spinning took the cores ONNX Runtime's pool threads need, and
- * char-lstm on 2 threads ran at 56,000-59,000 chars/s spinning, 63,000-82,000 not.
+ * neither spins: the spinning takes the cores ONNX Runtime's pool threads need, and training ran
+ * slower spinning than not (figures in tooling/bench/README.md).
  */
 const ASYNC_SPIN_MS = 5;
 const WORKER_SPIN_NS = 2_000_000;

@@ -114,12 +114,10 @@ export type WorkerMode = boolean | 'auto';
  *
  * With more than one intra-op thread, ONNX Runtime's pool threads either spin between parallel
  * sections or sleep. A loop's steps are small parallel sections one after another, and waking a
- * sleeping thread took 100-150 µs on the project's VM, as long as a step's product: char-lstm's
- * training step on 2 threads ran no faster than on one. Spinning threads in every session took
- * the cores the JavaScript thread and the other sessions' threads needed (each session has its
- * own pool): 40,000 chars/s against 57,000 sleeping. So only graphs with loops spin: 61,000-79,000
- * chars/s (graphs on the calling thread) and 71,000-73,000 (in the worker), against 53,000-65,000
- * with none spinning, on the same 2 cores in the same minutes.
+ * sleeping thread takes about as long as a step's product, so sleeping threads make a loop no
+ * faster than one thread. Spinning threads in every session take the cores the JavaScript thread
+ * and the other sessions' threads need (each session has its own pool). So only graphs with loops
+ * spin, which trained fastest of the three (figures in tooling/bench/README.md).
  */
 export function sessionOptions(config: SessionConfig, loops: boolean): object {
   return {

@@ -1,7 +1,7 @@
 import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
-import type { KernelSink } from './backend.js';
 import { type FloatKey, floatKey, type KernelCall } from './emit.js';
 import type { GraphCache } from './graph-cache.js';
+import type { KernelSink } from './kernel-sink.js';
 import type { Feed } from './remote.js';
 import { hostData, OnnxStorage } from './storage.js';
 import { buildModel } from './trace-build.js';

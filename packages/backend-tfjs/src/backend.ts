@@ -82,7 +82,7 @@ export class TfjsBackend implements Backend<S> {
   readonly #copyOnRead: boolean;
   /**
    * tfjs-wasm multiplies through XNNPACK only when neither operand is transposed (and caches the
-   * packed right operand by tensor); with a transpose flag it falls back to a loop ~10× slower.
+   * packed right operand by tensor); with a transpose flag it falls back to a much slower loop.
    * So transposes are made explicit there, and the transpose of a right operand is kept until
    * that operand is disposed: h·W_hhᵀ at every time step reuses one W_hhᵀ.
    */
@@ -193,7 +193,7 @@ export class TfjsBackend implements Backend<S> {
 
   /**
    * c + op(a)·op(b): one host call on tfjs-cpu; product then sum on wasm (its fused product
-   * takes a bias row only, and wraps it in three reshapes: measured no faster).
+   * takes a bias row only, and wraps it in three reshapes, which gains nothing).
    */
   addmm(c: KT, a: KT, b: KT, transA: boolean, transB: boolean): S {
     const m = transA ? a.shape[1] : a.shape[0];
@@ -322,7 +322,7 @@ export class TfjsBackend implements Backend<S> {
     const leading = axes.every((a, i) => a === i);
     if (leading && k < x.shape.length && x.size > 0) {
       // Sums over leading axes (bias gradients: [B·T, G] → [G]) as ones[1, outer]·x[outer, inner]:
-      // tfjs reduces a non-trailing axis by transposing it to the end first, 10–70× slower.
+      // tfjs reduces a non-trailing axis by transposing it to the end first, which is far slower.
       const outer = x.shape.slice(0, k).reduce((p, d) => p * d, 1);
       const inner = x.size / outer;
       return this.#run(() =>

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
  *
  * - wasm `Slice` copies the whole input out of the wasm heap for every slice, so unstacking a
  *   [T, B, G] sequence costs O(T²·B·G); cpu `Slice` of a non-contiguous block and `GatherV2`
- *   walk the output element by element through index arrays (~0.1–1 µs per element).
+ *   walk the output element by element through index arrays.
  * - wasm `GatherV2` (C++) copies element by element as well.
  *
  * These versions copy contiguous runs straight between the backends' own buffers (the JS
@@ -208,7 +208,7 @@ const PICK: HostKernel = {
 /**
  * One-hot float32 rows [N, depth] of int32 `indices` [N]; out-of-range indices give zero rows.
  * Not tf.oneHot: it needs depth ≥ 2 and its float output is wrong on tfjs-wasm 4.22 (integer bit
- * patterns); tf.equal against a range works but takes ~20 ms for [2048, 65] on wasm.
+ * patterns); tf.equal against a range works but is slow on wasm (tooling/bench/README.md).
  */
 const ONE_HOT: HostKernel = {
   name: 'RnnkitOneHot',
@@ -291,8 +291,8 @@ const TANH_GRAD: HostKernel = {
 
 /**
  * op(a)·op(b) for 2-D float32 a and b, with the JS backend's packed GEMM. tfjs-cpu's own
- * BatchMatMul walks its operands element by element (0.3–0.45 GFLOP/s on this project's machine,
- * against 3–3.5 for the packed kernel), and the products are most of a recurrent network's work.
+ * BatchMatMul walks its operands element by element (several times slower than the packed kernel;
+ * tooling/bench/README.md), and the products are most of a recurrent network's work.
  * Registered under rnnkit's own name, so tfjs code outside rnnkit keeps the stock kernel.
  */
 const MAT_MUL: HostKernel = {

@@ -54,7 +54,8 @@ export async function createTfjsBackend(
   return new TfjsBackend(name, options);
 }
 
-// Importing this package makes both names available. The JS backend stays the default
-// (priority 100); these start asynchronously: `await setBackend('tfjs-wasm')`.
-registerBackend('tfjs-wasm', () => createTfjsBackend('tfjs-wasm'), { priority: 20 });
+// Importing this package makes both names available (apps' help texts list them in this order).
+// The JS backend stays the default (priority 100); these start asynchronously:
+// `await setBackend('tfjs-wasm')`.
 registerBackend('tfjs-cpu', () => createTfjsBackend('tfjs-cpu'), { priority: 10 });
+registerBackend('tfjs-wasm', () => createTfjsBackend('tfjs-wasm'), { priority: 20 });

@@ -1,11 +1,12 @@
 import '@rnnkit/backend-js';
 import { describe, expect, it } from 'vitest';
+import { valueAndGrad } from './backprop.js';
 import { tensor } from './ops/creation.js';
 import { add, mul } from './ops/elementwise.js';
 import { reshape } from './ops/layout.js';
 import { matmul } from './ops/matmul.js';
-import { sum } from './ops/reduce.js';
-import { noGrad, valueAndGrad } from './tape.js';
+import { sum } from './ops/sum-broadcast.js';
+import { noGrad } from './tape.js';
 import type { Tensor } from './tensor.js';
 import { memory, tidy } from './tidy.js';
 

@@ -14,7 +14,7 @@
  *    once per row without packing: there packing would cost as much as the product itself.
  *  - The 4x4 micro-kernel keeps 16 float64 accumulators in locals and streams both packed panels
  *    linearly (8 loads per 16 multiply-adds).  Packing to Float64Array avoids float32->float64
- *    conversions in the hot loop and measured faster than float32 panels.
+ *    conversions in the hot loop (faster than float32 panels; tooling/bench/README.md).
  *
  * Scratch buffers are module-level and grow only; a call allocates nothing once they are large
  * enough.  Their size is bounded by the block sizes (at most ~2.6 MB together).

@@ -9,6 +9,7 @@ export type {
   RnnActivation,
   SgdHyper,
 } from './backend.js';
+export { grad, valueAndGrad } from './backprop.js';
 export { compile } from './compile.js';
 export type { DType, Shape, TypedArray } from './dtype.js';
 export { BackendError, DisposedError, fmtShape, RnnkitError, ShapeError } from './errors.js';
@@ -33,6 +34,6 @@ export { type DrawWatch, defaultRng, manualSeed, Rng, watchDraws } from './rng.j
 export { type ScanOptions, type ScanStep, scan } from './scan.js';
 export { broadcastShapes, sameShape, sizeOf, stridesOf } from './shape.js';
 export { substitute } from './substitute.js';
-export { type Backward, grad, isRecording, noGrad, record, valueAndGrad } from './tape.js';
+export { type Backward, isRecording, noGrad, record } from './tape.js';
 export { Tensor } from './tensor.js';
 export { dispose, keep, memory, tidy } from './tidy.js';

@@ -2,6 +2,7 @@ import { createJsBackend } from '@rnnkit/backend-js';
 import { describe, expect, it } from 'vitest';
 import {
   getBackend,
+  knownBackends,
   listBackends,
   loadBackend,
   registerBackend,
@@ -53,6 +54,32 @@ describe('backend registry', () => {
     expect(asked).toEqual(['@rnnkit/backend-tfjs']);
     await loadBackend('tfjs-cpu', importer); // registered now: no second import
     expect(asked).toHaveLength(1);
+    await setBackend('js');
+  });
+
+  it('a backend core has never heard of: named with its package when missing, loaded when present', async () => {
+    // Not installed: the import really fails, and the error names the package by the naming rule.
+    await expect(loadBackend('acme-gpu', (pkg) => import(pkg))).rejects.toThrow(
+      "unknown backend 'acme-gpu': no imported package registered it, and by rnnkit's naming rule backend 'acme-gpu' needs the package @rnnkit/backend-acme: install it next to this app (npm install @rnnkit/backend-acme); registered backends:",
+    );
+    expect(() => useBackend('acme-gpu')).toThrow(
+      /install @rnnkit\/backend-acme and import it once \(import '@rnnkit\/backend-acme'\)/,
+    );
+    // Installed (the app resolves it to the fixture package): importing it registers the name.
+    const asked: string[] = [];
+    const app = (pkg: string) => {
+      asked.push(pkg);
+      return pkg === '@rnnkit/backend-acme' ? import('../fixtures/backend-acme.js') : import(pkg);
+    };
+    const b = await loadBackend('acme-gpu', app);
+    expect(b.name).toBe('acme-gpu');
+    expect(asked).toEqual(['@rnnkit/backend-acme']);
+    expect(knownBackends()).toContain('acme-gpu');
+    expect(knownBackends()[0]).toBe('js'); // in the order packages registered them
+    // An installed package that registers no such name says so instead of asking to install it.
+    await expect(loadBackend('js-gpu', app)).rejects.toThrow(
+      "unknown backend 'js-gpu': @rnnkit/backend-js is installed but registers no backend of this name",
+    );
     await setBackend('js');
   });
 

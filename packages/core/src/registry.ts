@@ -10,14 +10,16 @@ interface Entry {
   pending?: Promise<Backend>;
 }
 
-/** Which package provides each backend name rnnkit knows of. */
-const PACKAGE_OF: Record<string, string> = {
-  js: '@rnnkit/backend-js',
-  'tfjs-cpu': '@rnnkit/backend-tfjs',
-  'tfjs-wasm': '@rnnkit/backend-tfjs',
-  onnx: '@rnnkit/backend-onnx',
-  'onnx-cuda': '@rnnkit/backend-onnx',
-};
+/**
+ * The package that provides a backend name, by rnnkit's naming rule: the part of the name before
+ * the first '-' names the package `@rnnkit/backend-<part>` ('tfjs-wasm': @rnnkit/backend-tfjs,
+ * 'onnx-cuda': @rnnkit/backend-onnx, 'js': @rnnkit/backend-js). Core keeps no list of backends:
+ * a backend package registers its names when imported, and the rule lets an error name the
+ * package to install for a name nobody registered.
+ */
+export function backendPackage(name: string): string {
+  return `@rnnkit/backend-${name.split('-')[0]}`;
+}
 
 const registry = new Map<string, Entry>();
 let current: Backend | undefined;
@@ -34,9 +36,12 @@ export function registerBackend(
   registry.set(name, { factory, priority: options.priority ?? 0 });
 }
 
-/** Every backend name rnnkit knows of, registered or not (for help texts). */
+/**
+ * Names of the registered backends in the order their packages registered them (for help texts:
+ * an app imports the backend packages it offers, and lists what they registered).
+ */
 export function knownBackends(): string[] {
-  return Object.keys(PACKAGE_OF);
+  return [...registry.keys()];
 }
 
 /** Names of the registered backends, highest priority first. */
@@ -47,15 +52,15 @@ export function listBackends(): string[] {
 function entryOf(name: string): Entry {
   const e = registry.get(name);
   if (e) return e;
-  const pkg = PACKAGE_OF[name];
+  const pkg = backendPackage(name);
+  throw new BackendError(
+    `unknown backend '${name}': no imported package registered it; by rnnkit's naming rule, install ${pkg} and import it once (import '${pkg}'); ${registered()}`,
+  );
+}
+
+function registered(): string {
   const known = listBackends();
-  const have = known.length
-    ? `registered backends: ${known.join(', ')}`
-    : 'no backend is registered';
-  const hint = pkg
-    ? `install ${pkg} and import it once (import '${pkg}')`
-    : `known names are ${Object.keys(PACKAGE_OF).join(', ')}`;
-  throw new BackendError(`unknown backend '${name}': ${hint}; ${have}`);
+  return known.length ? `registered backends: ${known.join(', ')}` : 'no backend is registered';
 }
 
 /** Starts (once) and selects a backend by name; works for backends that initialise asynchronously. */
@@ -83,27 +88,32 @@ export async function setBackend(name: string): Promise<Backend> {
 
 /**
  * `setBackend` for apps that take a backend name from the user: when `name` is not registered
- * yet, imports the package that provides it through `importer` (pass `(p) => import(p)` so the
- * package resolves from the app's own dependencies), then selects it. A missing package gives
- * an error naming the package to install.
+ * yet, imports the package that provides it by rnnkit's naming rule (see backendPackage) through
+ * `importer` (pass `(p) => import(p)` so the package resolves from the app's own dependencies),
+ * then selects it. A missing package gives an error naming the package to install.
  */
 export async function loadBackend(
   name: string,
   importer: (pkg: string) => Promise<unknown>,
 ): Promise<Backend> {
-  const pkg = PACKAGE_OF[name];
-  if (!registry.has(name) && pkg) {
+  if (!registry.has(name)) {
+    const pkg = backendPackage(name);
     try {
       await importer(pkg);
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
         throw new BackendError(
-          `backend '${name}' needs the package ${pkg}: install it next to this app (npm install ${pkg})`,
+          `unknown backend '${name}': no imported package registered it, and by rnnkit's naming rule backend '${name}' needs the package ${pkg}: install it next to this app (npm install ${pkg}); ${registered()}`,
           { cause: e },
         );
       }
       throw e;
+    }
+    if (!registry.has(name)) {
+      throw new BackendError(
+        `unknown backend '${name}': ${pkg} is installed but registers no backend of this name; ${registered()}`,
+      );
     }
   }
   return setBackend(name);

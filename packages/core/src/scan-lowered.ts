@@ -1,4 +1,5 @@
 import type { Backend } from './backend.js';
+import { backpropSeeded } from './backprop.js';
 import type { DType, Shape } from './dtype.js';
 import { engine } from './engine.js';
 import { DeferredProduct, type Pending, productOf } from './grad-sum.js';
@@ -6,9 +7,9 @@ import { zerosLike } from './ops/creation.js';
 import { add } from './ops/elementwise.js';
 import { concat, reshape, slice, transpose } from './ops/layout.js';
 import { matmul } from './ops/matmul.js';
-import { sum } from './ops/reduce.js';
+import { sum } from './ops/sum-broadcast.js';
 import type { ScanStep } from './scan.js';
-import { activeTape, backpropSeeded, noGrad, record, recordOnto, Tape } from './tape.js';
+import { activeTape, noGrad, record, recordOnto, Tape } from './tape.js';
 import { Tensor } from './tensor.js';
 
 /**

@@ -1,5 +1,5 @@
 import { checkOptions, describeValue, type OptionKeys, RnnkitError } from '@rnnkit/core';
-import type { FitOptions } from './trainer.js';
+import type { FitOptions } from './fit-types.js';
 
 const FIT_KEYS: OptionKeys<FitOptions<unknown>> = {
   model: 'required',

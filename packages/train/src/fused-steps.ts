@@ -16,9 +16,9 @@ import {
 } from '@rnnkit/core';
 import { batchKey, stackBatches } from './batch-stack.js';
 import { clipGradNormOps, clipGradValue } from './clip.js';
+import type { Carry } from './fit-types.js';
 import type { FusedUpdate } from './optim/fused.js';
 import { type StepArgs, type StepResult, trainStep } from './train-step.js';
-import type { Carry } from './trainer.js';
 
 /** Consecutive steps' inputs: a step's, with the batches of the block. */
 export interface BlockArgs<B> extends Omit<StepArgs<B>, 'batch'> {

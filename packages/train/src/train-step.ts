@@ -12,7 +12,7 @@ import {
 } from '@rnnkit/core';
 import { describeNonFinite, nonFiniteInBatch } from './batch-finite.js';
 import { clipGradNorm, clipGradValue } from './clip.js';
-import type { Carry, FitOptions } from './trainer.js';
+import type { Carry, FitOptions } from './fit-types.js';
 
 /** Raised when a loss is NaN or infinite; parameters and checkpoints are left as they were before that step. */
 export class NonFiniteLossError extends RnnkitError {

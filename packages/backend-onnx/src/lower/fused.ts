@@ -25,17 +25,15 @@ const colSum = (e: Emit, x: string) => e.g.op('ReduceSum', [x, e.ints([0])], { k
 export function lstmCell(peep: boolean): Lower {
   if (!peep) return lstmCellPlain;
   return (e, [gates, c, p]) => {
-    let [gi, gf, gg, go] = split(e, gates.name, 4, 1);
-    const [pi, pf, po] = peep ? split(e, p.name, 3, 0) : [];
-    if (peep) {
-      gi = add(e, gi, mul(e, pi, c.name));
-      gf = add(e, gf, mul(e, pf, c.name));
-    }
-    const i = op(e, 'Sigmoid', gi);
-    const f = op(e, 'Sigmoid', gf);
+    const [gi, gf, gg, go] = split(e, gates.name, 4, 1);
+    const [pi, pf, po] = split(e, p.name, 3, 0);
+    const zi = add(e, gi, mul(e, pi, c.name));
+    const zf = add(e, gf, mul(e, pf, c.name));
+    const i = op(e, 'Sigmoid', zi);
+    const f = op(e, 'Sigmoid', zf);
     const g = op(e, 'Tanh', gg);
     const cn = add(e, mul(e, f, c.name), mul(e, i, g));
-    const o = op(e, 'Sigmoid', peep ? add(e, go, mul(e, po, cn)) : go);
+    const o = op(e, 'Sigmoid', add(e, go, mul(e, po, cn)));
     const h = mul(e, o, op(e, 'Tanh', cn));
     return [h, cn, e.g.op('Concat', [i, f, g, o], { axis: 1 })];
   };
@@ -43,7 +41,7 @@ export function lstmCell(peep: boolean): Lower {
 
 /**
  * lstmCell without peepholes: sigmoid and tanh over all four gates at once, then split (nine
- * nodes instead of ten; in a loop body every node costs about a microsecond per step besides its
+ * nodes instead of ten; in a loop body every node has a fixed cost per step besides its
  * arithmetic, which on [batch, 4H] is the smaller part). The saved activations hold the cell
  * gate as σ(2z) = (g + 1)/2 instead of g = tanh(z): the form a training loop saves straight from
  * one Sigmoid over all four gates (lstm-gates.ts), so the backward reads one form everywhere.

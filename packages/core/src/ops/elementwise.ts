@@ -2,7 +2,7 @@ import type { Backend } from '../backend.js';
 import { broadcastShapes } from '../shape.js';
 import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from './sum-broadcast.js';
 import { assertFloat, backendOf, wrap } from './util.js';
 
 type BinaryKernel = 'add' | 'sub' | 'mul' | 'div' | 'maximum';

@@ -7,4 +7,5 @@ export * from './matmul.js';
 export * from './recurrent.js';
 export * from './reduce.js';
 export * from './softmax.js';
+export * from './sum-broadcast.js';
 export * from './update.js';

@@ -4,7 +4,7 @@ import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { reshape } from './layout.js';
-import { sumToShape } from './reduce.js';
+import { sumToShape } from './sum-broadcast.js';
 import { assertFloat, backendOf, wrap } from './util.js';
 
 export interface MatmulOptions {

@@ -3,7 +3,7 @@ import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { exp, mul, sub } from './elementwise.js';
 import { reshape } from './layout.js';
-import { sum } from './reduce.js';
+import { sum } from './sum-broadcast.js';
 import { assertFloat, backendOf, wrap } from './util.js';
 
 function rows(op: string, x: Tensor): Tensor {

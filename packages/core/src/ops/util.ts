@@ -2,6 +2,7 @@ import type { Backend } from '../backend.js';
 import type { DType, Shape } from '../dtype.js';
 import { fmtShape, RnnkitError, ShapeError } from '../errors.js';
 import { selectedBackend } from '../registry.js';
+import { normAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** Wraps kernel output storage in a Tensor on `backend`. */
@@ -38,8 +39,14 @@ export function assertFloat(op: string, ...xs: Tensor[]): void {
   }
 }
 
-export function assertRank(op: string, name: string, x: Tensor, rank: number): void {
-  if (x.rank !== rank) {
-    throw new ShapeError(`${op}: ${name} must have rank ${rank}, got shape ${fmtShape(x.shape)}`);
-  }
+/** The axes a reduction over `axis` covers, sorted (all axes when omitted). */
+export function axesOf(op: string, x: Tensor, axis?: number | readonly number[]): number[] {
+  if (axis === undefined) return x.shape.map((_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  return [...new Set(list.map((a) => normAxis(op, a, x.rank)))].sort((a, b) => a - b);
+}
+
+/** x's shape with the reduced axes kept as size 1. */
+export function keptShape(x: Tensor, axes: number[]): number[] {
+  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
