@@ -23,9 +23,7 @@ import { checkFitOptions, checkTrainerArgs } from './fit-options.js';
 import type { BatchSource, Carry, FitOptions, LossFn } from './fit-types.js';
 import { fusedNotices, trainSteps } from './fused-steps.js';
 import { LossHistory } from './loss-history.js';
-import type { Optimizer } from './optim/optimizer.js';
 import { lineReporter, type ProgressReporter } from './progress-report.js';
-import type { Schedule } from './schedules.js';
 import { NonFiniteLossError } from './train-step.js';
 
 export type {
