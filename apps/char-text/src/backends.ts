@@ -1,6 +1,15 @@
-// The backend packages this app offers, imported by the CLI and by the training worker:
-// importing them registers their names, which --help lists (knownBackends) and an unknown name's
-// error names; a backend starts only when chosen.
+// The backends this app offers. The pure-JavaScript one is a dependency; the others are optional
+// peers, imported here when installed: importing a backend package registers its names, which
+// --help lists and an unknown name's error names. A backend starts only when chosen.
 import '@rnnkit/backend-js';
-import '@rnnkit/backend-tfjs';
-import '@rnnkit/backend-onnx';
+import { importBackendPackages, knownBackends } from '@rnnkit/core';
+
+const missing = await importBackendPackages(
+  ['@rnnkit/backend-tfjs', '@rnnkit/backend-onnx'],
+  (pkg) => import(pkg),
+);
+
+/** The backend names for --help, and what to install for the ones this installation lacks. */
+export const BACKEND_CHOICES =
+  knownBackends().join(', ') +
+  (missing.length ? `; more with npm install ${missing.join(' ')}` : '');

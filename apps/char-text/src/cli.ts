@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import './backends.js';
 import { resolve } from 'node:path';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { knownBackends, loadBackend, Rng, RnnkitError } from '@rnnkit/core';
+import { loadBackend, Rng, RnnkitError } from '@rnnkit/core';
 import { CharStreamDataset, fromFile, UnknownCharacterError } from '@rnnkit/data';
 import { evaluate, interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_CHOICES } from './backends.js';
 import { APP, DEFAULTS, type TrainConfig } from './config.js';
 import { CORPORA, corpusRef } from './corpus.js';
 import { parseFinalEval } from './final-eval.js';
@@ -21,7 +21,7 @@ import type { StopRule, TrainJob, TrainSummary } from './train.js';
 // Under `pnpm char-text` the CLI runs in the repository root: relative paths are the user's.
 const launch = launched();
 if (launch.cwd !== process.cwd()) process.chdir(launch.cwd);
-const BACKENDS = knownBackends().join(', ');
+const BACKENDS = BACKEND_CHOICES;
 
 function int(name: string, min = 1) {
   return (v: string) => {

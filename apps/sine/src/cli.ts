@@ -1,15 +1,11 @@
 #!/usr/bin/env node
-// The backend packages this app offers: importing them registers their names, which --help lists
-// (knownBackends); a backend starts only when chosen.
-import '@rnnkit/backend-js';
-import '@rnnkit/backend-tfjs';
-import '@rnnkit/backend-onnx';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { knownBackends, loadBackend } from '@rnnkit/core';
+import { loadBackend } from '@rnnkit/core';
 import { checkChartPath } from '@rnnkit/plot';
 import { interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { asciiForecast } from './ascii.js';
+import { BACKEND_CHOICES } from './backends.js';
 import { writePlot } from './plot.js';
 import { DEFAULTS, runSine } from './run.js';
 import { checkSeries, forecastSpan } from './series-checks.js';
@@ -50,7 +46,7 @@ const program = new Command()
       .choices(CELL_NAMES as string[])
       .default(DEFAULTS.cell),
   )
-  .option('--backend <name>', `tensor backend: ${knownBackends().join(', ')}`, 'js')
+  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, 'js')
   .option('--hidden <n>', 'hidden units', int('--hidden'), DEFAULTS.hidden)
   .option('--layers <n>', 'stacked layers', int('--layers'), DEFAULTS.layers)
   .option(

@@ -21,6 +21,7 @@ export { checkOptions, describeValue, type OptionKeys, suggestKey } from './opti
 export {
   type BackendFactory,
   getBackend,
+  importBackendPackages,
   knownBackends,
   listBackends,
   loadBackend,

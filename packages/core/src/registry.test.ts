@@ -2,6 +2,7 @@ import { createJsBackend } from '@rnnkit/backend-js';
 import { describe, expect, it } from 'vitest';
 import {
   getBackend,
+  importBackendPackages,
   knownBackends,
   listBackends,
   loadBackend,
@@ -91,6 +92,29 @@ describe('backend registry', () => {
     };
     await expect(loadBackend('onnx', missing)).rejects.toThrow(
       /backend 'onnx' needs the package @rnnkit\/backend-onnx: install it/,
+    );
+  });
+
+  it('importBackendPackages imports what is installed and returns what is not', async () => {
+    const imported: string[] = [];
+    const importer = async (pkg: string) => {
+      if (pkg === '@rnnkit/backend-zz')
+        throw Object.assign(new Error(`Cannot find package '${pkg}' imported from /app`), {
+          code: 'ERR_MODULE_NOT_FOUND',
+        });
+      if (pkg === '@rnnkit/backend-broken')
+        throw Object.assign(new Error("Cannot find package 'its-own-dependency'"), {
+          code: 'ERR_MODULE_NOT_FOUND',
+        });
+      imported.push(pkg);
+    };
+    expect(
+      await importBackendPackages(['@rnnkit/backend-zz', '@rnnkit/backend-js'], importer),
+    ).toEqual(['@rnnkit/backend-zz']);
+    expect(imported).toEqual(['@rnnkit/backend-js']);
+    // an installed package whose own import fails is a real error, not a missing package
+    await expect(importBackendPackages(['@rnnkit/backend-broken'], importer)).rejects.toThrow(
+      'its-own-dependency',
     );
   });
 });

@@ -101,8 +101,7 @@ export async function loadBackend(
     try {
       await importer(pkg);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      if (isNotInstalled(e, pkg)) {
         throw new BackendError(
           `unknown backend '${name}': no imported package registered it, and by rnnkit's naming rule backend '${name}' needs the package ${pkg}: install it next to this app (npm install ${pkg}); ${registered()}`,
           { cause: e },
@@ -117,6 +116,37 @@ export async function loadBackend(
     }
   }
   return setBackend(name);
+}
+
+/**
+ * For apps that offer optional backend packages (optional peers): imports each of `packages` that
+ * is installed, which registers its backends, and returns the ones that are not installed, so the
+ * app can list what it has (knownBackends) and say what to install for the rest. Any other failure
+ * of an installed package propagates.
+ */
+export async function importBackendPackages(
+  packages: readonly string[],
+  importer: (pkg: string) => Promise<unknown>,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const pkg of packages) {
+    try {
+      await importer(pkg);
+    } catch (e) {
+      if (!isNotInstalled(e, pkg)) throw e;
+      missing.push(pkg);
+    }
+  }
+  return missing;
+}
+
+/** Whether an import failed because `pkg` itself is not installed (not one of its own imports). */
+function isNotInstalled(e: unknown, pkg: string): boolean {
+  const { code, message } = e as { code?: string; message?: string };
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    (message ?? '').includes(`'${pkg}'`)
+  );
 }
 
 /** Synchronous `setBackend` for backends whose factory is synchronous (or already started). */
