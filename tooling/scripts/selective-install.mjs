@@ -79,6 +79,8 @@ function npmInstall(app, label, specs, flags = []) {
       '--no-audit',
       '--no-fund',
       '--ignore-scripts',
+      // a dependency whose engines exclude this Node (rnnkit supports >=20.11) fails the install
+      '--engine-strict',
       '--cache',
       cache,
       ...flags,
