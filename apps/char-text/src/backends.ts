@@ -2,14 +2,10 @@
 // peers, imported here when installed: importing a backend package registers its names, which
 // --help lists and an unknown name's error names. A backend starts only when chosen.
 import '@rnnkit/backend-js';
-import { importBackendPackages, knownBackends } from '@rnnkit/core';
+import { describeBackendChoices } from '@rnnkit/core';
 
-const missing = await importBackendPackages(
+/** The backend names for --help, and what to install for the ones this installation lacks. */
+export const BACKEND_CHOICES = await describeBackendChoices(
   ['@rnnkit/backend-tfjs', '@rnnkit/backend-onnx'],
   (pkg) => import(pkg),
 );
-
-/** The backend names for --help, and what to install for the ones this installation lacks. */
-export const BACKEND_CHOICES =
-  knownBackends().join(', ') +
-  (missing.length ? `; more with npm install ${missing.join(' ')}` : '');

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -11,20 +11,10 @@ import {
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { loadCheckpoint } from '@rnnkit/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const cli = resolve(import.meta.dirname, '../dist/cli.js');
-
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) dir = dirname(dir);
-  return dir;
-}
-const shakespeare = resolve(repoRoot(), '../shared/data/tinyshakespeare.txt');
+import { cli, ct, ok, shakespeare, TINY } from './test-utils/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-char-text-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -32,51 +22,6 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** The first 5 KB of tiny Shakespeare: big enough for a few tiny batches. */
 const small = join(work, 'small.txt');
 writeFileSync(small, readFileSync(shakespeare).subarray(0, 5000));
-
-/** A tiny model and short batches, so every run takes well under a second of training. */
-const TINY = [
-  '--hidden',
-  '16',
-  '--batch',
-  '4',
-  '--seq',
-  '16',
-  '--validate-every',
-  '5',
-  '--sample-length',
-  '0',
-  '--progress',
-  'lines',
-  '--log-every',
-  '1',
-  '--no-plot',
-];
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI as a user would; resolves with exit code and output even on failure. */
-async function ct(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { ...process.env, CI: 'true', ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-async function ok(args: string[], env?: Record<string, string>): Promise<string> {
-  const r = await ct(args, env);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout;
-}
 
 /** step,epoch,loss of each logged training step (the wall-clock column differs between runs). */
 function losses(dir: string): string[] {
@@ -422,16 +367,15 @@ describe('built-in corpora', () => {
       '0.01',
     ];
     try {
-      const out = await ok([...args, '--out', dir('ts1')], env);
+      const out = await ok([...args, '--out', dir('ts1')], { env });
       expect(out).toContain('corpus tinyshakespeare: 1,115,394 characters, 65 distinct');
       expect(hits).toBe(1);
     } finally {
       await new Promise<void>((ok) => server.close(() => ok()));
     }
-    await ok([...args, '--out', dir('ts2')], env); // the server is gone: the cache answers
+    await ok([...args, '--out', dir('ts2')], { env }); // the server is gone: the cache answers
     const r = await ct([...args, '--out', dir('ts3')], {
-      ...env,
-      RNNKIT_CACHE_DIR: join(work, 'nocache'),
+      env: { ...env, RNNKIT_CACHE_DIR: join(work, 'nocache') },
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot download tiny Shakespeare from ${url}`);

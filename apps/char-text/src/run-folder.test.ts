@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { loadCheckpoint } from '@rnnkit/train';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli, ct, ok, shakespeare, TINY as TINY_MODEL } from './test-utils/run-cli.js';
 
 /**
  * The run folder as `train` and `resume` treat it: --force starts from an empty folder, a resume
@@ -12,69 +12,15 @@ import { afterAll, describe, expect, it } from 'vitest';
  * saves are removed, and one process at a time trains into a folder. Runs the built CLI.
  */
 
-const execute = promisify(execFile);
-const cli = resolve(import.meta.dirname, '../dist/cli.js');
 const trainDist = resolve(import.meta.dirname, '../node_modules/@rnnkit/train/dist/index.js');
-
-function repoRoot(): string {
-  let dir = import.meta.dirname;
-  while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) dir = dirname(dir);
-  return dir;
-}
 
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-run-folder-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const small = join(work, 'small.txt');
-writeFileSync(
-  small,
-  readFileSync(resolve(repoRoot(), '../shared/data/tinyshakespeare.txt')).subarray(0, 5000),
-);
+writeFileSync(small, readFileSync(shakespeare).subarray(0, 5000));
 const dir = (name: string) => join(work, name);
 
-const TINY = [
-  '--text',
-  small,
-  '--hidden',
-  '16',
-  '--batch',
-  '4',
-  '--seq',
-  '16',
-  '--validate-every',
-  '5',
-  '--sample-length',
-  '0',
-  '--progress',
-  'lines',
-  '--log-every',
-  '1',
-  '--no-plot',
-];
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ct(args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [cli, ...args], {
-      env: { ...process.env, CI: 'true' },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-async function ok(args: string[]): Promise<string> {
-  const r = await ct(args);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout;
-}
+const TINY = ['--text', small, ...TINY_MODEL];
 
 /** Every file of a folder with its bytes. */
 function snapshot(folder: string): Record<string, string> {

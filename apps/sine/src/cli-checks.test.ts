@@ -1,29 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sine } from './test-utils/run-cli.js';
 
-const run = promisify(execFile);
-const cli = resolve(import.meta.dirname, '../dist/cli.js');
 const work = mkdtempSync(join(tmpdir(), 'rnnkit-sine-checks-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Runs the built CLI as a user would; resolves with exit code and output even on failure. */
-async function sine(args: string[], o: { env?: Record<string, string>; cwd?: string } = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { ...process.env, CI: 'true', ...o.env },
-      cwd: o.cwd,
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** A model and series small enough to train in a moment. */
 const QUICK = ['--epochs', '1', '--hidden', '4', '--points', '400', '--window', '10', '--no-chart'];

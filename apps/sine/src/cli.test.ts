@@ -1,26 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const cli = resolve(import.meta.dirname, '../dist/cli.js');
-
-/** Runs the built CLI as a user would; resolves with exit code and output even on failure. */
-async function sine(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { ...process.env, CI: 'true' },
-      timeout: 240_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { sine } from './test-utils/run-cli.js';
 
 function metric(stdout: string, label: string): number {
   const m = stdout.match(new RegExp(`${label}\\s+([0-9.e+-]+)`));

@@ -38,6 +38,7 @@ import { storageTests } from './storage.js';
 
 export { type ConformanceOptions, type Ctx, DEFAULT_TOL } from './context.js';
 export { checkGrad, type GradCase } from './gradcheck.js';
+export { runMoveToTests } from './move-to.js';
 export * as reference from './reference.js';
 
 /**

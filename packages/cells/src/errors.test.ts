@@ -1,5 +1,5 @@
 import '@rnnkit/backend-js';
-import { RnnkitError, ShapeError, tensor, zeros } from '@rnnkit/core';
+import { ShapeError, tensor, zeros } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { GRUCell, LSTMCell, RNNCell } from './cells.js';
 import { GRU } from './gru.js';
@@ -9,18 +9,9 @@ import { CharLM } from './models/char-lm.js';
 import { makeLayer } from './models/make-layer.js';
 import { SequenceRegressor } from './models/sequence-regressor.js';
 import { RNN } from './rnn.js';
+import { message } from './test-utils/error-message.js';
 
 /** Mistakes users make get errors that name what was expected, what arrived, and the fix. */
-
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RnnkitError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe('layer input shape', () => {
   const lstm = new LSTM({ inputSize: 4, hiddenSize: 3 });

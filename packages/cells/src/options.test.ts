@@ -1,5 +1,4 @@
 import '@rnnkit/backend-js';
-import { RnnkitError } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { GRUCell, LSTMCell, RNNCell } from './cells.js';
 import { GRU } from './gru.js';
@@ -9,6 +8,7 @@ import { CharLM, CharLMStepper } from './models/char-lm.js';
 import { SequenceRegressor } from './models/sequence-regressor.js';
 import { RNN } from './rnn.js';
 import { LayerStepper } from './stepper.js';
+import { message } from './test-utils/error-message.js';
 
 /**
  * Every public constructor of @rnnkit/cells checks its options object: a missing or non-object
@@ -32,16 +32,6 @@ const constructors: [string, Make, Record<string, unknown>][] = [
   ],
   ['CharLM', (o) => new CharLM(o as never), { vocabSize: 5, cell: 'gru', hiddenSize: 4 }],
 ];
-
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RnnkitError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 describe.each(constructors)('new %s(options)', (name, make, good) => {
   it('builds from the documented options', () => {

@@ -20,6 +20,7 @@ export * from './ops/index.js';
 export { checkOptions, describeValue, type OptionKeys, suggestKey } from './options.js';
 export {
   type BackendFactory,
+  describeBackendChoices,
   getBackend,
   importBackendPackages,
   knownBackends,

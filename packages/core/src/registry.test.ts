@@ -1,6 +1,7 @@
 import { createJsBackend } from '@rnnkit/backend-js';
 import { describe, expect, it } from 'vitest';
 import {
+  describeBackendChoices,
   getBackend,
   importBackendPackages,
   knownBackends,
@@ -115,6 +116,26 @@ describe('backend registry', () => {
     // an installed package whose own import fails is a real error, not a missing package
     await expect(importBackendPackages(['@rnnkit/backend-broken'], importer)).rejects.toThrow(
       'its-own-dependency',
+    );
+  });
+
+  it('describeBackendChoices lists the registered names and what to install for the rest', async () => {
+    const notInstalled = async (pkg: string) => {
+      throw Object.assign(new Error(`Cannot find package '${pkg}' imported from /app`), {
+        code: 'ERR_MODULE_NOT_FOUND',
+      });
+    };
+    const names = knownBackends().join(', ');
+    expect(names).toMatch(/^js\b/);
+    expect(
+      await describeBackendChoices(['@rnnkit/backend-zz', '@rnnkit/backend-yy'], notInstalled),
+    ).toBe(`${names}; more with npm install @rnnkit/backend-zz @rnnkit/backend-yy`);
+    // an installed package registers its names, which the line then lists; nothing to install
+    const installed = async () => {
+      registerBackend('zz-cpu', () => createJsBackend(), { priority: -1 });
+    };
+    expect(await describeBackendChoices(['@rnnkit/backend-zz'], installed)).toBe(
+      `${names}, zz-cpu`,
     );
   });
 });

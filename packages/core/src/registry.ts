@@ -140,6 +140,22 @@ export async function importBackendPackages(
   return missing;
 }
 
+/**
+ * The backends line of an app's --help: imports the installed ones of `packages` (as
+ * importBackendPackages does), then lists every registered backend name and, when some of
+ * `packages` are not installed, the npm install that adds them: "js, tfjs-cpu; more with npm
+ * install @rnnkit/backend-onnx". `importer` is the app's own `(pkg) => import(pkg)`, so the
+ * packages resolve from the app, where they are installed.
+ */
+export async function describeBackendChoices(
+  packages: readonly string[],
+  importer: (pkg: string) => Promise<unknown>,
+): Promise<string> {
+  const missing = await importBackendPackages(packages, importer);
+  const more = missing.length ? `; more with npm install ${missing.join(' ')}` : '';
+  return knownBackends().join(', ') + more;
+}
+
 /** Whether an import failed because `pkg` itself is not installed (not one of its own imports). */
 function isNotInstalled(e: unknown, pkg: string): boolean {
   const { code, message } = e as { code?: string; message?: string };

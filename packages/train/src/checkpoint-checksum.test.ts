@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import {
   CHECKSUM_KEY,
   type CheckpointData,
   decodeCheckpoint,
   encodeCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
+} from './checkpoint-data.js';
 import { CorruptFileError, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { sineFitOptions } from './test-utils/fit-options.js';
 import { tempDir } from './test-utils/helpers.js';

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CheckpointData, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { CheckpointData } from './checkpoint-data.js';
 import { FileSystemError, fsCause } from './fs-errors.js';
 import { sineFitOptions } from './test-utils/fit-options.js';
 import { tempDir } from './test-utils/helpers.js';

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CheckpointData, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { CheckpointData } from './checkpoint-data.js';
 import { tempDir } from './test-utils/helpers.js';
 
 /** How node:fs.writeSync behaves in these tests: normal, short writes, or a full disk mid-way. */

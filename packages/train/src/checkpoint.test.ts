@@ -4,16 +4,15 @@ import { join } from 'node:path';
 import { SequenceRegressor } from '@rnnkit/cells';
 import { defaultRng, manualSeed, Rng, RnnkitError, tensor, valueAndGrad } from '@rnnkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import {
   type CheckpointData,
   decodeCheckpoint,
   encodeCheckpoint,
   hostTensors,
-  loadCheckpoint,
   modelTensors,
   restoreModel,
-  saveCheckpoint,
-} from './checkpoint.js';
+} from './checkpoint-data.js';
 import { mseLoss } from './losses.js';
 import { Adam } from './optim/adam.js';
 import { CorruptFileError, decodeSafetensors, encodeSafetensors } from './safetensors.js';

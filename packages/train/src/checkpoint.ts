@@ -14,17 +14,7 @@ import { FileSystemError, makeFolder } from './fs-errors.js';
 import { removeStaleTemporaries, temporaryPath } from './stale-temporaries.js';
 
 // Checkpoint files (Node only). What checkpoints hold and their bytes are in checkpoint-data.ts,
-// which the portable entry exports too.
-export {
-  CHECKSUM_KEY,
-  type CheckpointData,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  hostTensors,
-  modelTensors,
-  type Progress,
-  restoreModel,
-} from './checkpoint-data.js';
+// which the portable entry exports.
 
 /** Test hook: runs after the temporary file is written, before it replaces the old one. */
 export interface SaveHooks {

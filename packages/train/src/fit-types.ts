@@ -1,7 +1,7 @@
 import type { Module, Rng, Tensor } from '@rnnkit/core';
-import type { CheckpointData } from './checkpoint.js';
+import type { CheckpointData } from './checkpoint-data.js';
 import type { Optimizer } from './optim/optimizer.js';
-import type { ProgressReporter } from './progress.js';
+import type { ProgressReporter } from './progress-report.js';
 import type { Schedule } from './schedules.js';
 
 // The types of Trainer.fit's options, apart from the Trainer so that the modules it runs

@@ -1,7 +1,8 @@
 import '@rnnkit/backend-js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SGD } from './optim/sgd.js';
-import { interactive, lineReporter, type ProgressInfo } from './progress.js';
+import { interactive } from './progress.js';
+import { lineReporter, type ProgressInfo } from './progress-report.js';
 import { regressionLoss, regressor, sineData } from './test-utils/sine.js';
 import { type FitOptions, Trainer } from './trainer.js';
 

@@ -2,13 +2,7 @@ import cliProgress from 'cli-progress';
 import { fmt, type ProgressInfo, type ProgressReporter } from './progress-report.js';
 
 // Terminal progress (Node only: cli-progress, process.stdout). The reporter contract and the
-// plain-line reporters are in progress-report.ts, which the portable entry exports too.
-export {
-  lineReporter,
-  type ProgressInfo,
-  type ProgressReporter,
-  silentReporter,
-} from './progress-report.js';
+// plain-line reporters are in progress-report.ts, which the portable entry exports.
 
 /** True when a live progress bar makes sense: an interactive terminal and not CI (CI set, other than 'false' or '0'). */
 export function interactive(): boolean {

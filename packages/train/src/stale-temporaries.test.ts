@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CheckpointData, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { CheckpointData } from './checkpoint-data.js';
 import { acquireRunLock } from './run-lock.js';
 import { removeStaleTemporaries, temporaryPath } from './stale-temporaries.js';
 import { killHard, startChild, trainDist } from './test-utils/child.js';

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -38,6 +39,16 @@ export async function ct(
     const err = e as { code: number; stdout: string; stderr: string };
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
+}
+
+/** Runs the built CLI and expects it to succeed; resolves with its stdout. */
+export async function ok(
+  args: string[],
+  o: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<string> {
+  const r = await ct(args, o);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
 }
 
 /** A tiny model and short batches, so every run takes well under a second of training. */

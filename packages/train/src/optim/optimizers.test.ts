@@ -1,7 +1,7 @@
 import { createJsBackend } from '@rnnkit/backend-js';
 import { type Backend, getBackend, Parameter, tensor } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint-data.js';
 import { expectClose, readFixture } from '../test-utils/helpers.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
