@@ -193,7 +193,7 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compile
     const s = `L0${d === 1 ? 'Reverse' : ''}`;
     const ref = layer.weights(0, d);
     state[`weightIh${s}`] = { shape: [...ref.weightIh.shape], data: dw.weightIh };
-    state[`weightHh${s}`] = { shape: [...ref.weightHh.shape], data: dw.weightHh };
+    state[`weightHh${s}`] = { shape: [...ref.weightHh!.shape], data: dw.weightHh! };
     state[`biasIh${s}`] = { shape: [...ref.biasIh!.shape], data: dw.biasIh! };
     state[`biasHh${s}`] = { shape: [...ref.biasHh!.shape], data: dw.biasHh! };
     if (kind === 'lstm') state[`peephole${s}`] = { shape: [3, H], data: dw.peephole! };

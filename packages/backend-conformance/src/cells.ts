@@ -1,4 +1,4 @@
-import { GRUCell, LSTMCell, RNNCell } from '@rnnkit/cells';
+import { cellDef, GRUCell, LSTMCell, RNNCell } from '@rnnkit/cells';
 import { dispose, Rng, type Tensor } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -63,9 +63,10 @@ export function cellGradTests(ctx: Ctx): void {
 
 function layerTests(ctx: Ctx): void {
   describe.each(VARIANTS)('$name layer', (variant) => {
-    // The fused flag matters for LSTM (± peephole) and GRU resetAfter; RNN has no fused kernel
-    // and GRU resetBefore always composes, so one pass covers them.
-    const hasFused = variant.kind === 'lstm' || (variant.kind === 'gru' && variant.resetAfter);
+    // The fused flag matters only where the cell's step may run a backend's fused kernel (its
+    // definition says where); one pass covers the others.
+    const def = cellDef(variant.kind);
+    const hasFused = def.fusedKernel(variant);
     const paths = hasFused ? [true, false] : [true];
     describe.each(paths)('fused %s', (fused) => {
       it.each(COMBOS)('$name', async ({ o, lengths }) => {
@@ -76,7 +77,7 @@ function layerTests(ctx: Ctx): void {
         const D = opts.bidirectional ? 2 : 1;
         const x = seeded(ctx, opts.batchFirst === false ? [T, B, I] : [B, T, I], 11);
         const h0 = seeded(ctx, [L * D, B, H], 12, 0.5);
-        const c0 = variant.kind === 'lstm' ? seeded(ctx, [L * D, B, H], 13, 0.5) : undefined;
+        const c0 = def.states.includes('c') ? seeded(ctx, [L * D, B, H], 13, 0.5) : undefined;
         try {
           const wrt: Record<string, Tensor> = { x, h0, ...(c0 ? { c0 } : {}) };
           for (const [n, p] of layer.namedParameters()) {
@@ -84,7 +85,14 @@ function layerTests(ctx: Ctx): void {
             wrt[n] = p;
           }
           // every parameter is in the check, peepholes included
-          const perDir = (variant.peephole ? 3 : 2) + (opts.bias === false ? 0 : 2);
+          const perDir = Object.keys(
+            def.parameters({
+              inputSize: I,
+              hiddenSize: H,
+              bias: opts.bias !== false,
+              settings: variant,
+            }),
+          ).length;
           expect(layer.namedParameters()).toHaveLength(L * D * perDir);
           if (variant.peephole) expect(Object.keys(wrt)).toContain('peepholeL0');
 
