@@ -1,5 +1,5 @@
 import '@rnnkit/backend-js';
-import { CharLM, RecurrentLayer, rnnDef } from '@rnnkit/cells';
+import { CharLM, cellDefs, RecurrentLayer, rnnDef } from '@rnnkit/cells';
 import { Rng } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './export.js';
@@ -22,6 +22,18 @@ describe('exportOnnx reads the cell registry', () => {
     expect(() => exportOnnx(layer)).toThrow(
       /exportOnnx: the cell 'mine' of this Unregistered is not registered in @rnnkit\/cells/,
     );
+  });
+
+  it('refuses every registered cell without an ONNX operator, naming it', () => {
+    const none = cellDefs().filter((c) => !c.onnx);
+    expect(none.map((c) => c.kind)).toContain('mingru');
+    for (const def of none)
+      for (const cell of Object.keys(def.choices)) {
+        const lm = new CharLM({ vocabSize: 5, hiddenSize: 3, cell, rng: new Rng(1) });
+        expect(() => exportOnnx(lm)).toThrow(
+          `exportOnnx: the ${def.title} cell ('${def.kind}') has no standard ONNX operator`,
+        );
+      }
   });
 
   it('exports every registered cell choice that has an ONNX operator', () => {
