@@ -16,6 +16,7 @@ export { GRU, type GRUOptions, gruDef } from './gru.js';
 export { Dropout, Embedding, type EmbeddingOptions, Linear, type LinearOptions } from './layers.js';
 export { LSTM, type LSTMOptions, lstmDef } from './lstm.js';
 export { MinGRU, minGruDef } from './mingru.js';
+export { MinLSTM, minLstmDef } from './minlstm.js';
 export { CharLM, type CharLMOptions, CharLMStepper } from './models/char-lm.js';
 export { type CellName, type LayerChoice, makeLayer } from './models/make-layer.js';
 export { SequenceRegressor, type SequenceRegressorOptions } from './models/sequence-regressor.js';

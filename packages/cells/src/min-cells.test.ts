@@ -8,7 +8,7 @@ import { CELL_NAMES, cellDef } from './registry.js';
 import { LayerStepper } from './stepper.js';
 import { seededValues } from './test-utils/seeded.js';
 
-const CELLS = ['mingru'] as const;
+const CELLS = ['mingru', 'minlstm'] as const;
 const I = 3;
 const H = 5;
 const B = 3;

@@ -3,13 +3,14 @@ import type { CellDef, CellSettings, CellVariant } from './cell-def.js';
 import { gruDef } from './gru.js';
 import { lstmDef } from './lstm.js';
 import { minGruDef } from './mingru.js';
+import { minLstmDef } from './minlstm.js';
 import { rnnDef } from './rnn.js';
 
 /**
  * Every cell rnnkit knows, in the order the apps list them. Adding a cell is one file (its
  * `CellDef` and layer class) and one line here.
  */
-const CELLS: readonly CellDef[] = [rnnDef, lstmDef, gruDef, minGruDef];
+const CELLS: readonly CellDef[] = [rnnDef, lstmDef, gruDef, minGruDef, minLstmDef];
 
 /** The registered cells. */
 export function cellDefs(): readonly CellDef[] {
