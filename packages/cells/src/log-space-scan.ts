@@ -1,6 +1,7 @@
 import {
   add,
   addScalar,
+  concat,
   exp,
   gather,
   log,
@@ -13,6 +14,8 @@ import {
   sum,
   type Tensor,
   tensor,
+  transpose,
+  zeros,
   zerosLike,
 } from '@rnnkit/core';
 import type { StepMask } from './cell-def.js';
@@ -35,6 +38,55 @@ function flipTime(x: Tensor): Tensor {
   return reshape(gather(rows, tensor(idx, [T], 'int32', x.backend)), x.shape);
 }
 
+/** Sequences up to this long are scanned in one pairwise block; longer ones in chunks. */
+const ONE_BLOCK = 16;
+
+/**
+ * h_t = Σ_{s≤t} e^{A_t − A_s}⊙b_s (zero initial state) over axis 0 of [T, M] inputs, with
+ * A_t = Σ_{r≤t} log a_r; returns h and A. Every exponent A_t − A_s (s ≤ t) is ≤ 0 because
+ * a ≤ 1, and the ones above the diagonal, which could overflow, are zeroed before the exp.
+ */
+function pairwise(logA: Tensor, b: Tensor): { h: Tensor; A: Tensor } {
+  const [T, M] = logA.shape;
+  const lower = new Float32Array(T * T);
+  for (let t = 0; t < T; t++) lower.fill(1, t * T, t * T + t + 1);
+  const tri = tensor(lower, [T, T], 'float32', logA.backend); // [t, s] = 1 where s ≤ t
+  const A = matmul(tri, logA); // the cumulative sum over time
+  const tri3 = reshape(tri, [T, T, 1]);
+  const gap = mul(add(reshape(A, [T, 1, M]), neg(reshape(A, [1, T, M]))), tri3);
+  const weight = mul(exp(gap), tri3); // [T, T, M]
+  return { h: sum(mul(weight, reshape(b, [1, T, M])), 1), A };
+}
+
+/**
+ * h_t = a_t⊙h_{t−1} + b_t over axis 0 of [T, N] inputs from h0 [1, N]. Short sequences are one
+ * pairwise block (T² per unit). Longer ones are cut into K chunks of C ≈ √T steps: each chunk is
+ * a pairwise block from zero, the chunks' end states follow the same recurrence over K steps (its
+ * coefficient is the chunk's total A, its offset the chunk's last h), solved the same way, and
+ * each step adds e^{A_t}⊙(the state entering its chunk). That costs T·C + K² per unit.
+ */
+function scanFrom(logA: Tensor, b: Tensor, h0: Tensor): Tensor {
+  const [T, N] = logA.shape;
+  if (T <= ONE_BLOCK) {
+    const { h, A } = pairwise(logA, b);
+    return add(h, mul(exp(A), h0));
+  }
+  const C = Math.ceil(Math.sqrt(T));
+  const K = Math.ceil(T / C);
+  // identity steps (a = 1, b = 0) fill the last chunk; they leave the state as it is
+  const fill = (x: Tensor) =>
+    K * C === T ? x : concat([x, zeros([K * C - T, N], 'float32', x.backend)], 0);
+  const toChunks = (x: Tensor) =>
+    reshape(transpose(reshape(fill(x), [K, C, N]), [1, 0, 2]), [C, K * N]);
+  const { h: local, A } = pairwise(toChunks(logA), toChunks(b)); // [C, K·N]
+  const lastStep = (x: Tensor) => reshape(slice(x, [C - 1, 0], [1, K * N]), [K, N]);
+  const ends = scanFrom(lastStep(A), lastStep(local), h0); // each chunk's end state [K, N]
+  const entering = K === 1 ? h0 : concat([h0, slice(ends, [0, 0], [K - 1, N])], 0);
+  const h = add(local, mul(exp(A), reshape(entering, [1, K * N]))); // [C, K·N]
+  const steps = reshape(transpose(reshape(h, [C, K, N]), [1, 0, 2]), [K * C, N]);
+  return K * C === T ? steps : slice(steps, [0, 0], [T, N]);
+}
+
 /**
  * The linear recurrence h_t = a_t⊙h_{t−1} + b_t over a whole sequence at once, from the
  * log-coefficients: with A_t = Σ_{r≤t} log a_r (a cumulative sum over time),
@@ -43,9 +95,10 @@ function flipTime(x: Tensor): Tensor {
  *
  * the log-space parallel scan of Feng et al. (2024), "Were RNNs All We Needed?", §3. The paper sums
  * log(b_s) − A_s with logcumsumexp, which needs b > 0 (hence its g(·)) and grows with t; here the
- * exponent A_t − A_s (≤ 0 since a ≤ 1) is formed for every pair s ≤ t and the sum over s is a plain
- * weighted sum, so b may have any sign and nothing overflows. It costs T² per unit instead of T,
- * in a few large ops instead of T small ones.
+ * exponent A_t − A_s (≤ 0 since a ≤ 1) is formed for every pair s ≤ t within a chunk of about √T
+ * steps and the sum over s is a plain weighted sum, so b may have any sign and nothing overflows.
+ * Everything is a few large core ops (no loop over time), so every backend runs and differentiates
+ * it as it is.
  *
  * `logA` and `b` are [T, B, H], `h0` [B, H]. With `mask`, padded steps hold the state (a = 1,
  * b = 0) and output 0; `reverse` runs from the last step to the first. Returns every step's h
@@ -66,18 +119,8 @@ export function linearRecurrence(
     la = flipTime(la);
     bb = flipTime(bb);
   }
-  const lower = new Float32Array(T * T);
-  for (let t = 0; t < T; t++) lower.fill(1, t * T, t * T + t + 1);
-  const tri = tensor(lower, [T, T], 'float32', logA.backend); // [t, s] = 1 where s ≤ t
-  const A = matmul(tri, reshape(la, [T, N])); // cumulative sum over time, [T, N]
-  const tri3 = reshape(tri, [T, T, 1]);
-  // e^{A_t − A_s} for s ≤ t; the exponent is zeroed above the diagonal before exp, where it is
-  // positive and could overflow, and the weight is zeroed after.
-  const gap = mul(add(reshape(A, [T, 1, N]), neg(reshape(A, [1, T, N]))), tri3);
-  const weight = mul(exp(gap), tri3); // [T, T, N]
-  const fromB = sum(mul(weight, reshape(bb, [1, T, N])), 1); // [T, N]
-  const fromH0 = mul(exp(A), reshape(h0, [1, N]));
-  let hs = reshape(add(fromB, fromH0), [T, B, H]);
+  const flat = scanFrom(reshape(la, [T, N]), reshape(bb, [T, N]), reshape(h0, [1, N]));
+  let hs = reshape(flat, [T, B, H]);
   const last = reshape(slice(hs, [T - 1, 0, 0], [1, B, H]), [B, H]);
   if (reverse) hs = flipTime(hs);
   return { ys: mask ? mul(hs, mask.valid) : hs, last };

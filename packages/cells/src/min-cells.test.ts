@@ -1,11 +1,23 @@
 import '@rnnkit/backend-js';
-import { Rng, reshape, slice, sum, type Tensor, tensor, valueAndGrad } from '@rnnkit/core';
+import {
+  linear,
+  mul,
+  Rng,
+  reshape,
+  slice,
+  stack,
+  sum,
+  type Tensor,
+  tensor,
+  valueAndGrad,
+} from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import { softplus } from './log-space-scan.js';
 import { makeLayer } from './models/make-layer.js';
 import type { RecurrentLayer } from './recurrent.js';
 import { CELL_NAMES, cellDef } from './registry.js';
 import { LayerStepper } from './stepper.js';
+import { prepare } from './steps.js';
 import { seededValues } from './test-utils/seeded.js';
 
 const CELLS = ['mingru', 'minlstm'] as const;
@@ -83,6 +95,38 @@ describe.each(CELLS)('%s', (cell) => {
       expect(maxAbs(top, seq[T - 1])).toBeLessThan(1e-5);
     },
   );
+
+  // T 40 runs the chunked scan (chunks of 7 steps, then the chunks' own recurrence), T 10 one block
+  it.each([10, 40])('its gradients equal those of the step-by-step form: T %i', (T) => {
+    const layer = makeLayer({ cell, inputSize: I, hiddenSize: H, rng: new Rng(6) });
+    const x = seeded([B, T, I], 11, 3);
+    const h0 = seeded([1, B, H], 12, 0.5);
+    const probe = seeded([B, T, H], 13, 1); // a fixed random direction, so every output counts
+    const params = layer.parameters();
+    const parallel = valueAndGrad(
+      () => sum(mul(layer.forward(x, { h: h0 }).output, probe)),
+      [...params, x, h0],
+    );
+    const cfg = layer.stepConfig;
+    const w = layer.weights(0, 0);
+    const stepwise = valueAndGrad(() => {
+      const p = prepare(cfg, w);
+      let s = { h: reshape(h0, [B, H]) };
+      const hs: Tensor[] = [];
+      for (let t = 0; t < T; t++) {
+        const xt = reshape(slice(x, [0, t, 0], [B, 1, I]), [B, I]);
+        s = cfg.cell.step(cfg, p, linear(xt, w.weightIh, w.biasIh), s);
+        hs.push(s.h);
+      }
+      return sum(mul(stack(hs, 1), probe));
+    }, [...params, x, h0]);
+    expect(Math.abs(parallel.value.item() - stepwise.value.item())).toBeLessThan(1e-4);
+    parallel.grads.forEach((g, i) => {
+      const want = stepwise.grads[i].dataSync();
+      const scale = Math.max(1, ...Array.from(want, Math.abs));
+      expect(maxAbs(g.dataSync(), want) / scale).toBeLessThan(1e-5);
+    });
+  });
 
   it('matches its float64 reference step looped over time within 1e-5', () => {
     const T = 12;
