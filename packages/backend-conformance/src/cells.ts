@@ -59,6 +59,48 @@ export function cellGradTests(ctx: Ctx): void {
     layerTests(ctx);
     stepCellTests(ctx);
   });
+  describe('@rnnkit/cells whole-sequence forms over longer sequences', () => {
+    sequenceFormTests(ctx);
+  });
+}
+
+/**
+ * Cells that run a whole sequence at once (minGRU, minLSTM: a tree of small blocks once T passes
+ * a few steps) against the float64 step-by-step reference, over lengths the gradient checks'
+ * T = 3 does not reach, forwards and backwards, with padded sequences.
+ */
+function sequenceFormTests(ctx: Ctx): void {
+  const parallel = VARIANTS.filter((v) => cellDef(v.kind).sequence);
+  const lengths = [11, 4, 7];
+  describe.each(parallel)('$name', (variant) => {
+    it.each([5, 11])('T %i, bidirectional, 2 layers, lengths', async (TL) => {
+      const B = lengths.length;
+      const lens = lengths.map((n) => Math.min(n, TL));
+      const opts: LayerOptions = { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true };
+      const layer = buildLayer(ctx, variant, opts, 9);
+      const x = seeded(ctx, [B, TL, I], 14, 3);
+      const h0 = seeded(ctx, [4, B, H], 15, 0.9);
+      try {
+        const out = layer.forward(x, { h: h0 }, { lengths: lens });
+        const v: Record<string, number[]> = {
+          x: Array.from(await x.data()),
+          h0: Array.from(await h0.data()),
+        };
+        for (const [n, p] of layer.namedParameters()) v[n] = Array.from(await p.data());
+        const ref = refLayer(refConfig(variant, opts), v, { batch: B, time: TL }, lens);
+        const got = [await out.output.data(), await out.state.h.data()];
+        [ref.output, ref.hn].forEach((want, k) => {
+          let err = 0;
+          for (let i = 0; i < want.length; i++)
+            err = Math.max(err, Math.abs(got[k][i] - want[i]) / (1 + Math.abs(want[i])));
+          expect(err).toBeLessThan(ctx.tol);
+        });
+        dispose([out.output, out.state.h]);
+      } finally {
+        dispose([layer.parameters(), x, h0]);
+      }
+    });
+  });
 }
 
 function layerTests(ctx: Ctx): void {

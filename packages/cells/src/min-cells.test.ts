@@ -96,8 +96,8 @@ describe.each(CELLS)('%s', (cell) => {
     },
   );
 
-  // T 40 runs the chunked scan (chunks of 7 steps, then the chunks' own recurrence), T 10 one block
-  it.each([10, 40])('its gradients equal those of the step-by-step form: T %i', (T) => {
+  // T 40 and 37 run the tree of pairs (37: an odd level fills its last pair), T 4 one block
+  it.each([4, 37, 40])('its gradients equal those of the step-by-step form: T %i', (T) => {
     const layer = makeLayer({ cell, inputSize: I, hiddenSize: H, rng: new Rng(6) });
     const x = seeded([B, T, I], 11, 3);
     const h0 = seeded([1, B, H], 12, 0.5);
