@@ -3,6 +3,9 @@ import type { RecurrentLayer, RecurrentOptions } from './recurrent.js';
 
 export type Nonlinearity = 'tanh' | 'relu' | 'linear';
 
+/** A registered cell's kind ('rnn', 'lstm', 'gru', 'mingru', 'minlstm', …; see `cellDefs()`). */
+export type CellKind = string;
+
 /** The names of a cell's state tensors: h, and c for cells with a separate memory (LSTM). */
 export type StateName = 'h' | 'c';
 
@@ -104,7 +107,7 @@ export interface CellVariant {
  */
 export interface CellDef {
   /** The registry key and the layer's `kind` ('lstm'). */
-  readonly kind: string;
+  readonly kind: CellKind;
   /** The name in messages ('LSTM'). */
   readonly title: string;
   /** State tensors carried from step to step, in order. */

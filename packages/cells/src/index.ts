@@ -1,5 +1,6 @@
 export type {
   CellDef,
+  CellKind,
   CellSettings,
   CellState,
   CellVariant,

@@ -26,7 +26,14 @@ import {
   unstack,
   zeros,
 } from '@rnnkit/core';
-import type { CellDef, CellSettings, CellState, CellWeights, StepConfig } from './cell-def.js';
+import type {
+  CellDef,
+  CellKind,
+  CellSettings,
+  CellState,
+  CellWeights,
+  StepConfig,
+} from './cell-def.js';
 import {
   checkBool,
   checkDropout,
@@ -183,7 +190,7 @@ export abstract class RecurrentLayer extends Module {
   }
 
   /** The registry name of this layer's cell ('lstm'). */
-  get kind(): string {
+  get kind(): CellKind {
     return this.#cfg.cell.kind;
   }
 
