@@ -146,6 +146,34 @@ describe('rnnkit-char-text train → checkpoint → resume', () => {
   }, 30_000);
 });
 
+describe('rnnkit-char-text --cell takes every registered cell', () => {
+  it.each(['mingru', 'minlstm'])(
+    '--cell %s trains, resumes from its checkpoint and samples',
+    async (cell) => {
+      const out = dir(`cell-${cell}`);
+      const trained = await ok([
+        'train',
+        '--text',
+        small,
+        ...TINY,
+        '--cell',
+        cell,
+        '--steps',
+        '6',
+        '--out',
+        out,
+      ]);
+      expect(trained).toMatch(new RegExp(`model ${cell}: hidden 16`));
+      expect(trained).toMatch(/^step 6\/6 {2}epoch 1 {2}loss \d\.\d{4}/m);
+      await ok(['resume', out, '--steps', '8', '--progress', 'none']);
+      expect(losses(out)).toHaveLength(8);
+      const text = await ok(['sample', out, '--length', '40', '--seed', '2']);
+      expect([...text]).toHaveLength(41);
+    },
+    60_000,
+  );
+});
+
 describe('rnnkit-char-text sample and eval', () => {
   const trained = dir('trained');
   let trainOutput = '';

@@ -29,7 +29,7 @@ describe('rnnkit-sine CLI (the README demo)', () => {
 
   it('writes an SVG when the plot file ends in .svg, for every cell', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnnkit-sine-'));
-    for (const cell of ['lstm', 'lstm-peephole', 'gru']) {
+    for (const cell of ['lstm', 'lstm-peephole', 'gru', 'mingru', 'minlstm']) {
       const svg = join(dir, `${cell}.svg`);
       const r = await sine([
         '--cell',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  cellForOnnxOp,
   fromOnnxWeights,
   fromTorchName,
   GRU,
@@ -173,13 +174,14 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compile
     fused,
     backend: be,
   };
-  const kind = (c.op as string).toLowerCase() as 'lstm' | 'gru' | 'rnn';
-  const layer: RecurrentLayer =
-    kind === 'lstm'
-      ? new LSTM({ ...o, peephole: true })
-      : kind === 'gru'
-        ? new GRU({ ...o, resetAfter: c.linear_before_reset === 1 })
-        : new RNN({ ...o, nonlinearity: 'tanh' });
+  // the registered cell that runs the fixture's ONNX operator, with the settings its attributes ask for
+  const cell = cellForOnnxOp(c.op as string);
+  if (!cell?.onnx) throw new Error(`${name}: no registered cell runs ONNX ${String(c.op)}`);
+  const attrs = new Map<string, unknown>();
+  if (c.linear_before_reset !== undefined) attrs.set('linear_before_reset', c.linear_before_reset);
+  const settings = cell.onnx.settings(attrs, c.num_directions as number, name, !!fx.tensors.P);
+  const layer: RecurrentLayer = cell.make({ ...o, ...settings });
+  const hasC = cell.states.includes('c');
   const D = c.num_directions as number;
   const H = c.hidden_size as number;
   const w: OnnxWeights = {
@@ -189,17 +191,17 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compile
     P: fx.tensors.P ? f32('P') : null,
   };
   const state: Record<string, { shape: number[]; data: Float32Array }> = {};
-  fromOnnxWeights(kind, w, D, H).forEach((dw, d) => {
+  fromOnnxWeights(cell, w, D, H).forEach((dw, d) => {
     const s = `L0${d === 1 ? 'Reverse' : ''}`;
     const ref = layer.weights(0, d);
     state[`weightIh${s}`] = { shape: [...ref.weightIh.shape], data: dw.weightIh };
-    state[`weightHh${s}`] = { shape: [...ref.weightHh.shape], data: dw.weightHh };
+    state[`weightHh${s}`] = { shape: [...ref.weightHh!.shape], data: dw.weightHh! };
     state[`biasIh${s}`] = { shape: [...ref.biasIh!.shape], data: dw.biasIh! };
     state[`biasHh${s}`] = { shape: [...ref.biasHh!.shape], data: dw.biasHh! };
-    if (kind === 'lstm') state[`peephole${s}`] = { shape: [3, H], data: dw.peephole! };
+    if (dw.peephole) state[`peephole${s}`] = { shape: [3, H], data: dw.peephole };
   });
   layer.loadStateDict(state);
-  const inputs = [t('X'), t('initial_h'), ...(kind === 'lstm' ? [t('initial_c')] : [])];
+  const inputs = [t('X'), t('initial_h'), ...(hasC ? [t('initial_c')] : [])];
   const run = () => {
     const r = layer.forward(inputs[0], { h: inputs[1], c: inputs[2] });
     const [T, B] = r.output.shape;
@@ -209,7 +211,7 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compile
   expect(y.shape).toEqual(fx.tensors.Y.shape);
   expect(maxRelErr(y.dataSync(), fx.tensors.Y.data), 'Y').toBeLessThan(TOL);
   expect(maxRelErr(r.state.h.dataSync(), fx.tensors.Y_h.data), 'Y_h').toBeLessThan(TOL);
-  if (kind === 'lstm') {
+  if (hasC) {
     expect(maxRelErr(r.state.c!.dataSync(), fx.tensors.Y_c.data), 'Y_c').toBeLessThan(TOL);
   }
   dispose([inputs, y, r, layer.parameters()]);

@@ -1,4 +1,4 @@
-import { GRUCell, LSTMCell, RNNCell } from '@rnnkit/cells';
+import { cellDef, GRUCell, LSTMCell, RNNCell } from '@rnnkit/cells';
 import { dispose, Rng, type Tensor } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -59,14 +59,56 @@ export function cellGradTests(ctx: Ctx): void {
     layerTests(ctx);
     stepCellTests(ctx);
   });
+  describe('@rnnkit/cells whole-sequence forms over longer sequences', () => {
+    sequenceFormTests(ctx);
+  });
+}
+
+/**
+ * Cells that run a whole sequence at once (minGRU, minLSTM: a tree of small blocks once T passes
+ * a few steps) against the float64 step-by-step reference, over lengths the gradient checks'
+ * T = 3 does not reach, forwards and backwards, with padded sequences.
+ */
+function sequenceFormTests(ctx: Ctx): void {
+  const parallel = VARIANTS.filter((v) => cellDef(v.kind).sequence);
+  const lengths = [11, 4, 7];
+  describe.each(parallel)('$name', (variant) => {
+    it.each([5, 11])('T %i, bidirectional, 2 layers, lengths', async (TL) => {
+      const B = lengths.length;
+      const lens = lengths.map((n) => Math.min(n, TL));
+      const opts: LayerOptions = { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true };
+      const layer = buildLayer(ctx, variant, opts, 9);
+      const x = seeded(ctx, [B, TL, I], 14, 3);
+      const h0 = seeded(ctx, [4, B, H], 15, 0.9);
+      try {
+        const out = layer.forward(x, { h: h0 }, { lengths: lens });
+        const v: Record<string, number[]> = {
+          x: Array.from(await x.data()),
+          h0: Array.from(await h0.data()),
+        };
+        for (const [n, p] of layer.namedParameters()) v[n] = Array.from(await p.data());
+        const ref = refLayer(refConfig(variant, opts), v, { batch: B, time: TL }, lens);
+        const got = [await out.output.data(), await out.state.h.data()];
+        [ref.output, ref.hn].forEach((want, k) => {
+          let err = 0;
+          for (let i = 0; i < want.length; i++)
+            err = Math.max(err, Math.abs(got[k][i] - want[i]) / (1 + Math.abs(want[i])));
+          expect(err).toBeLessThan(ctx.tol);
+        });
+        dispose([out.output, out.state.h]);
+      } finally {
+        dispose([layer.parameters(), x, h0]);
+      }
+    });
+  });
 }
 
 function layerTests(ctx: Ctx): void {
   describe.each(VARIANTS)('$name layer', (variant) => {
-    // Layers run both paths for LSTM (± peephole) and GRU resetAfter. RNN's fused step is
-    // checked against its composed form, both ways and per activation, by the cell-op tests
-    // (fused.ts), and GRU resetBefore always composes, so one pass covers them.
-    const hasFused = variant.kind === 'lstm' || (variant.kind === 'gru' && variant.resetAfter);
+    // The fused flag matters only where the cell's step may run a backend's fused kernel (its
+    // definition says where); one pass covers the others.
+    const def = cellDef(variant.kind);
+    const hasFused = def.fusedKernel(variant);
     const paths = hasFused ? [true, false] : [true];
     describe.each(paths)('fused %s', (fused) => {
       it.each(COMBOS)('$name', async ({ o, lengths }) => {
@@ -77,7 +119,7 @@ function layerTests(ctx: Ctx): void {
         const D = opts.bidirectional ? 2 : 1;
         const x = seeded(ctx, opts.batchFirst === false ? [T, B, I] : [B, T, I], 11);
         const h0 = seeded(ctx, [L * D, B, H], 12, 0.5);
-        const c0 = variant.kind === 'lstm' ? seeded(ctx, [L * D, B, H], 13, 0.5) : undefined;
+        const c0 = def.states.includes('c') ? seeded(ctx, [L * D, B, H], 13, 0.5) : undefined;
         try {
           const wrt: Record<string, Tensor> = { x, h0, ...(c0 ? { c0 } : {}) };
           for (const [n, p] of layer.namedParameters()) {
@@ -85,7 +127,14 @@ function layerTests(ctx: Ctx): void {
             wrt[n] = p;
           }
           // every parameter is in the check, peepholes included
-          const perDir = (variant.peephole ? 3 : 2) + (opts.bias === false ? 0 : 2);
+          const perDir = Object.keys(
+            def.parameters({
+              inputSize: I,
+              hiddenSize: H,
+              bias: opts.bias !== false,
+              settings: variant,
+            }),
+          ).length;
           expect(layer.namedParameters()).toHaveLength(L * D * perDir);
           if (variant.peephole) expect(Object.keys(wrt)).toContain('peepholeL0');
 

@@ -14,17 +14,12 @@ import {
   type Tensor,
   zeros,
 } from '@rnnkit/core';
+import type { CellDef, CellState, Nonlinearity, StepConfig } from './cell-def.js';
+import { gruDef } from './gru.js';
+import { lstmDef } from './lstm.js';
 import { checkBool, checkInput, checkNonlinearity, checkPositiveInt } from './options.js';
-import {
-  type CellKind,
-  type CellState,
-  cellStep,
-  gateCount,
-  inputBias,
-  type Nonlinearity,
-  prepare,
-  type StepConfig,
-} from './steps.js';
+import { rnnDef } from './rnn.js';
+import { cellStep, inputBias, prepare } from './steps.js';
 
 export interface CellOptions {
   inputSize: number;
@@ -55,7 +50,7 @@ abstract class CellBase extends Module {
   readonly inputSize: number;
   readonly hiddenSize: number;
   weightIh: Parameter;
-  weightHh: Parameter;
+  weightHh: Parameter | null;
   biasIh: Parameter | null;
   biasHh: Parameter | null;
   peephole: Parameter | null = null;
@@ -63,7 +58,7 @@ abstract class CellBase extends Module {
 
   constructor(
     o: CellOptions,
-    kind: CellKind,
+    cell: CellDef,
     extra: Partial<StepConfig> & { peephole?: boolean } = {},
   ) {
     super();
@@ -78,15 +73,25 @@ abstract class CellBase extends Module {
     this.inputSize = o.inputSize;
     this.hiddenSize = o.hiddenSize;
     const H = o.hiddenSize;
-    const G = gateCount(kind);
     const io = { rng: o.rng, backend: o.backend ?? getBackend() };
-    this.weightIh = new Parameter(init.rnnUniform([G * H, o.inputSize], H, io));
-    this.weightHh = new Parameter(init.rnnUniform([G * H, H], H, io));
-    this.biasIh = o.bias === false ? null : new Parameter(init.rnnUniform([G * H], H, io));
-    this.biasHh = o.bias === false ? null : new Parameter(init.rnnUniform([G * H], H, io));
-    if (extra.peephole) this.peephole = new Parameter(init.rnnUniform([3, H], H, io));
+    const shapes = cell.parameters({
+      inputSize: o.inputSize,
+      hiddenSize: H,
+      bias: o.bias !== false,
+      settings: { peephole: extra.peephole },
+    });
+    const make = (name: string) => {
+      const shape = shapes[name];
+      return shape ? new Parameter(init.rnnUniform(shape, H, io)) : null;
+    };
+    // drawn in the cell's parameter order, so seeded weights match the layers'
+    this.weightIh = make('weightIh')!;
+    this.weightHh = make('weightHh');
+    this.biasIh = make('biasIh');
+    this.biasHh = make('biasHh');
+    this.peephole = make('peephole');
     this.#cfg = {
-      kind,
+      cell,
       hiddenSize: H,
       nonlinearity: extra.nonlinearity ?? 'tanh',
       resetAfter: extra.resetAfter ?? true,
@@ -134,7 +139,7 @@ abstract class CellBase extends Module {
 export class RNNCell extends CellBase {
   constructor(o: CellOptions & { nonlinearity?: Nonlinearity }) {
     // checked before super reads it: a bad argument gets a message, not a TypeError
-    super(checkOptions('RNNCell', o, { ...CELL_KEYS, nonlinearity: 'optional' }), 'rnn', {
+    super(checkOptions('RNNCell', o, { ...CELL_KEYS, nonlinearity: 'optional' }), rnnDef, {
       nonlinearity: o.nonlinearity,
     });
   }
@@ -163,7 +168,7 @@ export class RNNCell extends CellBase {
  */
 export class LSTMCell extends CellBase {
   constructor(o: CellOptions & { peephole?: boolean }) {
-    super(checkOptions('LSTMCell', o, { ...CELL_KEYS, peephole: 'optional' }), 'lstm', {
+    super(checkOptions('LSTMCell', o, { ...CELL_KEYS, peephole: 'optional' }), lstmDef, {
       peephole: o.peephole,
     });
   }
@@ -194,7 +199,7 @@ export class LSTMCell extends CellBase {
  */
 export class GRUCell extends CellBase {
   constructor(o: CellOptions & { resetAfter?: boolean }) {
-    super(checkOptions('GRUCell', o, { ...CELL_KEYS, resetAfter: 'optional' }), 'gru', {
+    super(checkOptions('GRUCell', o, { ...CELL_KEYS, resetAfter: 'optional' }), gruDef, {
       resetAfter: o.resetAfter,
     });
   }

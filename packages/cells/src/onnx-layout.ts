@@ -1,5 +1,6 @@
 import { RnnkitError } from '@rnnkit/core';
-import type { CellKind } from './steps.js';
+import type { CellDef } from './cell-def.js';
+import { cellDef } from './registry.js';
 
 /**
  * The one place where rnnkit's (PyTorch's) recurrent weight layout meets ONNX's.
@@ -10,9 +11,17 @@ import type { CellKind } from './steps.js';
  *   LSTM i, o, f, c; GRU z, r, h; P [D, 3H] as i, o, f.
  */
 
-/** For each rnnkit gate block, the index of the same gate in ONNX's order. */
-export function onnxGateOrder(kind: CellKind): number[] {
-  return kind === 'lstm' ? [0, 2, 3, 1] : kind === 'gru' ? [1, 0, 2] : [0];
+/**
+ * For each rnnkit gate block of a cell (by registry name or definition), the index of the same
+ * gate in ONNX's order; throws naming the cell when it has no ONNX operator.
+ */
+export function onnxGateOrder(kind: string | CellDef): number[] {
+  const def = typeof kind === 'string' ? cellDef(kind) : kind;
+  if (!def.onnx)
+    throw new RnnkitError(
+      `the ${def.title} cell ('${def.kind}') has no ONNX recurrent operator, so its weights have no ONNX layout`,
+    );
+  return [...def.onnx.gateOrder];
 }
 
 /** Peephole rows i, f, o → ONNX P blocks i, o, f. */
@@ -21,7 +30,7 @@ const PEEP_TO_ONNX = [0, 2, 1];
 /** Host weights of one direction in rnnkit layout. */
 export interface HostCellWeights {
   weightIh: Float32Array;
-  weightHh: Float32Array;
+  weightHh: Float32Array | null;
   biasIh: Float32Array | null;
   biasHh: Float32Array | null;
   peephole: Float32Array | null;
@@ -52,7 +61,7 @@ function permuteBlocks(
 
 /** Converts per-direction rnnkit weights to ONNX's W, R, B (and P for peepholes). */
 export function toOnnxWeights(
-  kind: CellKind,
+  kind: string | CellDef,
   dirs: HostCellWeights[],
   hiddenSize: number,
 ): OnnxWeights {
@@ -69,7 +78,7 @@ export function toOnnxWeights(
   const P = hasPeep ? new Float32Array(D * 3 * H) : null;
   dirs.forEach((w, d) => {
     W.set(permuteBlocks(w.weightIh, H * I, order, false), d * G * H * I);
-    R.set(permuteBlocks(w.weightHh, H * H, order, false), d * G * H * H);
+    R.set(permuteBlocks(w.weightHh!, H * H, order, false), d * G * H * H);
     if (B) {
       B.set(permuteBlocks(w.biasIh!, H, order, false), d * 2 * G * H);
       B.set(permuteBlocks(w.biasHh!, H, order, false), d * 2 * G * H + G * H);
@@ -81,7 +90,7 @@ export function toOnnxWeights(
 
 /** Converts ONNX W, R, B, P (all directions) to per-direction rnnkit weights. */
 export function fromOnnxWeights(
-  kind: CellKind,
+  kind: string | CellDef,
   onnx: OnnxWeights,
   numDirections: number,
   hiddenSize: number,
@@ -92,7 +101,7 @@ export function fromOnnxWeights(
   const D = numDirections;
   if (onnx.W.length % (D * G * H) !== 0 || onnx.R.length !== D * G * H * H) {
     throw new RnnkitError(
-      `ONNX ${kind.toUpperCase()} weights do not fit ${D} direction(s) of hidden size ${H}: W has ${onnx.W.length} values, R ${onnx.R.length}`,
+      `ONNX ${typeof kind === 'string' ? kind.toUpperCase() : kind.onnx!.op} weights do not fit ${D} direction(s) of hidden size ${H}: W has ${onnx.W.length} values, R ${onnx.R.length}`,
     );
   }
   const I = onnx.W.length / (D * G * H);

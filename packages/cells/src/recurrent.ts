@@ -26,6 +26,14 @@ import {
   unstack,
   zeros,
 } from '@rnnkit/core';
+import type {
+  CellDef,
+  CellKind,
+  CellSettings,
+  CellState,
+  CellWeights,
+  StepConfig,
+} from './cell-def.js';
 import {
   checkBool,
   checkDropout,
@@ -34,17 +42,7 @@ import {
   checkNonlinearity,
   checkPositiveInt,
 } from './options.js';
-import {
-  type CellKind,
-  type CellState,
-  type CellWeights,
-  cellStep,
-  gateCount,
-  inputBias,
-  type Nonlinearity,
-  prepare,
-  type StepConfig,
-} from './steps.js';
+import { cellStep, inputBias, prepare } from './steps.js';
 
 /** Options shared by RNN, LSTM and GRU layers (PyTorch names, camelCase). */
 export interface RecurrentOptions {
@@ -109,13 +107,9 @@ export interface RecurrentOutput {
   state: LayerState;
 }
 
-/** Layer-specific settings the concrete classes pass in. */
-export interface CellSpec {
-  kind: CellKind;
-  nonlinearity?: Nonlinearity;
-  resetAfter?: boolean;
-  peephole?: boolean;
-  forgetBias?: number;
+/** The cell a concrete layer class runs, with its settings. */
+export interface CellSpec extends CellSettings {
+  cell: CellDef;
 }
 
 /**
@@ -133,6 +127,7 @@ export abstract class RecurrentLayer extends Module {
   readonly batchFirst: boolean;
   readonly returnSequences: boolean;
   readonly #cfg: StepConfig;
+  readonly #settings: CellSettings;
   readonly #rng: Rng;
 
   constructor(o: RecurrentOptions, spec: CellSpec) {
@@ -157,33 +152,35 @@ export abstract class RecurrentLayer extends Module {
     this.batchFirst = o.batchFirst ?? true;
     this.returnSequences = o.returnSequences ?? true;
     this.#rng = o.rng ?? defaultRng;
+    const { cell, ...settings } = spec;
+    for (const k of Object.keys(settings) as (keyof CellSettings)[])
+      if (settings[k] !== undefined && !cell.settings.includes(k))
+        throw new RnnkitError(
+          `${who}: ${k} is not a setting of the ${cell.title} cell${cell.settings.length ? ` (it takes ${cell.settings.join(', ')})` : ''}`,
+        );
+    this.#settings = settings;
     this.#cfg = {
-      kind: spec.kind,
+      cell,
       hiddenSize: o.hiddenSize,
       nonlinearity: spec.nonlinearity ?? 'tanh',
       resetAfter: spec.resetAfter ?? true,
       fused: o.fused ?? true,
     };
-    if (spec.peephole && spec.kind !== 'lstm')
-      throw new RnnkitError(`${who}: peephole connections exist only for LSTM`);
     const H = o.hiddenSize;
-    const G = gateCount(spec.kind);
     const io = { rng: this.#rng, backend: o.backend ?? getBackend() };
     const self = this as unknown as Record<string, Parameter>;
     for (let l = 0; l < this.numLayers; l++) {
-      const inF = l === 0 ? o.inputSize : H * this.numDirections;
+      const inputSize = l === 0 ? o.inputSize : H * this.numDirections;
+      const shapes = cell.parameters({ inputSize, hiddenSize: H, bias: this.bias, settings });
       for (let d = 0; d < this.numDirections; d++) {
         const sfx = suffix(l, d);
-        self[`weightIh${sfx}`] = new Parameter(init.rnnUniform([G * H, inF], H, io));
-        self[`weightHh${sfx}`] = new Parameter(init.rnnUniform([G * H, H], H, io));
-        if (this.bias) {
-          const bIh = init.rnnUniform([G * H], H, io);
-          const bHh = init.rnnUniform([G * H], H, io);
-          if (spec.forgetBias !== undefined) setForgetBias(bIh, bHh, H, spec.forgetBias);
-          self[`biasIh${sfx}`] = new Parameter(bIh);
-          self[`biasHh${sfx}`] = new Parameter(bHh);
-        }
-        if (spec.peephole) self[`peephole${sfx}`] = new Parameter(init.rnnUniform([3, H], H, io));
+        const made: Record<string, Tensor> = {};
+        // one draw per parameter in the cell's order (weightIh, weightHh, biasIh, biasHh, …)
+        for (const [name, shape] of Object.entries(shapes))
+          made[name] = init.rnnUniform(shape, H, io);
+        if (spec.forgetBias !== undefined && made.biasIh && made.biasHh)
+          setForgetBias(made.biasIh, made.biasHh, H, spec.forgetBias);
+        for (const [name, t] of Object.entries(made)) self[`${name}${sfx}`] = new Parameter(t);
       }
     }
   }
@@ -192,8 +189,19 @@ export abstract class RecurrentLayer extends Module {
     return this.bidirectional ? 2 : 1;
   }
 
+  /** The registry name of this layer's cell ('lstm'). */
   get kind(): CellKind {
-    return this.#cfg.kind;
+    return this.#cfg.cell.kind;
+  }
+
+  /** The definition of this layer's cell. */
+  get cell(): CellDef {
+    return this.#cfg.cell;
+  }
+
+  /** The cell settings this layer was built with (those it was given). */
+  get cellSettings(): CellSettings {
+    return { ...this.#settings };
   }
 
   /** How one step of this layer computes (for single-step runners such as `LayerStepper`). */
@@ -207,7 +215,7 @@ export abstract class RecurrentLayer extends Module {
     const sfx = suffix(layer, direction);
     return {
       weightIh: self[`weightIh${sfx}`]!,
-      weightHh: self[`weightHh${sfx}`]!,
+      weightHh: self[`weightHh${sfx}`] ?? null,
       biasIh: self[`biasIh${sfx}`] ?? null,
       biasHh: self[`biasHh${sfx}`] ?? null,
       peephole: self[`peephole${sfx}`] ?? null,
@@ -218,9 +226,9 @@ export abstract class RecurrentLayer extends Module {
   initialState(batch: number): LayerState {
     const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
     const be = this.weights(0, 0).weightIh.backend;
-    return this.kind === 'lstm'
-      ? { h: zeros(shape, 'float32', be), c: zeros(shape, 'float32', be) }
-      : { h: zeros(shape, 'float32', be) };
+    const out: LayerState = { h: zeros(shape, 'float32', be) };
+    if (this.cell.states.includes('c')) out.c = zeros(shape, 'float32', be);
+    return out;
   }
 
   /**
@@ -336,6 +344,7 @@ export abstract class RecurrentLayer extends Module {
   ): { ys: Tensor; state: CellState } {
     const cfg = this.#cfg;
     const prepared = prepare(cfg, w);
+    if (cfg.cell.sequence) return cfg.cell.sequence(cfg, prepared, xp3, s, mask, reverse);
     const init = s.c ? [s.h, s.c] : [s.h];
     const xs = mask ? [xp3, mask.valid, mask.padded] : [xp3];
     const r = scan(
@@ -365,10 +374,12 @@ export abstract class RecurrentLayer extends Module {
         `${who}: initial state must be [numLayers·numDirections, batch, hidden] = ${fmtShape(want)}, got h ${fmtShape(s.h.shape)}${s.c ? `, c ${fmtShape(s.c.shape)}` : ''}; ${fix}`,
       );
     }
-    if (this.kind === 'lstm' && !s.c)
-      throw new RnnkitError(`${who}: initial state needs both h and c; ${fix}`);
-    if (this.kind !== 'lstm' && s.c)
-      throw new RnnkitError(`${who}: only LSTM has a cell state c; pass { h } alone`);
+    const hasC = this.cell.states.includes('c');
+    if (hasC && !s.c) throw new RnnkitError(`${who}: initial state needs both h and c; ${fix}`);
+    if (!hasC && s.c)
+      throw new RnnkitError(
+        `${who}: the ${this.cell.title} cell has no cell state c (only LSTM has a cell state c); pass { h } alone`,
+      );
   }
 }
 

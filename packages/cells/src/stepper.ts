@@ -70,7 +70,7 @@ export class LayerStepper {
       for (let l = 0; l < layer.numLayers; l++) {
         const w = layer.weights(l, 0);
         const p = prepare(this.#cfg, w);
-        for (const t of [p.whRZ, p.whN, p.bhRZ, p.bhN]) own(t);
+        for (const t of Object.values(p.extra ?? {})) own(t);
         const bias = inputBias(this.#cfg, w);
         if (bias && bias !== w.biasIh && bias !== w.biasHh) own(bias); // a folded sum we made
         plans.push({ w, prepared: p, bias });
@@ -204,8 +204,8 @@ export class LayerStepper {
 
   private zeroState(batch: number): CellState {
     const shape = [batch, this.#cfg.hiddenSize];
-    const be = this.#plans[0].w.weightHh.backend;
+    const be = this.#plans[0].w.weightIh.backend;
     const z = () => zeros(shape, 'float32', be);
-    return this.#cfg.kind === 'lstm' ? { h: z(), c: z() } : { h: z() };
+    return this.#cfg.cell.states.includes('c') ? { h: z(), c: z() } : { h: z() };
   }
 }

@@ -1,9 +1,12 @@
 import {
   type CellName,
   CharLM,
+  cellChoiceName,
   GRU,
+  isRegisteredCell,
   type Linear,
-  LSTM,
+  type OnnxAttr,
+  type OnnxMapping,
   RecurrentLayer,
   RNN,
   SequenceRegressor,
@@ -70,6 +73,8 @@ export function exportOnnxModel(model: ExportableModel, options: ExportOptions =
   const withState = options.withState ?? true;
   const b = new GraphBuilder('rnnkit');
   let desc: ModelDescription;
+  const layer = model instanceof CharLM || model instanceof SequenceRegressor ? model.rnn : model;
+  if (layer instanceof RecurrentLayer) onnxMapping(layer);
   if (model instanceof CharLM) desc = exportCharLM(b, model, T, withState, options.tokenType);
   else if (model instanceof SequenceRegressor) desc = exportRegressor(b, model, T, withState);
   else if (model instanceof RecurrentLayer) desc = exportLayer(b, model, T, withState);
@@ -81,6 +86,27 @@ export function exportOnnxModel(model: ExportableModel, options: ExportOptions =
     docString: options.docString,
     metadata: { ...options.metadata, [MODEL_METADATA_KEY]: JSON.stringify(desc) },
   });
+}
+
+/**
+ * The ONNX operator of a layer's cell, from the cell registry. A cell that is not registered, or
+ * registered without an ONNX operator, is refused by name: nothing else would say how to write it.
+ */
+function onnxMapping(layer: RecurrentLayer): OnnxMapping {
+  const cell = layer.cell;
+  if (!isRegisteredCell(cell))
+    throw new RnnkitError(
+      `exportOnnx: the cell '${cell.kind}' of this ${layer.constructor.name} is not registered in @rnnkit/cells, so rnnkit does not know its ONNX form; export layers built from the registered cells`,
+    );
+  if (!cell.onnx)
+    throw new RnnkitError(
+      `exportOnnx: the ${cell.title} cell ('${cell.kind}') has no standard ONNX operator (ONNX has RNN, LSTM and GRU), so rnnkit does not export it; save the weights with stateDict() instead, or train an rnn, lstm or gru model to export`,
+    );
+  return cell.onnx;
+}
+
+function onnxAttr(v: OnnxAttr): string | number | string[] | FloatsAttr {
+  return typeof v === 'object' && !Array.isArray(v) ? new FloatsAttr(v.floats) : v;
 }
 
 function describeValue(v: unknown): string {
@@ -113,22 +139,17 @@ function emitStack(
   wantState: boolean,
   prefix: string,
 ): StackResult {
-  const { kind, numLayers: L, numDirections: D, hiddenSize: H } = layer;
-  const op = kind === 'lstm' ? 'LSTM' : kind === 'gru' ? 'GRU' : 'RNN';
-  const G = kind === 'lstm' ? 4 : kind === 'gru' ? 3 : 1;
+  const { numLayers: L, numDirections: D, hiddenSize: H } = layer;
+  const mapping = onnxMapping(layer);
+  const { op } = mapping;
+  const G = mapping.gateOrder.length;
+  const hasC = layer.cell.states.includes('c');
   const attrs: Record<string, string | number | string[] | FloatsAttr> = {
     hidden_size: H,
     direction: D === 2 ? 'bidirectional' : 'forward',
   };
-  if (layer instanceof RNN) {
-    const act = { tanh: 'Tanh', relu: 'Relu', linear: 'Affine' }[layer.nonlinearity];
-    attrs.activations = Array(D).fill(act);
-    if (act === 'Affine') {
-      attrs.activation_alpha = new FloatsAttr(Array(D).fill(1));
-      attrs.activation_beta = new FloatsAttr(Array(D).fill(0));
-    }
-  }
-  if (layer instanceof GRU) attrs.linear_before_reset = layer.resetAfter ? 1 : 0;
+  for (const [k, v] of Object.entries(mapping.attributes(layer.stepConfig, D)))
+    attrs[k] = onnxAttr(v);
   let x = xTm;
   const hs: string[] = [];
   const cs: string[] = [];
@@ -139,13 +160,13 @@ function emitStack(
       const w = layer.weights(l, d);
       return {
         weightIh: host(w.weightIh)!,
-        weightHh: host(w.weightHh)!,
+        weightHh: host(w.weightHh),
         biasIh: host(w.biasIh),
         biasHh: host(w.biasHh),
         peephole: host(w.peephole ?? null),
       };
     });
-    const onnx = toOnnxWeights(kind, dirs, H);
+    const onnx = toOnnxWeights(layer.cell, dirs, H);
     const I = onnx.W.length / (D * G * H);
     const name = `${prefix}.l${l}`;
     const W = b.float(`${name}.W`, [D, G * H, I], onnx.W);
@@ -163,14 +184,14 @@ function emitStack(
       return b.op('Slice', [s, starts, ends, axes], undefined, `${prefix}/Slice_state_l${l}`);
     };
     const inputs = [x, W, R, B, '', layerState(state.h0)];
-    if (kind === 'lstm') inputs.push(layerState(state.c0), P);
+    if (hasC) inputs.push(layerState(state.c0), P);
     const outs = b.node(op, inputs, {
       name: `${prefix}/${op}_l${l}`,
-      outputs: kind === 'lstm' ? 3 : 2,
+      outputs: hasC ? 3 : 2,
       attrs,
     });
     hs.push(outs[1]);
-    if (kind === 'lstm') cs.push(outs[2]);
+    if (hasC) cs.push(outs[2]);
     lastYh = outs[1];
     lastY = outs[0];
     if (l < L - 1) x = mergeDirections(b, outs[0], D, name);
@@ -186,7 +207,7 @@ function emitStack(
       return b.op('Reshape', [t, b.int64(`${prefix}.lastH_shape`, [0, -1])]);
     },
     hn: wantState ? cat(hs) : undefined,
-    cn: wantState && kind === 'lstm' ? cat(cs) : undefined,
+    cn: wantState && hasC ? cat(cs) : undefined,
   };
 }
 
@@ -205,7 +226,9 @@ function stateIO(
   if (!withState) return {};
   const shape = [layer.numLayers * layer.numDirections, 'batch', layer.hiddenSize];
   const h0 = b.input(IO_NAMES.h0, DataType.FLOAT, shape);
-  const c0 = layer.kind === 'lstm' ? b.input(IO_NAMES.c0, DataType.FLOAT, shape) : undefined;
+  const c0 = layer.cell.states.includes('c')
+    ? b.input(IO_NAMES.c0, DataType.FLOAT, shape)
+    : undefined;
   return { h0, c0 };
 }
 
@@ -239,8 +262,7 @@ function emitLinear(b: GraphBuilder, lin: Linear, x: string, rank: number, prefi
 }
 
 function cellName(layer: RecurrentLayer): CellName {
-  if (layer instanceof LSTM) return layer.peephole ? 'lstm-peephole' : 'lstm';
-  return layer.kind;
+  return cellChoiceName(layer.cell, layer.cellSettings);
 }
 
 function layerOptions(layer: RecurrentLayer): Record<string, unknown> {
@@ -278,13 +300,13 @@ function exportLayer(
     b.output(IO_NAMES.output, DataType.FLOAT, ['batch', T, DH], y);
   } else b.output(IO_NAMES.output, DataType.FLOAT, [T, 'batch', DH], r.yTm());
   stateOutputs(b, layer, r);
-  const type = layer instanceof LSTM ? 'LSTM' : layer instanceof GRU ? 'GRU' : 'RNN';
+  const type = onnxMapping(layer).op;
   const options = {
     ...layerOptions(layer),
     batchFirst: layer.batchFirst,
     returnSequences: layer.returnSequences,
   };
-  if (layer instanceof LSTM) Object.assign(options, { peephole: layer.peephole });
+  if (type === 'LSTM') Object.assign(options, { peephole: layer.cellSettings.peephole ?? false });
   return { type, options };
 }
 

@@ -1,4 +1,4 @@
-import { fromOnnxWeights, GRU, LSTM, type RecurrentLayer, RNN } from '@rnnkit/cells';
+import { cellForOnnxOp, fromOnnxWeights, type RecurrentLayer } from '@rnnkit/cells';
 import {
   type Backend,
   Rng,
@@ -57,8 +57,10 @@ export function compileRecurrent(
   set: (env: Map<string, Val>, ...vals: (Val | undefined)[]) => void,
 ): Step {
   const op = n.op_type as 'RNN' | 'LSTM' | 'GRU';
-  const kind = op === 'LSTM' ? 'lstm' : op === 'GRU' ? 'gru' : 'rnn';
-  const G = { RNN: 1, LSTM: 4, GRU: 3 }[op];
+  const cell = cellForOnnxOp(op);
+  if (!cell?.onnx)
+    throw new RnnkitError(`${who}: no registered rnnkit cell runs the ONNX operator '${op}'`);
+  const G = cell.onnx.gateOrder.length;
   const weight = (k: number, what: string): { shape: number[]; data: Float32Array } | null => {
     const name = n.input[k];
     if (!name) return null;
@@ -94,36 +96,8 @@ export function compileRecurrent(
       `${who}: input_forget = 1 (coupled input and forget gates) is not supported`,
     );
   const layout = ((attrs.get('layout') as number | undefined) ?? 0) as 0 | 1;
-  const acts = ((attrs.get('activations') as string[] | undefined) ?? []).map((a) =>
-    a.toLowerCase(),
-  );
-  const alphas = (attrs.get('activation_alpha') as number[] | undefined) ?? [];
-  const betas = (attrs.get('activation_beta') as number[] | undefined) ?? [];
-  let nonlinearity: 'tanh' | 'relu' | 'linear' | undefined;
-  if (op === 'RNN') {
-    const names = acts.length ? acts : Array(D).fill('tanh');
-    const kinds = names.map((a, i) => {
-      if (a === 'tanh' || a === 'relu') return a;
-      if (a === 'affine' && (alphas[i] ?? 1) === 1 && (betas[i] ?? 0) === 0) return 'linear';
-      throw new RnnkitError(
-        `${who}: activation '${a}'${a === 'affine' ? ` with alpha ${alphas[i]}, beta ${betas[i]}` : ''} is not supported (Tanh, Relu, Affine with alpha 1 and beta 0)`,
-      );
-    });
-    if (kinds.length < D || kinds.some((k) => k !== kinds[0]))
-      throw new RnnkitError(
-        `${who}: both directions must use the same activation, got ${names.join(', ')}`,
-      );
-    nonlinearity = kinds[0];
-  } else if (acts.length) {
-    const want = op === 'LSTM' ? ['sigmoid', 'tanh', 'tanh'] : ['sigmoid', 'tanh'];
-    const ok = acts.length === want.length * D && acts.every((a, i) => a === want[i % want.length]);
-    if (!ok)
-      throw new RnnkitError(
-        `${who}: activations ${acts.join(', ')} are not supported; rnnkit's ${op} uses the defaults (${want.join(', ')})`,
-      );
-  }
-  const resetAfter =
-    op === 'GRU' ? (attrs.get('linear_before_reset') as number | undefined) === 1 : undefined;
+  // the settings the node's attributes ask for (RNN nonlinearity, LSTM peephole, GRU resetAfter)
+  const settings = cell.onnx.settings(attrs, D, who, P !== null);
   const common = {
     inputSize: I,
     hiddenSize: H,
@@ -133,14 +107,10 @@ export function compileRecurrent(
     backend: model.backend,
     rng: new Rng(0),
   };
-  const layer =
-    op === 'LSTM'
-      ? new LSTM({ ...common, peephole: P !== null })
-      : op === 'GRU'
-        ? new GRU({ ...common, resetAfter })
-        : new RNN({ ...common, nonlinearity });
+  const layer = cell.make({ ...common, ...settings });
+  const shapes = cell.parameters({ inputSize: I, hiddenSize: H, bias: B !== null, settings });
   const dirs = fromOnnxWeights(
-    kind,
+    cell,
     { W: W.data, R: R.data, B: B?.data ?? null, P: P?.data ?? null },
     D,
     H,
@@ -148,11 +118,8 @@ export function compileRecurrent(
   const state: Record<string, { shape: number[]; data: Float32Array }> = {};
   dirs.forEach((w, d) => {
     const s = `L0${d === 1 ? 'Reverse' : ''}`;
-    state[`weightIh${s}`] = { shape: [G * H, I], data: w.weightIh };
-    state[`weightHh${s}`] = { shape: [G * H, H], data: w.weightHh };
-    if (w.biasIh) state[`biasIh${s}`] = { shape: [G * H], data: w.biasIh };
-    if (w.biasHh) state[`biasHh${s}`] = { shape: [G * H], data: w.biasHh };
-    if (w.peephole) state[`peephole${s}`] = { shape: [3, H], data: w.peephole };
+    for (const [name, data] of Object.entries(w))
+      if (data) state[`${name}${s}`] = { shape: shapes[name], data };
   });
   layer.loadStateDict(state);
   const index = model.layers.length;
@@ -165,9 +132,7 @@ export function compileRecurrent(
     hiddenSize: H,
     direction: direction as 'forward' | 'bidirectional',
     bias: B !== null,
-    ...(op === 'RNN' ? { nonlinearity } : {}),
-    ...(op === 'LSTM' ? { peephole: P !== null } : {}),
-    ...(op === 'GRU' ? { resetAfter } : {}),
+    ...settings,
     layout,
   });
   const be = model.backend;
@@ -178,13 +143,14 @@ export function compileRecurrent(
     const lens = get(env, 4);
     const toLayout = (s: Tensor | undefined) => (s && layout === 1 ? transpose(s, [1, 0, 2]) : s);
     const h0v = get(env, 5);
-    const c0v = op === 'LSTM' ? get(env, 6) : undefined;
+    const hasC = cell.states.includes('c');
+    const c0v = hasC ? get(env, 6) : undefined;
     let st: { h: Tensor; c?: Tensor } | undefined;
     if (h0v || c0v) {
       const z = () => zeros([D, Bn, H], 'float32', be);
       st = {
         h: toLayout(h0v ? toTensor(h0v, be) : undefined) ?? z(),
-        c: op === 'LSTM' ? (toLayout(c0v ? toTensor(c0v, be) : undefined) ?? z()) : undefined,
+        c: hasC ? (toLayout(c0v ? toTensor(c0v, be) : undefined) ?? z()) : undefined,
       };
     }
     const r = layer.forward(X, st, lens ? { lengths: toInts(lens).data } : {});

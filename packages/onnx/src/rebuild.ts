@@ -1,10 +1,8 @@
 import {
   CharLM,
-  GRU,
+  cellForOnnxOp,
   type Linear,
-  LSTM,
   type RecurrentLayer,
-  RNN,
   SequenceRegressor,
 } from '@rnnkit/cells';
 import {
@@ -23,13 +21,10 @@ export type RnnkitModel = RecurrentLayer | SequenceRegressor | CharLM;
 /** Builds an (untrained) rnnkit model from the description `exportOnnx` stores in metadata. */
 export function buildModel(desc: ModelDescription, backend: Backend = getBackend()): RnnkitModel {
   const o = { ...desc.options, backend, rng: new Rng(0) } as never;
+  // a bare layer is stored under its cell's ONNX operator name (RNN, LSTM, GRU)
+  const cell = cellForOnnxOp(desc.type);
+  if (cell) return cell.make(o);
   switch (desc.type) {
-    case 'RNN':
-      return new RNN(o);
-    case 'LSTM':
-      return new LSTM(o);
-    case 'GRU':
-      return new GRU(o);
     case 'SequenceRegressor':
       return new SequenceRegressor(o);
     case 'CharLM':

@@ -1,27 +1,20 @@
-import { GRU, LSTM, type RecurrentLayer, type RecurrentOptions, RNN } from '@rnnkit/cells';
+import {
+  type CellTestVariant,
+  cellDef,
+  cellVariants,
+  type RecurrentLayer,
+  type RecurrentOptions,
+} from '@rnnkit/cells';
 import { Rng, type Tensor } from '@rnnkit/core';
 import { type Ctx, ft } from '../context.js';
 import * as ref from '../reference.js';
 import type { RefConfig } from './reference.js';
 
-/** A cell variant the checks sweep over. */
-export interface Variant {
-  name: string;
-  kind: 'rnn' | 'lstm' | 'gru';
-  nonlinearity?: 'tanh' | 'relu' | 'linear';
-  peephole?: boolean;
-  resetAfter?: boolean;
-}
+/** A cell variant the checks sweep over: a registered cell and its settings. */
+export type Variant = CellTestVariant;
 
-export const VARIANTS: Variant[] = [
-  { name: 'RNN tanh', kind: 'rnn', nonlinearity: 'tanh' },
-  { name: 'RNN relu', kind: 'rnn', nonlinearity: 'relu' },
-  { name: 'RNN linear', kind: 'rnn', nonlinearity: 'linear' },
-  { name: 'LSTM', kind: 'lstm' },
-  { name: 'LSTM peephole', kind: 'lstm', peephole: true },
-  { name: 'GRU resetAfter', kind: 'gru', resetAfter: true },
-  { name: 'GRU resetBefore', kind: 'gru', resetAfter: false },
-];
+/** Every registered cell's variants, read from the cell registry of @rnnkit/cells. */
+export const VARIANTS: Variant[] = cellVariants();
 
 export type LayerOptions = Omit<
   RecurrentOptions,
@@ -33,10 +26,8 @@ export type LayerOptions = Omit<
 
 /** Builds the layer for a variant with seeded weights, on the backend under test. */
 export function buildLayer(ctx: Ctx, v: Variant, o: LayerOptions, seed: number): RecurrentLayer {
-  const opts = { ...o, rng: new Rng(seed), backend: ctx.be() };
-  if (v.kind === 'lstm') return new LSTM({ ...opts, peephole: v.peephole ?? false });
-  if (v.kind === 'gru') return new GRU({ ...opts, resetAfter: v.resetAfter ?? true });
-  return new RNN({ ...opts, nonlinearity: v.nonlinearity ?? 'tanh' });
+  const { name: _n, kind, ...settings } = v;
+  return cellDef(kind).make({ ...o, ...settings, rng: new Rng(seed), backend: ctx.be() });
 }
 
 /** The float64 reference configuration matching `buildLayer`. */

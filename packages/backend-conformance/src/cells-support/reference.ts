@@ -1,13 +1,17 @@
+import { cellDef, type RefCellWeights } from '@rnnkit/cells';
+
 /**
  * A float64 reference of @rnnkit/cells' recurrent layers and cells, written as plain loops over
- * batch, time and units with the equations spelled out, independent of the code under test (no
- * tensors, no scan, no masks). The cell gradient checks take central differences of it.
+ * batch, time and units, independent of the code under test (no tensors, no scan, no masks, no
+ * parallel forms). One step of each cell is its definition's `reference` (the equations spelled
+ * out in the cell's file); the cell gradient checks take central differences of it.
  *
  * Values are flat row-major number arrays keyed by the layer's parameter names (weightIhL0,
  * biasHhL1Reverse, peepholeL0, …) plus `x`, `h0` and, for LSTM, `c0`.
  */
 
-export type RefKind = 'rnn' | 'lstm' | 'gru';
+/** A registered cell kind ('lstm'). */
+export type RefKind = string;
 
 export interface RefConfig {
   kind: RefKind;
@@ -36,100 +40,18 @@ export interface RefOutput {
   cn?: number[];
 }
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+export type { RefCellWeights };
 
-function act(v: number, n: RefConfig['nonlinearity']): number {
-  if (n === 'relu') return Math.max(v, 0);
-  if (n === 'linear') return v;
-  return Math.tanh(v);
-}
-
-/** y[j] = Σ_i W[row0 + j, i]·v[i] + b[row0 + j] for j < rows; W is [*, v.length]. */
-function affine(
-  W: readonly number[],
-  b: readonly number[] | undefined,
-  v: readonly number[],
-  row0: number,
-  rows: number,
-): number[] {
-  const n = v.length;
-  const y = new Array<number>(rows);
-  for (let j = 0; j < rows; j++) {
-    let s = b ? b[row0 + j] : 0;
-    const off = (row0 + j) * n;
-    for (let i = 0; i < n; i++) s += W[off + i] * v[i];
-    y[j] = s;
-  }
-  return y;
-}
-
-export interface RefCellWeights {
-  weightIh: readonly number[];
-  weightHh: readonly number[];
-  biasIh?: readonly number[];
-  biasHh?: readonly number[];
-  peephole?: readonly number[];
-}
-
-/**
- * One step of one sequence: x [I], h [H], c [H] (LSTM) → new h, c. Gate blocks in PyTorch order
- * (LSTM i, f, g, o; GRU r, z, n); peepholes rows i, f, o.
- */
+/** One step of one sequence: x [I], h [H], c [H] (cells with a cell state) → new h, c. */
 export function refStep(
-  cfg: Pick<RefConfig, 'kind' | 'hiddenSize' | 'nonlinearity' | 'resetAfter'>,
+  cfg: Pick<RefConfig, 'kind' | 'hiddenSize' | 'nonlinearity' | 'resetAfter' | 'peephole'>,
   w: RefCellWeights,
   x: readonly number[],
   h: readonly number[],
   c?: readonly number[],
 ): { h: number[]; c?: number[] } {
-  const H = cfg.hiddenSize;
-  if (cfg.kind === 'rnn') {
-    const a = affine(w.weightIh, w.biasIh, x, 0, H);
-    const b = affine(w.weightHh, w.biasHh, h, 0, H);
-    return { h: a.map((v, j) => act(v + b[j], cfg.nonlinearity)) };
-  }
-  if (cfg.kind === 'lstm') {
-    const a = affine(w.weightIh, w.biasIh, x, 0, 4 * H);
-    const b = affine(w.weightHh, w.biasHh, h, 0, 4 * H);
-    const p = w.peephole;
-    const hn = new Array<number>(H);
-    const cn = new Array<number>(H);
-    for (let j = 0; j < H; j++) {
-      const cp = c![j];
-      const i = sigmoid(a[j] + b[j] + (p ? p[j] * cp : 0));
-      const f = sigmoid(a[H + j] + b[H + j] + (p ? p[H + j] * cp : 0));
-      const g = Math.tanh(a[2 * H + j] + b[2 * H + j]);
-      cn[j] = f * cp + i * g;
-      const o = sigmoid(a[3 * H + j] + b[3 * H + j] + (p ? p[2 * H + j] * cn[j] : 0));
-      hn[j] = o * Math.tanh(cn[j]);
-    }
-    return { h: hn, c: cn };
-  }
-  // GRU
-  const a = affine(w.weightIh, w.biasIh, x, 0, 3 * H);
-  const b = affine(w.weightHh, w.biasHh, h, 0, 2 * H); // r, z rows of h·W_hhᵀ + b_hh
-  const r = new Array<number>(H);
-  const z = new Array<number>(H);
-  for (let j = 0; j < H; j++) {
-    r[j] = sigmoid(a[j] + b[j]);
-    z[j] = sigmoid(a[H + j] + b[H + j]);
-  }
-  const resetAfter = cfg.resetAfter ?? true;
-  const hnPre = resetAfter
-    ? affine(w.weightHh, w.biasHh, h, 2 * H, H).map((v, j) => r[j] * v) // r⊙(h·W_hnᵀ + b_hn)
-    : affine(
-        w.weightHh,
-        w.biasHh,
-        h.map((v, k) => r[k] * v),
-        2 * H,
-        H,
-      ); // (r⊙h)·W_hnᵀ + b_hn
-  const out = new Array<number>(H);
-  for (let j = 0; j < H; j++) {
-    const n = Math.tanh(a[2 * H + j] + hnPre[j]);
-    out[j] = (1 - z[j]) * n + z[j] * h[j];
-  }
-  return { h: out };
+  const { kind, hiddenSize, ...settings } = cfg;
+  return cellDef(kind).reference(settings, hiddenSize, w, x, h, c);
 }
 
 function sfx(l: number, d: number): string {
@@ -154,6 +76,7 @@ export function refLayer(
   const D = cfg.bidirectional ? 2 : 1;
   const bf = cfg.batchFirst ?? true;
   const lens = lengths ?? new Array<number>(B).fill(T);
+  const hasC = cellDef(cfg.kind).states.includes('c');
   // seq[b][t] = input vector of layer l at step t
   let seq: number[][][] = [];
   for (let b = 0; b < B; b++) {
@@ -183,8 +106,7 @@ export function refLayer(
         const at = (k * B + b) * H;
         let h = v.h0 ? Array.from(v.h0.slice(at, at + H)) : new Array<number>(H).fill(0);
         let c: number[] | undefined;
-        if (cfg.kind === 'lstm')
-          c = v.c0 ? Array.from(v.c0.slice(at, at + H)) : new Array<number>(H).fill(0);
+        if (hasC) c = v.c0 ? Array.from(v.c0.slice(at, at + H)) : new Array<number>(H).fill(0);
         for (let i = 0; i < lens[b]; i++) {
           const t = d === 1 ? lens[b] - 1 - i : i;
           const r = refStep(cfg, w, seq[b][t], h, c);
@@ -213,5 +135,5 @@ export function refLayer(
         output.push(...hn.slice(at, at + H));
       }
   }
-  return cfg.kind === 'lstm' ? { output, hn, cn } : { output, hn };
+  return hasC ? { output, hn, cn } : { output, hn };
 }

@@ -1,13 +1,12 @@
 import { type OptionKeys, RnnkitError } from '@rnnkit/core';
-import { GRU } from '../gru.js';
-import { LSTM } from '../lstm.js';
+import type { Nonlinearity } from '../cell-def.js';
 import { RECURRENT_KEYS, type RecurrentLayer, type RecurrentOptions } from '../recurrent.js';
-import { RNN } from '../rnn.js';
-import type { Nonlinearity } from '../steps.js';
+import { CELL_NAMES, cellChoice } from '../registry.js';
 
-/** The cell names the models and apps accept. */
-export type CellName = 'rnn' | 'lstm' | 'lstm-peephole' | 'gru';
-export const CELL_NAMES: readonly CellName[] = ['rnn', 'lstm', 'lstm-peephole', 'gru'];
+export { CELL_NAMES } from '../registry.js';
+
+/** A cell name the models and apps accept: one of `CELL_NAMES` ('rnn', 'lstm', 'mingru', …). */
+export type CellName = string;
 
 export interface LayerChoice extends RecurrentOptions {
   cell: CellName;
@@ -25,25 +24,22 @@ export const LAYER_CHOICE_KEYS: OptionKeys<LayerChoice> = {
 };
 
 /**
- * Builds the recurrent layer a model asked for by name. Only the layer's own options are passed
- * on: a model's options (vocabSize, head, …) and the settings of other cells are left out.
+ * Builds the recurrent layer a model asked for by name, from the cell registry. Only the layer's
+ * own options are passed on: a model's options (vocabSize, head, …) and the settings of other
+ * cells are left out.
  */
 export function makeLayer(o: LayerChoice): RecurrentLayer {
+  const choice = cellChoice(o.cell);
+  if (!choice)
+    throw new RnnkitError(
+      `unknown cell '${String(o.cell)}'; choose one of ${CELL_NAMES.join(', ')}`,
+    );
+  const { def, settings } = choice;
   const base = Object.fromEntries(
     Object.keys(RECURRENT_KEYS).map((k) => [k, o[k as keyof RecurrentOptions]]),
   ) as unknown as RecurrentOptions;
-  switch (o.cell) {
-    case 'rnn':
-      return new RNN({ ...base, nonlinearity: o.nonlinearity });
-    case 'lstm':
-      return new LSTM({ ...base, forgetBias: o.forgetBias });
-    case 'lstm-peephole':
-      return new LSTM({ ...base, forgetBias: o.forgetBias, peephole: true });
-    case 'gru':
-      return new GRU({ ...base, resetAfter: o.resetAfter });
-    default:
-      throw new RnnkitError(
-        `unknown cell '${String(o.cell)}'; choose one of ${CELL_NAMES.join(', ')}`,
-      );
-  }
+  const own = Object.fromEntries(
+    def.settings.map((k) => [k, o[k as keyof LayerChoice]]).filter(([, v]) => v !== undefined),
+  );
+  return def.make({ ...base, ...own, ...settings });
 }

@@ -1,6 +1,7 @@
 import type { Workload } from '../harness.js';
 import { charGruB1Workload } from './char-gru-b1.js';
 import { charLstmComposedWorkload, charLstmWorkload } from './char-lstm.js';
+import { charMinWorkload } from './char-min.js';
 import { generateWorkload } from './generate.js';
 import { matmulWorkload } from './matmul.js';
 import { sineRnnWorkload } from './sine-rnn.js';
@@ -13,4 +14,5 @@ export const workloads: Workload[] = [
   charLstmComposedWorkload,
   generateWorkload,
   charGruB1Workload,
+  charMinWorkload,
 ];
