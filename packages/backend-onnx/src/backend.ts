@@ -3,14 +3,14 @@ import type { Backend, DType, KernelTensor, LoopSpec, Shape, TypedArray } from '
 import { DataType } from '@rnnkit/onnx/format';
 import { compileOn, lowerScanOn, readOn, replayOn } from './compile.js';
 import { EagerRunner } from './eager.js';
-import type { KernelCall } from './emit.js';
-import { GraphCache } from './graph-cache.js';
-import type { KernelSink } from './kernel-sink.js';
+import type { KernelCall } from './graph/emit.js';
+import { GraphCache } from './graph/graph-cache.js';
 import { OnnxKernels } from './kernels.js';
-import { RemoteRuntime } from './remote.js';
-import type { SessionConfig, WorkerMode } from './runtime.js';
+import { RemoteRuntime } from './runtime/node/remote.js';
+import type { SessionConfig, WorkerMode } from './runtime/node/runtime.js';
+import type { OnnxWorkerStoppedError } from './runtime/node/worker-stopped.js';
 import { hostDataAsync, OnnxStorage, releaseRemote } from './storage.js';
-import type { OnnxWorkerStoppedError } from './worker-stopped.js';
+import type { KernelSink } from './trace/kernel-sink.js';
 
 type S = OnnxStorage;
 type KT = KernelTensor<S>;

@@ -1,7 +1,7 @@
 import type { KernelTensor, LoopSpec, TypedArray } from '@rnnkit/core';
-import type { GraphCache } from './graph-cache.js';
+import type { GraphCache } from './graph/graph-cache.js';
 import { hostData, type OnnxStorage } from './storage.js';
-import { Trace } from './trace.js';
+import { Trace } from './trace/trace.js';
 
 /** The part of the backend that compiling touches. */
 export interface Traceable {

@@ -1,7 +1,7 @@
 import type { KernelTensor } from '@rnnkit/core';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
-import { emitter, type KernelCall, type Val } from './emit.js';
-import { type HostValue, Session, type SessionConfig } from './runtime.js';
+import { emitter, type KernelCall, type Val } from './graph/emit.js';
+import { type HostValue, Session, type SessionConfig } from './runtime/node/runtime.js';
 import { hostData, type OnnxStorage } from './storage.js';
 
 type KT = KernelTensor<OnnxStorage>;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RemoteRuntime } from './remote.js';
+import { RemoteRuntime } from './runtime/node/remote.js';
 
 const dep = (name: string) =>
   new URL(`../node_modules/@rnnkit/${name}/dist/index.js`, import.meta.url).href;

@@ -23,9 +23,9 @@ import {
 } from '@rnnkit/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from './backend.js';
-import type { BuiltGraph } from './graph-cache.js';
+import type { BuiltGraph } from './graph/graph-cache.js';
 import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './remote.js';
+import type { RemoteRuntime } from './runtime/node/remote.js';
 
 // The Trainer's stepsPerCall: consecutive steps traced once as one loop over the batches. Every
 // case trains twice from the same start, one step per call and several, and compares.

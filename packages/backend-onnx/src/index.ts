@@ -2,14 +2,14 @@ import { registerBackend } from '@rnnkit/core';
 import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import { OnnxBackend, type OnnxBackendOptions } from './backend.js';
-import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime.js';
+import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime/node/runtime.js';
 
 export { OnnxBackend, type OnnxBackendOptions } from './backend.js';
-export type { KernelCall, Lower } from './emit.js';
-export type { KernelSink } from './kernel-sink.js';
-export { loadOrt, type SessionConfig } from './runtime.js';
+export type { KernelCall, Lower } from './graph/emit.js';
+export { loadOrt, type SessionConfig } from './runtime/node/runtime.js';
+export { OnnxWorkerStoppedError } from './runtime/node/worker-stopped.js';
 export { OnnxStorage } from './storage.js';
-export { OnnxWorkerStoppedError } from './worker-stopped.js';
+export type { KernelSink } from './trace/kernel-sink.js';
 export { OnnxRuntimeError };
 
 /** The names this package registers. */

@@ -7,7 +7,7 @@ import type {
   SgdHyper,
   Shape,
 } from '@rnnkit/core';
-import type { KernelCall, Lower } from './emit.js';
+import type { KernelCall, Lower } from './graph/emit.js';
 import * as el from './lower/elementwise.js';
 import * as emb from './lower/embedding.js';
 import * as fused from './lower/fused.js';

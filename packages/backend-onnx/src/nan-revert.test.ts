@@ -12,7 +12,7 @@ import { Adam, type Carry, crossEntropy, NonFiniteLossError, Trainer } from '@rn
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from './backend.js';
 import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './remote.js';
+import type { RemoteRuntime } from './runtime/node/remote.js';
 
 // On a compiling backend the Trainer runs a whole step (loss, gradients, Adam) as one graph and
 // reads the loss afterwards; a non-finite loss must undo the update it already made.

@@ -1,5 +1,5 @@
 import type { DType, KernelTensor, Shape, TypedArray } from '@rnnkit/core';
-import type { RemoteRuntime } from './remote.js';
+import type { RemoteRuntime } from './runtime/node/remote.js';
 
 /** A value pending in a graph that `compile` is tracing: the graph and the value's name in it. */
 export interface SymRef {

@@ -16,7 +16,7 @@ import { Adam, crossEntropy, Trainer } from '@rnnkit/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from './backend.js';
 import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './remote.js';
+import type { RemoteRuntime } from './runtime/node/remote.js';
 
 let inWorker: OnnxBackend;
 let inThread: OnnxBackend;

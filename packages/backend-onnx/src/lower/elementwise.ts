@@ -1,4 +1,4 @@
-import type { Lower } from '../emit.js';
+import type { Lower } from '../graph/emit.js';
 
 /** ONNX binary operators with NumPy broadcasting, by rnnkit kernel name. */
 export const BINARY = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', maximum: 'Max' } as const;

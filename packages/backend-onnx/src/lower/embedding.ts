@@ -1,5 +1,5 @@
 import { DataType, floatTensor } from '@rnnkit/onnx/format';
-import type { Emit, Lower } from '../emit.js';
+import type { Emit, Lower } from '../graph/emit.js';
 
 /** Rows of table [V, D] at int32 indices [N] → [N, D] (Gather axis 0 takes int32 indices). */
 export const gather: Lower = (e, [table, indices]) => [

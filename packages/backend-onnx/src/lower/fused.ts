@@ -1,5 +1,5 @@
 import type { RnnActivation } from '@rnnkit/core';
-import type { Emit, Lower } from '../emit.js';
+import type { Emit, Lower } from '../graph/emit.js';
 
 /**
  * Fused recurrent steps as a handful of ONNX nodes each: one kernel call instead of a dozen, so

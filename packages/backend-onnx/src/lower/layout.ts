@@ -1,5 +1,5 @@
 import type { Shape } from '@rnnkit/core';
-import type { Lower } from '../emit.js';
+import type { Lower } from '../graph/emit.js';
 
 /** Row-major reshape to a fixed shape; allowzero so a 0 extent means 0, not "copy". Key: `reshape|<shape>`. */
 export function reshape(shape: Shape): Lower {

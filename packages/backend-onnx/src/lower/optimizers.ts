@@ -1,5 +1,5 @@
 import type { AdamHyper, RmspropHyper, SgdHyper } from '@rnnkit/core';
-import type { Emit, Lower } from '../emit.js';
+import type { Emit, Lower } from '../graph/emit.js';
 
 /**
  * Optimizer updates with PyTorch's formulas (the same arithmetic as backend-js's kernels). Every

@@ -1,4 +1,4 @@
-import type { Lower } from '../emit.js';
+import type { Lower } from '../graph/emit.js';
 
 /**
  * Sum over `axes` (sorted, unique), dropping them; all axes give a rank-0 result. No axes is the

@@ -1,4 +1,4 @@
-import type { Emit, Lower } from '../emit.js';
+import type { Emit, Lower } from '../graph/emit.js';
 
 /** Row-wise softmax of [N, C] (ONNX Runtime shifts by the row max). */
 export const softmax: Lower = (e, [x]) => [e.g.op('Softmax', [x.name], { axis: -1 })];

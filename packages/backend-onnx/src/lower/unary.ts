@@ -1,4 +1,4 @@
-import type { Lower } from '../emit.js';
+import type { Lower } from '../graph/emit.js';
 
 /** ONNX unary operators, by rnnkit kernel name. */
 export const UNARY = {

@@ -5,7 +5,7 @@ import {
   type NodeProto,
   type ValueInfoProto,
 } from '@rnnkit/onnx/format';
-import { hasNestedGraph, insertAtEachScan, scanParts } from './scan-node.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.js';
 
 /**
  * Keeps a loop's drawn index in ArgMax's own int64 and casts the stacked indices once, after the

@@ -1,5 +1,5 @@
 import type { DType } from '@rnnkit/core';
-import type { KernelCall, Val } from './emit.js';
+import type { KernelCall, Val } from '../graph/emit.js';
 
 /**
  * What a trace records: per graph (the traced function's, or a loop body), the kernel calls and

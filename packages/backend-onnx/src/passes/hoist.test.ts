@@ -1,8 +1,8 @@
 import { DataType, GraphAttr, GraphBuilder, type GraphProto } from '@rnnkit/onnx/format';
 import { describe, expect, it } from 'vitest';
+import { Session } from '../runtime/node/runtime.js';
 import { hoistLoopInvariants } from './hoist.js';
 import { pruneDead } from './prune.js';
-import { Session } from './runtime.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
 const T = 5;

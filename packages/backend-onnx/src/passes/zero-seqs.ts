@@ -5,7 +5,7 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from '@rnnkit/onnx/format';
-import { hasNestedGraph, scanParts } from './scan-node.js';
+import { hasNestedGraph, scanParts } from '../graph/scan-node.js';
 
 /**
  * Drops additions of all-zero sequences inside `Scan` bodies. Backpropagation through a loop

@@ -1,7 +1,7 @@
 import { DataType, GraphAttr, GraphBuilder, type GraphProto } from '@rnnkit/onnx/format';
 import { describe, expect, it } from 'vitest';
+import { Session } from '../runtime/node/runtime.js';
 import { castIndicesAfterLoop } from './argmax-index.js';
-import { Session } from './runtime.js';
 
 const F = DataType.FLOAT;
 const I32 = DataType.INT32;

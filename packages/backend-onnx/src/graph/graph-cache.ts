@@ -1,5 +1,5 @@
-import type { RemoteRuntime } from './remote.js';
-import { Session, type SessionConfig } from './runtime.js';
+import type { RemoteRuntime } from '../runtime/node/remote.js';
+import { Session, type SessionConfig } from '../runtime/node/runtime.js';
 
 /** What a trace hands over the first time a graph is seen. */
 export interface BuiltGraph {

@@ -1,5 +1,5 @@
 import { floatTensor, type GraphProto, type NodeProto } from '@rnnkit/onnx/format';
-import { hasNestedGraph, insertAtEachScan, scanParts } from './scan-node.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.js';
 
 /**
  * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one

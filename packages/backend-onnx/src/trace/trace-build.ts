@@ -8,16 +8,16 @@ import {
   type ValueInfoProto,
   valueInfo,
 } from '@rnnkit/onnx/format';
-import { castIndicesAfterLoop } from './argmax-index.js';
-import { foldCompareOfDifference } from './compare-diff.js';
-import { onnxType } from './eager.js';
-import { emitter } from './emit.js';
-import { hoistLoopInvariants } from './hoist.js';
-import { tanhGateBySigmoid } from './lstm-gates.js';
-import { pruneDead } from './prune.js';
-import { hasNestedGraph, scanParts } from './scan-node.js';
+import { onnxType } from '../eager.js';
+import { emitter } from '../graph/emit.js';
+import { hasNestedGraph, scanParts } from '../graph/scan-node.js';
+import { castIndicesAfterLoop } from '../passes/argmax-index.js';
+import { foldCompareOfDifference } from '../passes/compare-diff.js';
+import { hoistLoopInvariants } from '../passes/hoist.js';
+import { tanhGateBySigmoid } from '../passes/lstm-gates.js';
+import { pruneDead } from '../passes/prune.js';
+import { dropZeroSequences } from '../passes/zero-seqs.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
-import { dropZeroSequences } from './zero-seqs.js';
 
 /**
  * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops

@@ -1,7 +1,7 @@
 import { DataType, GraphAttr, GraphBuilder } from '@rnnkit/onnx/format';
 import { describe, expect, it } from 'vitest';
+import { Session } from '../runtime/node/runtime.js';
 import { foldCompareOfDifference } from './compare-diff.js';
-import { Session } from './runtime.js';
 
 const F = DataType.FLOAT;
 const N = 12;

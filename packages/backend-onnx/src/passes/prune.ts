@@ -1,5 +1,5 @@
 import type { AttributeProto, GraphProto, NodeProto } from '@rnnkit/onnx/format';
-import { scanParts } from './scan-node.js';
+import { scanParts } from '../graph/scan-node.js';
 
 /**
  * Removes what nothing uses, in `graph` and in its loop bodies, and returns the names the graph

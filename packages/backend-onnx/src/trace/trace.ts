@@ -1,9 +1,9 @@
 import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
-import { type FloatKey, floatKey, type KernelCall } from './emit.js';
-import type { GraphCache } from './graph-cache.js';
+import { type FloatKey, floatKey, type KernelCall } from '../graph/emit.js';
+import type { GraphCache } from '../graph/graph-cache.js';
+import type { Feed } from '../runtime/node/remote.js';
+import { hostData, OnnxStorage } from '../storage.js';
 import type { KernelSink } from './kernel-sink.js';
-import type { Feed } from './remote.js';
-import { hostData, OnnxStorage } from './storage.js';
 import { buildModel } from './trace-build.js';
 import type { Output, Program, ScanOp } from './trace-program.js';
 

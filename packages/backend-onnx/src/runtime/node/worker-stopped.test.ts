@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // Each case runs in a child process with a time limit: a read that waits for a dead worker
 // blocks its thread in Atomics.wait, where no test timeout can end it.
-const pkg = fileURLToPath(new URL('..', import.meta.url));
-const core = new URL('../node_modules/@rnnkit/core/dist/index.js', import.meta.url).href;
+const pkg = fileURLToPath(new URL('../../..', import.meta.url));
+const core = new URL('../../../node_modules/@rnnkit/core/dist/index.js', import.meta.url).href;
 const work = mkdtempSync(join(pkg, '.worker-stopped-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -18,7 +18,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function faultyBuild(name: string, fault: string): string {
   const dir = join(work, name);
   cpSync(join(pkg, 'dist'), dir, { recursive: true });
-  const file = join(dir, 'ort-worker.mjs');
+  const file = join(dir, 'runtime/node/ort-worker.mjs');
   const src = readFileSync(file, 'utf8');
   const at = 'function read({ id, rid }) {';
   expect(src).toContain(at);
@@ -81,7 +81,7 @@ function run(name: string, source: string) {
 }
 
 const stopped = /^OnnxWorkerStoppedError: onnx backend: the ONNX Runtime worker thread stopped/;
-const onnx = new URL('../dist/index.js', import.meta.url).href;
+const onnx = new URL('../../../dist/index.js', import.meta.url).href;
 
 describe('a dead ONNX Runtime worker fails reads instead of hanging', () => {
   it('terminated while a synchronous read (item) waits for its graph', () => {

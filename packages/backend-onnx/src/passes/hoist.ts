@@ -4,7 +4,7 @@ import {
   type NodeProto,
   type TensorProto,
 } from '@rnnkit/onnx/format';
-import { hasNestedGraph, insertAtEachScan, scanParts } from './scan-node.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.js';
 
 /** Elementwise ops (any number of inputs, numpy broadcasting) whose result has the first input's type. */
 const SAME_TYPE = new Set([

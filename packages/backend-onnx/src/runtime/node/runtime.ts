@@ -39,7 +39,7 @@ let ort: Ort | undefined;
 
 /** The onnxruntime-node releases this backend supports: its package.json's peer range. */
 function ortRange(): string {
-  const pkg = require('../package.json') as { peerDependencies: Record<string, string> };
+  const pkg = require('../../../package.json') as { peerDependencies: Record<string, string> };
   return pkg.peerDependencies['onnxruntime-node'];
 }
 

@@ -1,6 +1,6 @@
 import type { KernelTensor } from '@rnnkit/core';
-import type { KernelCall } from './emit.js';
-import type { OnnxStorage } from './storage.js';
+import type { KernelCall } from '../graph/emit.js';
+import type { OnnxStorage } from '../storage.js';
 
 /** Where kernel calls go while `compile` traces: set by the tracer, consulted by every kernel. */
 export interface KernelSink {
