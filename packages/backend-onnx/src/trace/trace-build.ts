@@ -10,48 +10,19 @@ import {
 } from '@rnnkit/onnx/format';
 import { onnxType } from '../eager.js';
 import { emitter } from '../graph/emit.js';
-import { hasNestedGraph, scanParts } from '../graph/scan-node.js';
-import { castIndicesAfterLoop } from '../passes/argmax-index.js';
-import { foldCompareOfDifference } from '../passes/compare-diff.js';
-import { hoistLoopInvariants } from '../passes/hoist.js';
-import { tanhGateBySigmoid } from '../passes/lstm-gates.js';
-import { pruneDead } from '../passes/prune.js';
-import { dropZeroSequences } from '../passes/zero-seqs.js';
+import { PASSES } from '../passes/index.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
 
 /**
- * The ONNX model of a traced program (see trace-program.ts): unused nodes dropped, then loops
- * simplified (zero-seqs.ts: additions of all-zero sequences; compare-diff.ts: a difference
- * compared with zero; lstm-gates.ts: an LSTM step's cell gate from the Sigmoid of all gates;
- * hoist.ts: per-step work that reads no carried value, done once for all steps; argmax-index.ts:
- * a drawn index cast to int32 once after the loop, not every step), then pruned again.
+ * The ONNX model of a traced program (see trace-program.ts), rewritten by each pass of `PASSES`
+ * in order (passes/index.ts: unused nodes dropped, then loops simplified, then pruned again).
  */
 export function buildModel(root: Program): Uint8Array {
   const g = new GraphBuilder('rnnkit_compiled', root.prefix);
   fill(g, root);
   const graph = g.graph();
-  pruneDead(graph);
-  foldCompareOfDifference(graph);
-  simplifyLoops(graph);
-  pruneDead(graph);
+  for (const pass of PASSES) pass.run(graph);
   return g.encode();
-}
-
-/**
- * The loop passes on `graph`'s Scans, then on the Scans inside a Scan's body: the passes leave a
- * loop holding loops alone, and a Trainer's fused steps are one (a loop over batches whose body
- * is a training step, its recurrent loops inside), so each step's loops get the same treatment
- * as a single step's, with the hoisted work placed in the outer body.
- */
-function simplifyLoops(graph: GraphProto): void {
-  dropZeroSequences(graph);
-  tanhGateBySigmoid(graph);
-  hoistLoopInvariants(graph);
-  castIndicesAfterLoop(graph);
-  for (const n of graph.node) {
-    const body = n.op_type === 'Scan' ? scanParts(n)?.body : undefined;
-    if (body && hasNestedGraph(body)) simplifyLoops(body);
-  }
 }
 
 function fill(g: GraphBuilder, p: Program): GraphProto {
