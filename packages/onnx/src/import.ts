@@ -1,67 +1,39 @@
 import type { RecurrentLayer } from '@rnnkit/cells';
 import {
   type Backend,
-  broadcastTo,
-  concat,
-  div,
   getBackend,
   keep,
-  logSoftmax,
   Module,
-  matmul,
-  mul,
-  mulScalar,
   Parameter,
   RnnkitError,
-  relu,
-  reshape,
   ShapeError,
-  sigmoid,
-  softmax,
-  sub,
   type Tensor,
-  add as tAdd,
-  tanh,
   tensor,
-  gather as tGather,
   tidy,
-  transpose,
 } from '@rnnkit/core';
 import type { Dim } from './builder.js';
-import { isInt, sliceTensor, takeAlong, toInts, toTensor, type Val } from './graph-values.js';
-import { compileRecurrent, type RecurrentNodeInfo, type Step } from './import-recurrent.js';
+import { isInt, type Val } from './graph-values.js';
+import type { RecurrentNodeInfo, Step } from './import-recurrent.js';
 
 export type { RecurrentNodeInfo } from './import-recurrent.js';
 
 import { MODEL_METADATA_KEY, type ModelDescription } from './export.js';
-import {
-  broadcastShape,
-  hostBinary,
-  hostConcat,
-  hostExpand,
-  hostGather,
-  hostSlice,
-  hostTranspose,
-  type IntArray,
-  intArray,
-  normAxis,
-  sizeOf,
-  sliceRanges,
-} from './host.js';
+import { intArray } from './host.js';
+import { opContext } from './import-ops/context.js';
+import { IMPORT_OPS } from './import-ops/table.js';
 import {
   attributeValue,
   DataType,
   dataTypeName,
   decodeModel,
   type GraphProto,
-  type HostArray,
   type ModelProto,
   type NodeProto,
   readTensor,
   type TensorProto,
   type ValueInfoProto,
 } from './proto.js';
-import { SUPPORTED_OPS } from './supported-ops.js';
+import { SUPPORTED_OPS, type SupportedOp } from './supported-ops.js';
 
 export interface ImportOptions {
   /** Backend that holds the weights and runs the model (default: the current backend). */
@@ -237,239 +209,13 @@ export class OnnxModel extends Module {
   // ---------------------------------------------------------------------------------------------
 
   #compile(n: NodeProto, constants: Map<string, TensorProto>): Step {
-    const be = this.backend;
-    const attrs = new Map((n.attribute ?? []).map((a) => [a.name, attributeValue(a)]));
-    const who = `${n.op_type} node '${n.name || n.output[0]}'`;
-    const get = (env: Map<string, Val>, k: number): Val | undefined => {
-      const name = n.input[k];
-      if (!name) return undefined;
-      const v = env.get(name);
-      if (v === undefined) throw new RnnkitError(`${who}: input '${name}' has no value`);
-      return v;
-    };
-    const f = (env: Map<string, Val>, k: number): Tensor => toTensor(get(env, k)!, be);
-    const ints = (env: Map<string, Val>, k: number): number[] | undefined => {
-      const v = get(env, k);
-      return v === undefined ? undefined : toInts(v).data;
-    };
-    const set = (env: Map<string, Val>, ...vals: (Val | undefined)[]) =>
-      vals.forEach((v, i) => {
-        if (n.output[i] && v !== undefined) env.set(n.output[i], v);
-      });
-    const num = (k: string, d: number) => (attrs.has(k) ? (attrs.get(k) as number) : d);
-    const axesOf = (env: Map<string, Val>) =>
-      ints(env, 1) ?? (attrs.get('axes') as number[] | undefined);
-    const unary =
-      (fn: (x: Tensor) => Tensor): Step =>
-      (env) =>
-        set(env, fn(f(env, 0)));
-    const binary =
-      (fn: (a: Tensor, b: Tensor) => Tensor, hostFn: (a: number, b: number) => number): Step =>
-      (env) => {
-        const a = get(env, 0)!;
-        const b = get(env, 1)!;
-        if (isInt(a) && isInt(b)) set(env, hostBinary(n.op_type, a, b, hostFn));
-        else set(env, fn(toTensor(a, be), toTensor(b, be)));
-      };
-
-    switch (n.op_type) {
-      case 'RNN':
-      case 'LSTM':
-      case 'GRU':
-        return compileRecurrent(this, n, attrs, constants, who, get, set);
-      case 'Identity':
-        return (env) => set(env, get(env, 0));
-      case 'Dropout':
-        if (n.output[1]) throw new RnnkitError(`${who}: the Dropout mask output is not supported`);
-        return (env) => set(env, get(env, 0));
-      case 'Add':
-        return binary(tAdd, (a, b) => a + b);
-      case 'Sub':
-        return binary(sub, (a, b) => a - b);
-      case 'Mul':
-        return binary(mul, (a, b) => a * b);
-      case 'Div':
-        return binary(div, (a, b) => Math.trunc(a / b));
-      case 'Relu':
-        return unary(relu);
-      case 'Tanh':
-        return unary(tanh);
-      case 'Sigmoid':
-        return unary(sigmoid);
-      case 'Softmax':
-      case 'LogSoftmax': {
-        const fn = n.op_type === 'Softmax' ? softmax : logSoftmax;
-        return (env) => {
-          const x = f(env, 0);
-          const axis = normAxis(n.op_type, num('axis', this.opsetVersion >= 13 ? -1 : 1), x.rank);
-          if (axis !== x.rank - 1)
-            throw new RnnkitError(
-              `${who}: only the last axis is supported, got axis ${axis} of rank ${x.rank}`,
-            );
-          set(env, fn(x));
-        };
-      }
-      case 'MatMul':
-        return (env) => {
-          const a = f(env, 0);
-          const b = f(env, 1);
-          if (a.rank < 2 || b.rank !== 2)
-            throw new RnnkitError(
-              `${who}: supported for [..., K]·[K, N], got [${a.shape.join(', ')}]·[${b.shape.join(', ')}]`,
-            );
-          const K = a.shape[a.rank - 1];
-          const y = matmul(a.rank === 2 ? a : reshape(a, [-1, K]), b);
-          set(env, a.rank === 2 ? y : reshape(y, [...a.shape.slice(0, -1), b.shape[1]]));
-        };
-      case 'Gemm':
-        return (env) => {
-          let y = matmul(f(env, 0), f(env, 1), {
-            transA: num('transA', 0) === 1,
-            transB: num('transB', 0) === 1,
-          });
-          const alpha = num('alpha', 1);
-          const beta = num('beta', 1);
-          if (alpha !== 1) y = mulScalar(y, alpha);
-          if (n.input[2]) {
-            const c = f(env, 2);
-            y = tAdd(y, beta === 1 ? c : mulScalar(c, beta));
-          }
-          set(env, y);
-        };
-      case 'Transpose':
-        return (env) => {
-          const x = get(env, 0)!;
-          const perm =
-            (attrs.get('perm') as number[] | undefined) ??
-            x.shape.map((_, i) => x.shape.length - 1 - i);
-          set(env, isInt(x) ? hostTranspose(x, perm) : transpose(x, perm));
-        };
-      case 'Reshape':
-        return (env) => {
-          const x = get(env, 0)!;
-          const spec = ints(env, 1) ?? (attrs.get('shape') as number[]);
-          const allowZero = num('allowzero', 0) === 1;
-          const shape = spec.map((d, i) => (d === 0 && !allowZero ? x.shape[i] : d));
-          const inf = shape.indexOf(-1);
-          if (inf >= 0) {
-            const rest = sizeOf(shape.filter((_, i) => i !== inf));
-            shape[inf] = rest === 0 ? 0 : sizeOf(x.shape) / rest;
-          }
-          if (sizeOf(shape) !== sizeOf(x.shape))
-            throw new ShapeError(
-              `${who}: cannot reshape [${x.shape.join(', ')}] to [${spec.join(', ')}]`,
-            );
-          set(env, isInt(x) ? { ...x, shape } : reshape(x, shape));
-        };
-      case 'Squeeze':
-        return (env) => {
-          const x = get(env, 0)!;
-          const r = x.shape.length;
-          const axes = axesOf(env)?.map((a) => normAxis('Squeeze', a, r));
-          const shape = x.shape.filter((d, i) => (axes ? !axes.includes(i) : d !== 1));
-          set(env, isInt(x) ? { ...x, shape } : reshape(x, shape));
-        };
-      case 'Unsqueeze':
-        return (env) => {
-          const x = get(env, 0)!;
-          const axes = axesOf(env) ?? [];
-          const r = x.shape.length + axes.length;
-          const at = new Set(axes.map((a) => normAxis('Unsqueeze', a, r)));
-          const shape: number[] = [];
-          let k = 0;
-          for (let i = 0; i < r; i++) shape.push(at.has(i) ? 1 : x.shape[k++]);
-          set(env, isInt(x) ? { ...x, shape } : reshape(x, shape));
-        };
-      case 'Concat':
-        return (env) => {
-          const xs = n.input.map((_, k) => get(env, k)!);
-          const axis = num('axis', 0);
-          if (xs.every(isInt)) set(env, hostConcat(xs as IntArray[], axis));
-          else {
-            const ts = xs.map((x) => toTensor(x, be));
-            set(env, concat(ts, normAxis('Concat', axis, ts[0].rank)));
-          }
-        };
-      case 'Slice':
-        return (env) => {
-          const x = get(env, 0)!;
-          const starts = ints(env, 1) ?? (attrs.get('starts') as number[]);
-          const ends = ints(env, 2) ?? (attrs.get('ends') as number[]);
-          const axes = ints(env, 3) ?? (attrs.get('axes') as number[] | undefined);
-          const steps = ints(env, 4);
-          const ranges = sliceRanges(x.shape, starts, ends, axes, steps);
-          if (isInt(x)) set(env, hostSlice(x, ranges));
-          else set(env, sliceTensor(x, ranges));
-        };
-      case 'Gather':
-        return (env) => {
-          const x = get(env, 0)!;
-          const idx = toInts(get(env, 1)!);
-          const axis = normAxis('Gather', num('axis', 0), x.shape.length);
-          if (isInt(x)) return set(env, hostGather(x, idx, axis));
-          const d = x.shape[axis];
-          const flat = idx.data.map((i) => {
-            const j = i < 0 ? i + d : i;
-            if (j < 0 || j >= d)
-              throw new RnnkitError(
-                `${who}: index ${i} is out of range for axis ${axis} of size ${d}`,
-              );
-            return j;
-          });
-          if (axis === 0 && x.rank === 2) {
-            const it = tensor(Int32Array.from(flat), idx.shape, 'int32', be);
-            return set(env, tGather(x, it));
-          }
-          const picked = takeAlong(x, axis, flat);
-          const shape = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
-          set(env, reshape(picked, shape));
-        };
-      case 'Shape':
-        return (env) => {
-          const x = get(env, 0)!;
-          const r = x.shape.length;
-          const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + r : v, 0), r);
-          const s = x.shape.slice(clamp(num('start', 0)), clamp(num('end', r)));
-          set(env, intArray([...s]));
-        };
-      case 'Cast': {
-        const to = num('to', DataType.FLOAT);
-        const toFloat = to === DataType.FLOAT || to === DataType.DOUBLE || to === DataType.FLOAT16;
-        return (env) => {
-          const x = get(env, 0)!;
-          if (toFloat) return set(env, toTensor(x, be));
-          const v = toInts(x);
-          const dtype = to === DataType.BOOL ? 'bool' : to === DataType.INT32 ? 'int32' : 'int64';
-          set(env, {
-            ...v,
-            dtype,
-            data: v.data.map((d) => (dtype === 'bool' ? Number(d !== 0) : Math.trunc(d))),
-          });
-        };
-      }
-      case 'ConstantOfShape': {
-        const t = attrs.get('value') as TensorProto | undefined;
-        const v: HostArray = t
-          ? readTensor(t)
-          : { dtype: 'float32', shape: [1], data: new Float32Array(1) };
-        return (env) => {
-          const shape = ints(env, 0)!;
-          const value = v.data[0] ?? 0;
-          if (v.dtype === 'float32')
-            set(env, tensor(new Float32Array(sizeOf(shape)).fill(value), shape, 'float32', be));
-          else set(env, intArray(new Array(sizeOf(shape)).fill(value), shape, v.dtype));
-        };
-      }
-      case 'Expand':
-        return (env) => {
-          const x = get(env, 0)!;
-          const shape = ints(env, 1)!;
-          if (isInt(x)) return set(env, hostExpand(x, shape));
-          set(env, broadcastTo(x, broadcastShape('Expand', x.shape, shape)));
-        };
-      default:
-        throw new RnnkitError(`importOnnx: unsupported operator '${n.op_type}' (${who})`);
-    }
+    // checkSupported has already refused other operators; hasOwn keeps 'toString' and the like
+    // from reaching Object.prototype should that order ever change.
+    if (!Object.hasOwn(IMPORT_OPS, n.op_type))
+      throw new RnnkitError(
+        `importOnnx: unsupported operator '${n.op_type}' (${n.op_type} node '${n.name || n.output[0]}')`,
+      );
+    return IMPORT_OPS[n.op_type as SupportedOp](opContext(n, this, this.opsetVersion, constants));
   }
 }
 

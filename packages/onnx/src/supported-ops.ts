@@ -32,3 +32,6 @@ export const SUPPORTED_OPS = [
   'Identity',
   'Dropout',
 ] as const;
+
+/** One of SUPPORTED_OPS; import-ops/table.ts holds a handler for each. */
+export type SupportedOp = (typeof SUPPORTED_OPS)[number];

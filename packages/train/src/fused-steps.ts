@@ -14,10 +14,11 @@ import {
   valueAndGrad,
   watchDraws,
 } from '@rnnkit/core';
-import { batchKey, stackBatches } from './batch-stack.js';
+import { batchKey, type StackedBatches, stackBatches } from './batch-stack.js';
 import { clipGradNormOps, clipGradValue } from './clip.js';
 import type { Carry } from './fit-types.js';
 import type { FusedUpdate } from './optim/fused.js';
+import type { Optimizer } from './optim/optimizer.js';
 import { type StepArgs, type StepResult, trainStep } from './train-step.js';
 
 /** Consecutive steps' inputs: a step's, with the batches of the block. */
@@ -110,6 +111,30 @@ function fusable<B>(a: BlockArgs<B>, carry: Carry | undefined): FusedUpdate | nu
   return o.optimizer.fused();
 }
 
+/** What a fused block fixes before tracing: its steps' learning rates and the loop's carried values. */
+interface FusedPlan {
+  /** Steps in the block. */
+  K: number;
+  /** The optimizer's step count before the block. */
+  t0: number;
+  lrs: number[];
+  /** Indices of the trainable parameters. */
+  idx: number[];
+  /** The optimizer's state of each trainable parameter. */
+  states: Tensor[][];
+  /** Carried through the loop and updated in place on commit: trainable parameters, then states. */
+  held: Tensor[];
+  /** The fields of the carried state (tbptt) that the loop carries after `held`. */
+  carryKeys: string[];
+}
+
+/** The traced block's outputs: each step's loss (and norm), and the state carried out. */
+interface FusedOutputs {
+  losses: Tensor;
+  norms?: Tensor;
+  next?: Carry;
+}
+
 /**
  * The block as one compiled call; null when the step turned out not to be fusable (nothing has
  * changed then) or a loss was not finite (the block is undone).
@@ -120,9 +145,18 @@ async function fusedBlock<B>(
   carry: Carry | undefined,
   f: FusedUpdate,
 ): Promise<BlockResult | null> {
-  const { o, params } = a;
+  const plan = planBlock(a, batches, carry, f);
+  const run = traceBlock(a, batches, carry, f, plan);
+  return run && (await commitBlock(a.o.optimizer, plan, run));
+}
+
+function planBlock<B>(
+  { o, params }: BlockArgs<B>,
+  batches: B[],
+  carry: Carry | undefined,
+  f: FusedUpdate,
+): FusedPlan {
   const opt = o.optimizer;
-  const K = batches.length;
   const t0 = opt.stepCount;
   const lr0 = opt.lr;
   const lrs = batches.map((_, k) => (o.schedule ? opt.baseLr * o.schedule(t0 + k) : lr0));
@@ -130,79 +164,24 @@ async function fusedBlock<B>(
   const states = idx.map((i) => f.state(i));
   const held = [...idx.map((i) => params[i]), ...states.flat()];
   const carryKeys = o.tbptt && carry ? Object.keys(carry).filter((k) => carry[k]) : [];
-  let run: Revertible<{ losses: Tensor; norms?: Tensor; next?: Carry }>;
+  return { K: batches.length, t0, lrs, idx, states, held, carryKeys };
+}
+
+/**
+ * Traces and runs the block, revertibly; null (with the fit's notice set) when the step cannot
+ * be a loop body.
+ */
+function traceBlock<B>(
+  a: BlockArgs<B>,
+  batches: B[],
+  carry: Carry | undefined,
+  f: FusedUpdate,
+  plan: FusedPlan,
+): Revertible<FusedOutputs> | null {
   const draws = watchDraws();
   try {
-    run = revertible(() =>
-      compile(() =>
-        tidy(() => {
-          const stacked = stackBatches(batches);
-          const table = batches.map((_, k) => f.stepScalars(t0 + k + 1, lrs[k]));
-          const perStep = table[0].map((_, j) =>
-            tensor(
-              Float32Array.from(table, (row) => row[j]),
-              [K, 1],
-            ),
-          );
-          const consts = f.constants.map((c) => tensor([c], [1]));
-          const S = perStep.length;
-          const init = [...held, ...carryKeys.map((k) => carry![k]!)];
-          const escaped: Tensor[] = [];
-          const r = scan(
-            (c, xs) => {
-              const s = xs.slice(0, S);
-              return substitute(held, c.slice(0, held.length), () => {
-                const stepCarry = carryKeys.length
-                  ? Object.fromEntries(carryKeys.map((k, j) => [k, c[held.length + j]]))
-                  : undefined;
-                let next: Carry | undefined;
-                const { value, grads } = valueAndGrad(() => {
-                  const out = o.loss(stacked.at(xs.slice(S)), stepCarry);
-                  const rr = out instanceof Tensor ? { loss: out } : out;
-                  // kept past valueAndGrad's scope, freed once the loop is traced
-                  next = rr.carry && Object.fromEntries(carryKeys.map((k) => [k, rr.carry?.[k]]));
-                  for (const t of Object.values(next ?? {})) if (t) escaped.push(keep(t));
-                  return rr.loss;
-                }, params);
-                const after = carryKeys.map((k) => next?.[k]);
-                if (after.some((t, j) => !t || !sameTensorType(t, c[held.length + j]))) {
-                  throw new Unfusable('the carried state changes its fields or shapes');
-                }
-                let g = grads;
-                let norm: Tensor | undefined;
-                if (o.clipNorm) ({ grads: g, norm } = clipGradNormOps(g, o.clipNorm));
-                if (o.clipValue) g = clipGradValue(g, o.clipValue);
-                const upd = noGrad(() =>
-                  idx.map((i, j) => f.ops(params[i], g[i], states[j], s, consts)),
-                );
-                return {
-                  carry: [
-                    ...upd.map((u) => u.param),
-                    ...upd.flatMap((u) => u.state),
-                    ...(after as Tensor[]),
-                  ],
-                  ys: norm ? [value, norm] : [value],
-                };
-              });
-            },
-            [...perStep, ...stacked.seqs],
-            init,
-          );
-          dispose(escaped);
-          if (draws.drew) {
-            throw new Unfusable(
-              'the training step draws host random numbers (dropout), which one traced step would repeat',
-            );
-          }
-          held.forEach((t, i) => {
-            t.moveStorageFrom(r.carry[i]);
-          });
-          const next = carryKeys.length
-            ? Object.fromEntries(carryKeys.map((k, j) => [k, keep(r.carry[held.length + j])]))
-            : undefined;
-          return { losses: keep(r.ys[0]), norms: r.ys[1] && keep(r.ys[1]), next };
-        }),
-      )(),
+    return revertible(() =>
+      compile(() => tidy(() => tracedBody(a, batches, carry, f, plan, draws)))(),
     );
   } catch (e) {
     // Anything else that stops the traced step (a value read on the host inside it, an op a loop
@@ -213,13 +192,113 @@ async function fusedBlock<B>(
       e instanceof Unfusable
         ? e.message
         : `the training step could not be traced as a loop body (${e instanceof Error ? e.message : String(e)})`;
-    fusedNotices.set(o, `steps run one call each from here on: ${why}`);
+    fusedNotices.set(a.o, `steps run one call each from here on: ${why}`);
     return null;
   } finally {
     draws.end();
   }
+}
+
+/** The block's graph: a loop over the stacked batches whose body is one training step. */
+function tracedBody<B>(
+  a: BlockArgs<B>,
+  batches: B[],
+  carry: Carry | undefined,
+  f: FusedUpdate,
+  plan: FusedPlan,
+  draws: ReturnType<typeof watchDraws>,
+): FusedOutputs {
+  const { K, held, carryKeys } = plan;
+  const stacked = stackBatches(batches);
+  const table = batches.map((_, k) => f.stepScalars(plan.t0 + k + 1, plan.lrs[k]));
+  const perStep = table[0].map((_, j) =>
+    tensor(
+      Float32Array.from(table, (row) => row[j]),
+      [K, 1],
+    ),
+  );
+  const consts = f.constants.map((c) => tensor([c], [1]));
+  const S = perStep.length;
+  const init = [...held, ...carryKeys.map((k) => carry![k]!)];
+  const escaped: Tensor[] = [];
+  const body: LoopBody<B> = { a, f, plan, stacked, consts, S, escaped };
+  const r = scan((c, xs) => loopStep(body, c, xs), [...perStep, ...stacked.seqs], init);
+  dispose(escaped);
+  if (draws.drew) {
+    throw new Unfusable(
+      'the training step draws host random numbers (dropout), which one traced step would repeat',
+    );
+  }
+  held.forEach((t, i) => {
+    t.moveStorageFrom(r.carry[i]);
+  });
+  const next = carryKeys.length
+    ? Object.fromEntries(carryKeys.map((k, j) => [k, keep(r.carry[held.length + j])]))
+    : undefined;
+  return { losses: keep(r.ys[0]), norms: r.ys[1] && keep(r.ys[1]), next };
+}
+
+/** What the loop body reads besides the loop's carried values and one step's slices. */
+interface LoopBody<B> {
+  a: BlockArgs<B>;
+  f: FusedUpdate;
+  plan: FusedPlan;
+  stacked: StackedBatches<B>;
+  consts: Tensor[];
+  /** How many of a step's slices are its optimizer scalars (the rest are its batch). */
+  S: number;
+  /** Carried state kept past valueAndGrad's scope, freed once the loop is traced. */
+  escaped: Tensor[];
+}
+
+/** One training step as the loop body: loss, gradients, clipping and the optimizer's update. */
+function loopStep<B>(
+  { a, f, plan, stacked, consts, S, escaped }: LoopBody<B>,
+  c: Tensor[],
+  xs: Tensor[],
+): { carry: Tensor[]; ys: Tensor[] } {
+  const { o, params } = a;
+  const { idx, states, held, carryKeys } = plan;
+  const s = xs.slice(0, S);
+  return substitute(held, c.slice(0, held.length), () => {
+    const stepCarry = carryKeys.length
+      ? Object.fromEntries(carryKeys.map((k, j) => [k, c[held.length + j]]))
+      : undefined;
+    let next: Carry | undefined;
+    const { value, grads } = valueAndGrad(() => {
+      const out = o.loss(stacked.at(xs.slice(S)), stepCarry);
+      const rr = out instanceof Tensor ? { loss: out } : out;
+      // kept past valueAndGrad's scope, freed once the loop is traced
+      next = rr.carry && Object.fromEntries(carryKeys.map((k) => [k, rr.carry?.[k]]));
+      for (const t of Object.values(next ?? {})) if (t) escaped.push(keep(t));
+      return rr.loss;
+    }, params);
+    const after = carryKeys.map((k) => next?.[k]);
+    if (after.some((t, j) => !t || !sameTensorType(t, c[held.length + j]))) {
+      throw new Unfusable('the carried state changes its fields or shapes');
+    }
+    let g = grads;
+    let norm: Tensor | undefined;
+    if (o.clipNorm) ({ grads: g, norm } = clipGradNormOps(g, o.clipNorm));
+    if (o.clipValue) g = clipGradValue(g, o.clipValue);
+    const upd = noGrad(() => idx.map((i, j) => f.ops(params[i], g[i], states[j], s, consts)));
+    return {
+      carry: [...upd.map((u) => u.param), ...upd.flatMap((u) => u.state), ...(after as Tensor[])],
+      ys: norm ? [value, norm] : [value],
+    };
+  });
+}
+
+/**
+ * Reads the block's losses: commits the block (and advances the optimizer's step count and rate,
+ * set only then) when all are finite; otherwise, or when the read fails, undoes it.
+ */
+async function commitBlock(
+  opt: Optimizer,
+  { K, t0, lrs }: FusedPlan,
+  run: Revertible<FusedOutputs>,
+): Promise<BlockResult | null> {
   const { losses, norms, next } = run.result;
-  // the step count and rate are set only once the block is committed
   const undo = () => {
     run.revert();
     if (next) dispose(next);
