@@ -21,7 +21,6 @@ import type { StopRule, TrainJob, TrainSummary } from './train.js';
 // Under `pnpm char-text` the CLI runs in the repository root: relative paths are the user's.
 const launch = launched();
 if (launch.cwd !== process.cwd()) process.chdir(launch.cwd);
-const BACKENDS = BACKEND_CHOICES;
 
 function int(name: string, min = 1) {
   return (v: string) => {
@@ -149,7 +148,7 @@ program
     positive('--minutes'),
   )
   .option('--steps <n>', 'stop at this step', int('--steps'))
-  .option('--backend <name>', `tensor backend: ${BACKENDS}`, DEFAULTS.backend)
+  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, DEFAULTS.backend)
   .option(
     '--steps-per-call <n>',
     'training steps per backend call: on onnx, up to n batches run as one graph call (default 1)',
@@ -248,7 +247,7 @@ program
     positive('--minutes'),
   )
   .option('--steps <n>', 'train until this step instead of the saved limit', int('--steps'))
-  .option('--backend <name>', `tensor backend: ${BACKENDS} (default: the one the run used)`)
+  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES} (default: the one the run used)`)
   .addOption(progressOption())
   .option('--log-every <n>', 'with --progress lines: a line every n steps', int('--log-every'), 10)
   .addOption(finalEvalOption())
@@ -289,7 +288,7 @@ program
       .choices(['best', 'last'])
       .default('best'),
   )
-  .option('--backend <name>', `tensor backend: ${BACKENDS}`, DEFAULTS.backend)
+  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, DEFAULTS.backend)
   .action(async (dir: string, o) => {
     await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
@@ -324,7 +323,7 @@ program
   )
   .option('--batch <n>', 'parallel streams (default: the run’s batch size)', int('--batch'))
   .option('--seq <n>', 'characters per chunk (default: the run’s)', int('--seq'))
-  .option('--backend <name>', `tensor backend: ${BACKENDS}`, DEFAULTS.backend)
+  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, DEFAULTS.backend)
   .action(async (dir: string, o) => {
     await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);

@@ -3,7 +3,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellName } from '@rnnkit/cells';
 import { loadBackend, manualSeed, Rng, RnnkitError } from '@rnnkit/core';
-import { CharStreamDataset, charTextData, type TextCorpus, type Vocabulary } from '@rnnkit/data';
+import {
+  type CharStreamDataset,
+  charTextData,
+  type TextCorpus,
+  type Vocabulary,
+} from '@rnnkit/data';
 import { Adam, type CheckpointData, type ProgressReporter, Trainer } from '@rnnkit/train';
 import {
   APP,
@@ -216,13 +221,8 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     maxValidationChars: t.valChars > 0 ? t.valChars : undefined,
   });
   const fullIds = data.ids.subarray(data.splitIndex);
-  const fullValidation =
-    data.validation.ids.length === fullIds.length
-      ? data.validation
-      : new CharStreamDataset(fullIds, {
-          batchSize: Math.min(t.batch, Math.floor((fullIds.length - 1) / t.seq)),
-          seqLength: t.seq,
-        });
+  // whether the validation during training covers the whole split (--val-chars did not cut it)
+  const wholeSplit = data.validation.ids.length === fullIds.length;
   const validChars = (d: CharStreamDataset) => d.layout.charsPerPass;
 
   manualSeed(t.seed);
@@ -310,7 +310,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
             loss: v.valLoss,
             bits: v.valLoss / Math.LN2,
             chars: validChars(data.validation),
-            kind: data.validation === fullValidation ? 'full' : 'subset',
+            kind: wholeSplit ? 'full' : 'subset',
           });
           if (t.sampleLength > 0) {
             // Its own generator, seeded by the step: sampling never disturbs the training's RNGs.
@@ -355,7 +355,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     // The validation at the last step already scored at least as much.
     summary.finalValLoss = lastVal.loss;
     summary.finalValChars = validChars(data.validation);
-    summary.finalValWhole = data.validation === fullValidation;
+    summary.finalValWhole = wholeSplit;
   } else if (target !== undefined) {
     // The model as it ends the session, forward only, with its progress shown.
     const final = finalEvalData(fullIds, target, t);

@@ -14,15 +14,11 @@ export interface SeriesOptions {
 const MAX_DEFAULT_FORECAST = 100_000;
 
 /**
- * Checks the series options before anything runs, naming the flags: a positive --t-end, enough
- * --points for a training and a validation window of --window values, and a one-period
- * forecast of a sane length.
+ * Checks the series options before anything runs, naming the flags (the parser has already
+ * refused a --t-end that is not a positive number): enough --points for a training and a
+ * validation window of --window values, and a one-period forecast of a sane length.
  */
 export function checkSeries(o: SeriesOptions): void {
-  if (!(Number.isFinite(o.tEnd) && o.tEnd > 0))
-    throw new RnnkitError(
-      `--t-end must be a positive number (the series is sin(t) for t in [0, --t-end]), got ${o.tEnd}`,
-    );
   const split = o.points - Math.round(o.points * o.validationFraction);
   if (windowCount(split, o.window) < 1)
     throw new RnnkitError(

@@ -92,7 +92,6 @@ function has(be: Backend, kernel: OptimizerCase['kernel']): boolean {
 export function optimizerTests(ctx: Ctx): void {
   // Both paths run in float32 on the same backend; kernels may keep float64 intermediates where
   // the definition rounds every op, a difference far below the backend's tolerance.
-  const rtol = () => ctx.tol;
 
   describe('optimizer updates: fused kernels against the core-ops definitions (3 steps)', () => {
     for (const c of CASES) {
@@ -110,13 +109,13 @@ export function optimizerTests(ctx: Ctx): void {
           gt.dispose();
         }
         const what = has(be, c.kernel) ? `${be.name}'s ${c.kernel}` : 'the definition';
-        assertClose(await values(pK), await values(pD), rtol(), rtol(), `${what}: parameter`);
+        assertClose(await values(pK), await values(pD), ctx.tol, ctx.tol, `${what}: parameter`);
         const k = viaKernel.stateDict().tensors;
         const d = viaDefinition.stateDict().tensors;
         expect(Object.keys(k).sort()).toEqual(Object.keys(d).sort());
         for (const name of Object.keys(d)) {
           const e = Array.from(d[name].data);
-          assertClose(Array.from(k[name].data), e, rtol(), rtol(), `${what}: state ${name}`);
+          assertClose(Array.from(k[name].data), e, ctx.tol, ctx.tol, `${what}: state ${name}`);
         }
         pK.dispose();
         pD.dispose();

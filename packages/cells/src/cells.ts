@@ -19,7 +19,7 @@ import { gruDef } from './gru.js';
 import { lstmDef } from './lstm.js';
 import { checkBool, checkInput, checkNonlinearity, checkPositiveInt } from './options.js';
 import { rnnDef } from './rnn.js';
-import { cellStep, inputBias, prepare } from './steps.js';
+import { inputBias, prepare } from './steps.js';
 
 export interface CellOptions {
   inputSize: number;
@@ -117,7 +117,7 @@ abstract class CellBase extends Module {
       peephole: this.peephole,
     };
     const bias = inputBias(this.#cfg, w);
-    return cellStep(this.#cfg, prepare(this.#cfg, w), linear(x, w.weightIh, bias), s);
+    return this.#cfg.cell.step(this.#cfg, prepare(this.#cfg, w), linear(x, w.weightIh, bias), s);
   }
 
   protected zeroState(x: Tensor): Tensor {

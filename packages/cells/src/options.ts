@@ -1,5 +1,5 @@
 import { fmtShape, RnnkitError, ShapeError, type Tensor } from '@rnnkit/core';
-import type { Nonlinearity } from './steps.js';
+import type { Nonlinearity } from './cell-def.js';
 
 /**
  * Option checks shared by layers and cells. Plain JavaScript callers (and JSON configs) can pass

@@ -42,7 +42,7 @@ import {
   checkNonlinearity,
   checkPositiveInt,
 } from './options.js';
-import { cellStep, inputBias, prepare } from './steps.js';
+import { inputBias, prepare } from './steps.js';
 
 /** Options shared by RNN, LSTM and GRU layers (PyTorch names, camelCase). */
 export interface RecurrentOptions {
@@ -350,7 +350,7 @@ export abstract class RecurrentLayer extends Module {
     const r = scan(
       (carry, [xpt, m, pm]) => {
         const prev: CellState = { h: carry[0], c: carry[1] };
-        let next = cellStep(cfg, prepared, xpt, prev);
+        let next = cfg.cell.step(cfg, prepared, xpt, prev);
         if (m) next = { h: hold(prev.h, next.h, m, pm), c: next.c && hold(prev.c!, next.c, m, pm) };
         const y = m ? mul(next.h, m) : next.h;
         return { carry: next.c ? [next.h, next.c] : [next.h], ys: [y] };

@@ -16,16 +16,9 @@ import {
   tidy,
   zeros,
 } from '@rnnkit/core';
+import type { CellState, CellWeights, Prepared, StepConfig } from './cell-def.js';
 import { type LayerState, RecurrentLayer } from './recurrent.js';
-import {
-  type CellState,
-  type CellWeights,
-  cellStep,
-  inputBias,
-  type Prepared,
-  prepare,
-  type StepConfig,
-} from './steps.js';
+import { inputBias, prepare } from './steps.js';
 
 interface LayerPlan {
   w: CellWeights;
@@ -124,7 +117,7 @@ export class LayerStepper {
     for (let l = 0; l < this.#numLayers; l++) {
       const plan = this.#plans[l];
       const xp = l === 0 ? xp0 : linear(x, plan.w.weightIh, plan.bias);
-      const s = cellStep(this.#cfg, plan.prepared, xp, state[l]);
+      const s = this.#cfg.cell.step(this.#cfg, plan.prepared, xp, state[l]);
       out.push(s);
       x = s.h;
     }

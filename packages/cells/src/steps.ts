@@ -1,13 +1,5 @@
 import { add, slice, type Tensor } from '@rnnkit/core';
-import type { CellState, CellWeights, Prepared, StepConfig } from './cell-def.js';
-
-export type {
-  CellState,
-  CellWeights,
-  Nonlinearity,
-  Prepared,
-  StepConfig,
-} from './cell-def.js';
+import type { CellWeights, Prepared, StepConfig } from './cell-def.js';
 
 /** The bias added to the input projection: b_ih, plus b_hh where the cell folds it (a new tensor then). */
 export function inputBias(cfg: StepConfig, w: CellWeights): Tensor | null {
@@ -17,11 +9,6 @@ export function inputBias(cfg: StepConfig, w: CellWeights): Tensor | null {
 
 export function prepare(cfg: StepConfig, w: CellWeights): Prepared {
   return cfg.cell.prepare ? cfg.cell.prepare(cfg, w) : { w };
-}
-
-/** One time step of the layer's cell (see `CellDef.step`). */
-export function cellStep(cfg: StepConfig, p: Prepared, xp: Tensor, s: CellState): CellState {
-  return cfg.cell.step(cfg, p, xp, s);
 }
 
 /** Columns [from, from + width) of a [B, N] tensor: one gate block of a projection. */

@@ -9,18 +9,13 @@ import { noGrad, recordingOn, Tape } from './tape.js';
 import type { Tensor } from './tensor.js';
 import { releaseScope } from './tidy.js';
 
-export interface GradHooks extends SumOps {
-  zerosLike(t: Tensor): Tensor;
-  onesLike(t: Tensor): Tensor;
-}
-
 /**
  * The ops backprop needs, imported here rather than set from ops/index: packages declare
  * `"sideEffects": false`, so a bundler drops any module-level call whose module exports nothing
  * the program uses, and valueAndGrad then had no ops. Backprop lives apart from the tape
  * (tape.ts), which the ops import to record themselves, so the imports run one way.
  */
-const hooks: GradHooks = { add, concat, matmul, onesLike, zerosLike };
+const sumOps: SumOps = { add, concat, matmul };
 
 /**
  * Evaluates `fn` and the gradients of its scalar result with respect to `wrt`.
@@ -32,7 +27,6 @@ export function valueAndGrad(
   fn: () => Tensor,
   wrt: readonly Tensor[],
 ): { value: Tensor; grads: Tensor[] } {
-  const h = hooks;
   const tape = new Tape();
   for (const w of wrt) tape.tracked.add(w.id);
   const scope = new Set<Tensor>();
@@ -51,7 +45,7 @@ export function valueAndGrad(
         `valueAndGrad: the function must return a scalar loss, got shape [${value.shape.join(', ')}]; reduce it with sum() or mean()`,
       );
     }
-    grads = noGrad(() => backprop(tape, value, wrt, h));
+    grads = noGrad(() => backpropSeeded(tape, [[value, onesLike(value)]], wrt));
   } catch (e) {
     engine.scopes.pop();
     // A throwing loss function or backward rule leaks nothing it allocated.
@@ -68,10 +62,6 @@ export function grad(fn: () => Tensor, wrt: readonly Tensor[]): Tensor[] {
   const { value, grads } = valueAndGrad(fn, wrt);
   value.dispose();
   return grads;
-}
-
-function backprop(tape: Tape, value: Tensor, wrt: readonly Tensor[], h: GradHooks): Tensor[] {
-  return backpropSeeded(tape, [[value, h.onesLike(value)]], wrt);
 }
 
 /**
@@ -97,15 +87,14 @@ export function backpropSeeded(
   wrt: readonly Tensor[],
   raw = false,
 ): (Tensor | Pending | undefined)[] {
-  const h = hooks;
-  const grads = new GradSums(h);
+  const grads = new GradSums(sumOps);
   for (const [y, dy] of seeds) grads.add(y.id, dy);
   for (let i = tape.entries.length - 1; i >= 0; i--) {
     const e = tape.entries[i];
     let any = false;
     for (const y of e.outputs) if (grads.has(y.id)) any = true;
     if (!any) continue;
-    const dys = e.outputs.map((y) => grads.get(y.id) ?? h.zerosLike(y));
+    const dys = e.outputs.map((y) => grads.get(y.id) ?? zerosLike(y));
     for (const d of dys) grads.handOut(d);
     const dxs = e.backward(dys);
     for (let j = 0; j < e.inputs.length; j++) {
@@ -117,5 +106,5 @@ export function backpropSeeded(
     for (const y of e.outputs) grads.delete(y.id);
   }
   if (raw) return wrt.map((w) => grads.raw(w.id));
-  return wrt.map((w) => grads.get(w.id) ?? h.zerosLike(w));
+  return wrt.map((w) => grads.get(w.id) ?? zerosLike(w));
 }

@@ -23,6 +23,7 @@ export {
   describeBackendChoices,
   getBackend,
   importBackendPackages,
+  isNotInstalled,
   knownBackends,
   listBackends,
   loadBackend,

@@ -157,7 +157,7 @@ export async function describeBackendChoices(
 }
 
 /** Whether an import failed because `pkg` itself is not installed (not one of its own imports). */
-function isNotInstalled(e: unknown, pkg: string): boolean {
+export function isNotInstalled(e: unknown, pkg: string): boolean {
   const { code, message } = e as { code?: string; message?: string };
   return (
     (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&

@@ -1,21 +1,14 @@
 // @rnnkit/cells is an optional peer of @rnnkit/onnx: loaded here once, through import(), so that
 // importing the package or running `rnnkit-onnx inspect` works without it. Without cells, what
 // needs it throws an error naming the package to install (as core does for a missing backend).
-import { RnnkitError } from '@rnnkit/core';
+import { isNotInstalled, RnnkitError } from '@rnnkit/core';
 import type * as CellsApi from './cells-api.js';
 
 export const CELLS_PACKAGE = '@rnnkit/cells';
 
-function isMissingCells(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return (
-    err?.code === 'ERR_MODULE_NOT_FOUND' && Boolean(err.message?.includes(`'${CELLS_PACKAGE}'`))
-  );
-}
-
 /** cells-api.js, or undefined when @rnnkit/cells is not installed. */
 export const cellsApi: typeof CellsApi | undefined = await import('./cells-api.js').catch((e) => {
-  if (isMissingCells(e)) return undefined;
+  if (isNotInstalled(e, CELLS_PACKAGE)) return undefined;
   throw e;
 });
 

@@ -61,6 +61,7 @@ export function compileRecurrent(
   if (!cell?.onnx)
     throw new RnnkitError(`${who}: no registered rnnkit cell runs the ONNX operator '${op}'`);
   const G = cell.onnx.gateOrder.length;
+  const hasC = cell.states.includes('c');
   const weight = (k: number, what: string): { shape: number[]; data: Float32Array } | null => {
     const name = n.input[k];
     if (!name) return null;
@@ -143,7 +144,6 @@ export function compileRecurrent(
     const lens = get(env, 4);
     const toLayout = (s: Tensor | undefined) => (s && layout === 1 ? transpose(s, [1, 0, 2]) : s);
     const h0v = get(env, 5);
-    const hasC = cell.states.includes('c');
     const c0v = hasC ? get(env, 6) : undefined;
     let st: { h: Tensor; c?: Tensor } | undefined;
     if (h0v || c0v) {

@@ -3,6 +3,7 @@
 import { type HostTensor, type Module, RnnkitError, type Tensor } from '@rnnkit/core';
 import type { OptimizerState } from './optim/optimizer.js';
 import {
+  ChecksumMismatchError,
   CorruptFileError,
   decodeSafetensors,
   encodeSafetensors,
@@ -96,7 +97,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Chec
   try {
     decoded = decodeSafetensors(bytes, source, { checksumKey: CHECKSUM_KEY });
   } catch (e) {
-    if (e instanceof CorruptFileError && / is damaged: /.test(e.message))
+    if (e instanceof ChecksumMismatchError)
       throw new CorruptFileError(
         `${e.message}. Do not train on from it: use another checkpoint of the run (best.safetensors instead of last.safetensors, or the reverse) or an earlier copy`,
       );

@@ -13,7 +13,7 @@ import { evaluate, formatLoss } from './evaluate.js';
 import type { Carry, FitOptions } from './fit-types.js';
 import { type BlockResult, fusedNotices, trainSteps } from './fused-steps.js';
 import { LossHistory } from './loss-history.js';
-import { lineReporter, type ProgressReporter } from './progress-report.js';
+import { lineReporter, type ProgressReporter, silentReporter } from './progress-report.js';
 
 export type StopReason = 'epochs' | 'maxSteps' | 'minutes' | 'earlyStopping' | 'aborted';
 
@@ -32,7 +32,7 @@ function reporterOf(p: FitOptions<unknown>['progress']): ProgressReporter {
   const mode = p ?? (interactive() ? 'bar' : 'lines');
   if (mode === 'bar') return barReporter();
   if (mode === 'lines') return lineReporter();
-  return { update() {}, log() {}, stop() {} };
+  return silentReporter;
 }
 
 /**

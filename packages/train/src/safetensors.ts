@@ -22,6 +22,9 @@ export class CorruptFileError extends RnnkitError {
   override name = 'CorruptFileError';
 }
 
+/** A file whose tensor data no longer matches its stored checksum (a CorruptFileError). */
+export class ChecksumMismatchError extends CorruptFileError {}
+
 const DTYPES = new Set([
   'BOOL',
   'U8',
@@ -196,7 +199,7 @@ export function decodeSafetensors(
   if (stored !== undefined) {
     const found = crc32Hex(bytes.subarray(dataStart));
     if (found !== stored)
-      throw new CorruptFileError(
+      throw new ChecksumMismatchError(
         `${source} is damaged: its tensor data does not match the CRC-32 checksum stored when it was written (stored ${stored}, the data now gives ${found})`,
       );
   }

@@ -31,7 +31,7 @@ export class Trainer {
   async fit<B>(o: FitOptions<B>): Promise<FitResult> {
     checkFitOptions(o);
     const c = o.checkpoint;
-    if (!c) return this.fitInFolder(o);
+    if (!c) return new FitRun(o).run();
     let release = () => {};
     if (c.lock) assertRunLockHeld(c.dir, c.lock);
     else {
@@ -40,13 +40,9 @@ export class Trainer {
       ({ release } = acquireRunLock(c.dir, { onNotice: notice }));
     }
     try {
-      return await this.fitInFolder(o);
+      return await new FitRun(o).run();
     } finally {
       release();
     }
-  }
-
-  private async fitInFolder<B>(o: FitOptions<B>): Promise<FitResult> {
-    return new FitRun(o).run();
   }
 }

@@ -42,6 +42,8 @@ describe.each(readmes)('%s', (readme) => {
   for (const snippet of snippets) {
     const name = `${readme}:${snippet.line}`;
     if (snippet.excerpt) {
+      // Skipped on purpose: the README marks this block as an excerpt (not a whole program) and
+      // gives the reason, which the skipped test's name shows in every run.
       test.skip(`${name} (excerpt: ${snippet.excerpt})`, () => {});
       continue;
     }

@@ -76,7 +76,11 @@ export function refLayer(
   const D = cfg.bidirectional ? 2 : 1;
   const bf = cfg.batchFirst ?? true;
   const lens = lengths ?? new Array<number>(B).fill(T);
-  const hasC = cellDef(cfg.kind).states.includes('c');
+  // the cell and its settings once per layer stack, not per step (the gradient checks run this
+  // twice per perturbed value); the settings are what refStep passes: cfg less kind and size
+  const def = cellDef(cfg.kind);
+  const { kind: _kind, hiddenSize: _size, ...settings } = cfg;
+  const hasC = def.states.includes('c');
   // seq[b][t] = input vector of layer l at step t
   let seq: number[][][] = [];
   for (let b = 0; b < B; b++) {
@@ -109,7 +113,7 @@ export function refLayer(
         if (hasC) c = v.c0 ? Array.from(v.c0.slice(at, at + H)) : new Array<number>(H).fill(0);
         for (let i = 0; i < lens[b]; i++) {
           const t = d === 1 ? lens[b] - 1 - i : i;
-          const r = refStep(cfg, w, seq[b][t], h, c);
+          const r = def.reference(settings, H, w, seq[b][t], h, c);
           h = r.h;
           c = r.c;
           for (let j = 0; j < H; j++) next[b][t][d * H + j] = h[j];

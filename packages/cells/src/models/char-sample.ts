@@ -12,9 +12,9 @@ import {
   type Tensor,
   tensor,
 } from '@rnnkit/core';
+import type { CellState } from '../cell-def.js';
 import type { Linear } from '../layers.js';
 import type { LayerStepper } from '../stepper.js';
-import type { CellState } from '../steps.js';
 
 export interface SampleOptions {
   /** Softmax temperature (default 1): below 1 sharper, above 1 flatter. */

@@ -1,5 +1,5 @@
 import { fmtShape, ShapeError } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sameShape } from '../shape.js';
 import { record } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './layout.js';
@@ -37,7 +37,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Sums a broadcast result back down to `shape` (the adjoint of broadcasting). */
 export function sumToShape(dy: Tensor, shape: readonly number[]): Tensor {
-  if (dy.shape.length === shape.length && dy.shape.every((d, i) => d === shape[i])) return dy;
+  if (sameShape(dy.shape, shape)) return dy;
   const lead = dy.rank - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < dy.rank; i++) {

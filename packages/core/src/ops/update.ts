@@ -13,18 +13,13 @@ function check(op: string, param: Tensor, ...others: (Tensor | null)[]): void {
   }
 }
 
-/** The backend's fused kernel `op`, or an error saying that it is optional and what to use instead. */
-function kernel<K extends 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate'>(
-  be: Backend,
-  op: K,
-): NonNullable<Backend[K]> {
-  const k = be[op];
-  if (!k) {
+/** Fails, saying the kernel is optional and what to use instead, where `be` lacks fused `op`. */
+function requireKernel(be: Backend, op: 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate'): void {
+  if (!be[op]) {
     throw new RnnkitError(
       `${op}: backend '${be.name}' has no fused ${op} kernel (these kernels are optional); check backend.${op} before calling, or use @rnnkit/train's optimizers, which run their core-ops definition where a backend has no kernel`,
     );
   }
-  return k.bind(be) as NonNullable<Backend[K]>;
 }
 
 /**
@@ -36,7 +31,8 @@ function kernel<K extends 'sgdUpdate' | 'adamUpdate' | 'rmspropUpdate'>(
 export function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, h: SgdHyper): void {
   const be = backendOf('sgdUpdate', param, grad, ...(buf ? [buf] : []));
   check('sgdUpdate', param, grad, buf);
-  const r = kernel(be, 'sgdUpdate')(param, grad, buf, h);
+  requireKernel(be, 'sgdUpdate');
+  const r = be.sgdUpdate!(param, grad, buf, h);
   param.replaceStorage(r.param);
   if (buf && r.buf) buf.replaceStorage(r.buf);
 }
@@ -44,7 +40,8 @@ export function sgdUpdate(param: Tensor, grad: Tensor, buf: Tensor | null, h: Sg
 export function adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, h: AdamHyper): void {
   const be = backendOf('adamUpdate', param, grad, m, v);
   check('adamUpdate', param, grad, m, v);
-  const r = kernel(be, 'adamUpdate')(param, grad, m, v, h);
+  requireKernel(be, 'adamUpdate');
+  const r = be.adamUpdate!(param, grad, m, v, h);
   param.replaceStorage(r.param);
   m.replaceStorage(r.m);
   v.replaceStorage(r.v);
@@ -59,7 +56,8 @@ export function rmspropUpdate(
 ): void {
   const be = backendOf('rmspropUpdate', param, grad, sq, ...(buf ? [buf] : []));
   check('rmspropUpdate', param, grad, sq, buf);
-  const r = kernel(be, 'rmspropUpdate')(param, grad, sq, buf, h);
+  requireKernel(be, 'rmspropUpdate');
+  const r = be.rmspropUpdate!(param, grad, sq, buf, h);
   param.replaceStorage(r.param);
   sq.replaceStorage(r.sq);
   if (buf && r.buf) buf.replaceStorage(r.buf);

@@ -77,7 +77,8 @@ export class Adagrad extends Optimizer {
 
   /** None before the sums exist when they start at a value other than 0 (a step of its own). */
   override fused(): FusedUpdate | null {
-    const fresh = this.params.some((p, i) => p.trainable && !this.hasBuffer(i, 'sum'));
-    return fresh && this.initialAccumulatorValue !== 0 ? null : this.definition();
+    return this.initialAccumulatorValue !== 0 && this.someFirstUpdate('sum')
+      ? null
+      : this.definition();
   }
 }

@@ -7,6 +7,7 @@ import {
   Parameter,
   RnnkitError,
   ShapeError,
+  sameShape,
   scalar,
   type Tensor,
   tidy,
@@ -46,6 +47,8 @@ export abstract class Optimizer {
    * checked against; the two agree to rounding.
    */
   fusedKernel = true;
+  /** This step's definitions, built once per step, not per parameter (index 1: a first update). */
+  #stepDefs: (FusedUpdate | undefined)[] = [];
   /** Per-parameter state buffers by name (e.g. m, v), created on first use. */
   protected readonly buffers: Map<string, Tensor>[];
 
@@ -92,14 +95,16 @@ export abstract class Optimizer {
   protected update(i: number, grad: Tensor): void {
     const p = this.params[i];
     // the definition broadcasts, so a gradient of another shape would reshape the parameter
-    if (grad.rank !== p.rank || grad.shape.some((d, k) => d !== p.shape[k])) {
+    if (!sameShape(grad.shape, p.shape)) {
       throw new ShapeError(
         `${this.type}.step: gradient ${i} is ${fmtShape(grad.shape)}, its parameter ${fmtShape(p.shape)}; pass the gradients in the order of the parameters`,
       );
     }
     const first = this.buffers[i].size === 0;
     if (this.fusedKernel && this.kernel(i, grad, first)) return;
-    const d = this.definition(first);
+    const k = first ? 1 : 0;
+    const d = this.#stepDefs[k] ?? this.definition(first);
+    this.#stepDefs[k] = d;
     const state = d.state(i);
     const be = p.backend;
     const out = tidy(() =>
@@ -125,6 +130,7 @@ export abstract class Optimizer {
       );
     }
     this.stepCount++;
+    this.#stepDefs = [];
     for (let i = 0; i < grads.length; i++) {
       if (this.params[i].trainable) this.update(i, grads[i]);
     }
@@ -155,6 +161,11 @@ export abstract class Optimizer {
 
   protected hasBuffer(i: number, name: string): boolean {
     return this.buffers[i].has(name);
+  }
+
+  /** Whether some trainable parameter has not made its buffer `name` yet (its first update). */
+  protected someFirstUpdate(name: string): boolean {
+    return this.params.some((p, i) => p.trainable && !this.hasBuffer(i, name));
   }
 
   stateDict(): OptimizerState {

@@ -80,12 +80,7 @@ export class SGD extends Optimizer {
    * its own.
    */
   override fused(): FusedUpdate | null {
-    if (
-      this.momentum !== 0 &&
-      this.params.some((p, i) => p.trainable && !this.hasBuffer(i, 'momentum'))
-    )
-      return null;
-    return this.definition();
+    return this.momentum !== 0 && this.someFirstUpdate('momentum') ? null : this.definition();
   }
 
   /** The backends' fused sgdUpdate kernel, where the parameter's backend has one. */
