@@ -25,4 +25,5 @@ export {
   type RecurrentNodeInfo,
   type TensorInfo,
 } from './import.js';
+export type { OnnxRecurrentLayer, OnnxRecurrentSpec } from './onnx-recurrent-layer.js';
 export { buildModel, type RnnkitModel, toRnnkitModel } from './rebuild.js';

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { DataType, GraphBuilder } from './builder.js';
 import { exportOnnx } from './export.js';
 import { importOnnx } from './import.js';
-import { FloatAttr } from './proto.js';
+import { FloatAttr, FloatsAttr } from './proto.js';
 
 function lstmGraph(
-  attrs: Record<string, string | number | string[] | FloatAttr>,
+  attrs: Record<string, string | number | string[] | FloatAttr | FloatsAttr>,
   extra?: (b: GraphBuilder, y: string) => string,
 ) {
   const b = new GraphBuilder();
@@ -44,20 +44,64 @@ describe('importOnnx errors name what is wrong', () => {
     expect(() => importOnnx(b.encode())).toThrow(/'com.microsoft::FusedGemm'/);
   });
 
-  it('rejects recurrent options rnnkit does not have', () => {
-    expect(() => importOnnx(lstmGraph({ direction: 'reverse' }))).toThrow(
-      /direction 'reverse' is not supported/,
+  it('names what no runtime can compute from a recurrent node, and how to fix it', () => {
+    expect(() => importOnnx(lstmGraph({ direction: 'sideways' }))).toThrow(
+      /direction 'sideways' is not one of ONNX's \(forward, reverse, bidirectional\)/,
     );
-    expect(() => importOnnx(lstmGraph({ clip: new FloatAttr(3) }))).toThrow(
-      /'clip' is not supported/,
+    expect(() => importOnnx(lstmGraph({ clip: new FloatAttr(-1) }))).toThrow(
+      /clip must be a positive threshold, got -1/,
     );
-    expect(() => importOnnx(lstmGraph({ input_forget: 1 }))).toThrow(/input_forget/);
-    expect(() => importOnnx(lstmGraph({ activations: ['Sigmoid', 'Relu', 'Tanh'] }))).toThrow(
-      /activations sigmoid, relu, tanh are not supported/,
+    expect(() => importOnnx(lstmGraph({ input_forget: 2 }))).toThrow(
+      /input_forget must be 0 or 1, got 2/,
     );
+    expect(() => importOnnx(lstmGraph({ activations: ['Sigmoid', 'Gelu', 'Tanh'] }))).toThrow(
+      /activation 'Gelu' is not one of ONNX's recurrent activations \(Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign, Softplus\)/,
+    );
+    expect(() => importOnnx(lstmGraph({ activations: ['Sigmoid', 'Tanh'] }))).toThrow(
+      /activations lists 2 function\(s\) \(Sigmoid, Tanh\); LSTM with 1 direction\(s\) needs 3/,
+    );
+    // ONNX defines no default both ONNX and ONNX Runtime follow for these: the value must be given
+    expect(() => importOnnx(lstmGraph({ activations: ['Sigmoid', 'Affine', 'Tanh'] }))).toThrow(
+      /activation 'Affine' needs its alpha in activation_alpha.*add the value to the node's activation_alpha list/,
+    );
+    expect(() =>
+      importOnnx(
+        lstmGraph({
+          activations: ['Sigmoid', 'ScaledTanh', 'Tanh'],
+          activation_alpha: new FloatsAttr([1]),
+        }),
+      ),
+    ).toThrow(/activation 'ScaledTanh' needs its beta in activation_beta/);
     expect(() => importOnnx(lstmGraph({ hidden_size: 2 }))).toThrow(
       /W must be \[1, 8, input_size\]/,
     );
+  });
+
+  it('imports reverse, clip, input_forget and any listed activation onto ONNX-semantics layers', () => {
+    const m = importOnnx(
+      lstmGraph({
+        direction: 'reverse',
+        clip: new FloatAttr(3),
+        input_forget: 1,
+        activations: ['HardSigmoid', 'LeakyRelu', 'Tanh'],
+        activation_alpha: new FloatsAttr([0.25, 0.5]),
+        activation_beta: new FloatsAttr([0.4]),
+      }),
+    );
+    expect(m.layers).toHaveLength(0);
+    expect(m.onnxLayers).toHaveLength(1);
+    expect(m.recurrent[0]).toMatchObject({
+      runsOn: 'onnx',
+      layer: 0,
+      direction: 'reverse',
+      clip: 3,
+      inputForget: true,
+      activations: ['HardSigmoid(0.25, 0.4)', 'LeakyRelu(0.5)', 'Tanh'],
+    });
+    // defaults stay on rnnkit's own cell
+    const plain = importOnnx(lstmGraph({}));
+    expect(plain.recurrent[0]).toMatchObject({ runsOn: 'cell', layer: 0 });
+    expect(plain.layers).toHaveLength(1);
   });
 
   it('checks feeds: missing, unknown, wrong shape or type', () => {

@@ -14,6 +14,7 @@ import {
 import type { Dim } from './builder.js';
 import { isInt, type Val } from './graph-values.js';
 import type { RecurrentNodeInfo, Step } from './import-recurrent.js';
+import type { OnnxRecurrentLayer } from './onnx-recurrent-layer.js';
 
 export type { RecurrentNodeInfo } from './import-recurrent.js';
 
@@ -72,6 +73,8 @@ class Initializers extends Module {}
  */
 export class OnnxModel extends Module {
   readonly layers: RecurrentLayer[] = [];
+  /** The recurrent nodes rnnkit's cells do not express, computed as ONNX's equations say. */
+  readonly onnxLayers: OnnxRecurrentLayer[] = [];
   readonly initializers = new Initializers();
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];

@@ -10,6 +10,8 @@ export type {
   Feed,
   HostCellWeights,
   ImportOptions,
+  OnnxRecurrentLayer,
+  OnnxRecurrentSpec,
   OnnxWeights,
   RecurrentNodeInfo,
   RnnkitModel,

@@ -1,0 +1,47 @@
+import { type Backend, getBackend, setBackend } from '@rnnkit/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_NAME, testBackend } from './test-utils/backend.js';
+import '@rnnkit/backend-tfjs';
+import { NODE_CASES, runNodeCase, TOL } from './test-utils/onnx-node-cases.js';
+
+/**
+ * ONNX's own backend test cases for RNN, LSTM and GRU (onnx.backend.test.case.node) and rnnkit's
+ * cases for what those leave out (direction reverse and bidirectional with sequence_lens, every
+ * listed activation with alpha/beta, clip, input_forget, layout 1), all made by
+ * fixtures/make_onnx_node_cases.py: importOnnx reproduces each expected output on every backend
+ * this package tests on. The onnx backend runs the same cases in @rnnkit/backend-onnx
+ * (onnx-node-cases.test.ts there), since that package depends on this one.
+ */
+
+const BACKENDS = [...new Set([BACKEND_NAME, 'tfjs-cpu', 'tfjs-wasm'])];
+const NAMES = Object.keys(NODE_CASES);
+
+describe.each(BACKENDS)('ONNX recurrent node cases on the %s backend', (beName) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    if (beName === BACKEND_NAME) backend = await testBackend();
+    else {
+      await setBackend(beName);
+      backend = getBackend();
+    }
+  });
+
+  it.each(NAMES)('%s', async (name) => {
+    const errs = await runNodeCase(name, backend);
+    for (const [k, e] of Object.entries(errs)) expect(e, `${name} ${k}`).toBeLessThanOrEqual(TOL);
+  });
+});
+
+describe('the committed node cases', () => {
+  it("hold every RNN, LSTM and GRU case of ONNX's backend tests and rnnkit's own", () => {
+    const onnx = NAMES.filter((n) => n.startsWith('onnx_'));
+    expect(onnx).toHaveLength(18);
+    for (const op of ['RNN', 'LSTM', 'GRU'])
+      expect(onnx.filter((n) => NODE_CASES[n].op === op)).toHaveLength(6);
+    for (const want of ['reverse', 'bidirectional', 'clip', 'input_forget', 'layout1'])
+      expect(
+        NAMES.some((n) => n.startsWith('rnnkit_') && n.includes(want)),
+        want,
+      ).toBe(true);
+  });
+});
