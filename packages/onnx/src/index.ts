@@ -17,6 +17,7 @@ export type {
   RnnkitModel,
   TensorInfo,
 } from './cells-api.js';
+export { exportOnnxRecurrent } from './export-onnx-layer.js';
 export * from './format.js';
 export { formatInspect, type InspectedLayer, type InspectReport, inspectOnnx } from './inspect.js';
 export { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription } from './model-metadata.js';

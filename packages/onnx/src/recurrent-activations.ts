@@ -167,6 +167,12 @@ export function parseActivations(
   return Array.from({ length: D }, (_, d) => acts.slice(d * per, (d + 1) * per));
 }
 
+/** Whether the activation takes an alpha and a beta (and so consumes one from each list). */
+export function activationTakes(name: string): { alpha: boolean; beta: boolean } {
+  const spec = SPECS[name.toLowerCase()];
+  return { alpha: spec.alpha, beta: spec.beta };
+}
+
 /** Applies one parsed activation. */
 export function activate(a: Activation, x: Tensor): Tensor {
   return SPECS[a.name.toLowerCase()].fn(x, a.alpha, a.beta);
