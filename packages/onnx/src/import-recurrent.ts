@@ -6,6 +6,7 @@ import { OnnxRecurrentLayer, type OnnxRecurrentSpec } from './onnx-recurrent-lay
 import { type NodeProto, readTensor, type TensorProto } from './proto.js';
 import {
   type Activation,
+  activationTakes,
   DEFAULT_ACTIVATIONS,
   parseActivations,
   sameActivations,
@@ -209,11 +210,9 @@ function cellExpresses(spec: OnnxRecurrentSpec): boolean {
 
 /** 'LeakyRelu(0.2)': the name with the parameters it takes, float32 attributes shown as written. */
 function describeActivation(a: Activation): string {
-  if (a.name === 'Affine' || a.name === 'ScaledTanh' || a.name === 'HardSigmoid')
-    return `${a.name}(${f32(a.alpha)}, ${f32(a.beta)})`;
-  if (a.name === 'LeakyRelu' || a.name === 'ThresholdedRelu' || a.name === 'Elu')
-    return `${a.name}(${f32(a.alpha)})`;
-  return a.name;
+  const takes = activationTakes(a.name);
+  const params = [...(takes.alpha ? [a.alpha] : []), ...(takes.beta ? [a.beta] : [])];
+  return params.length ? `${a.name}(${params.map(f32).join(', ')})` : a.name;
 }
 
 /** A float32 attribute as it was written (0.2, not 0.20000000298023224). */
