@@ -1,6 +1,6 @@
 import '@rnnkit/backend-js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,9 @@ describe('the char-text page on every offered backend', () => {
       const s = await settle(page, 'char', 'done');
       expect(s.backend).toBe(backend);
       expect(s.threads).toBeTruthy();
+      expect(await page.textContent('#char-status')).toMatch(
+        /threads: \S+ · speed: [\d,]+ chars\/s/,
+      );
       expect(s.losses).toHaveLength(20);
       const lossDifference = maxDifference(s.losses, nodeLosses);
       console.log(`${backend}: largest difference from Node's 20 losses ${lossDifference}`);
@@ -208,6 +211,34 @@ describe('a page checkpoint in apps/char-text, and ONNX export', () => {
     const onnx = await downloadFrom(page, '#char-export', 'page-model.onnx');
     const report = inspectOnnx(onnx);
     expect(JSON.stringify(report)).toContain('LSTM');
+    await page.close();
+  });
+});
+
+describe('corpora of your own', () => {
+  it('trains on a pasted text and on an uploaded file; a one-character text is refused in words', async () => {
+    const page = await openPage('#char');
+    await fillChar(page, 'js', { ...SMALL, steps: 5, batch: 2, seq: 8 });
+    await page.selectOption('#char-corpus', 'paste');
+    await page.fill('#char-paste', 'to be or not to be, that is the question. '.repeat(20));
+    await page.click('#char-train');
+    expect((await settle(page, 'char', 'done')).losses).toHaveLength(5);
+
+    const file = join(tmp, 'my-text.txt');
+    writeFileSync(
+      file,
+      'All the world’s a stage, and all the men and women merely players. '.repeat(20),
+    );
+    await page.selectOption('#char-corpus', 'upload');
+    await page.setInputFiles('#char-upload', file);
+    await page.click('#char-train');
+    expect((await settle(page, 'char', 'done')).losses).toHaveLength(5);
+
+    await page.selectOption('#char-corpus', 'paste');
+    await page.fill('#char-paste', 'x');
+    await page.click('#char-train');
+    await page.waitForFunction(() => window.rnnkitPlayground.char.state === 'error');
+    expect((await state(page, 'char')).lastError).toContain('has only one character');
     await page.close();
   });
 });
