@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../src/backends.js';
 import { CHAR_DEFAULTS, type CharSettings, trainChars } from '../src/training/char-run.js';
+import { SINE_DEFAULTS, trainSine } from '../src/training/sine-run.js';
 import type { PageState } from '../src/ui/status.js';
 import { launchChromium } from './browser.js';
 import { buildAndServe } from './serve.js';
@@ -181,6 +182,26 @@ describe('the char-text page on every offered backend', () => {
       await settle(page, 'char', 'done');
       const fromCli = await page.textContent('#char-sample-out');
       expect([...(fromCli ?? '')].length).toBe('ROMEO:'.length + 40);
+      await page.close();
+    });
+  }
+});
+
+describe('the sine page on every offered backend', () => {
+  for (const backend of BACKENDS.map((b) => b.name)) {
+    it(`${backend}: a GRU trains 30 steps like Node`, async () => {
+      await setBackend('js');
+      const node = await trainSine({ ...SINE_DEFAULTS, steps: 30 });
+      const page = await openPage('#sine');
+      await page.fill('#sine-steps', '30');
+      await page.selectOption('#sine-cell', 'gru');
+      await page.selectOption('#sine-backend', backend);
+      await page.click('#sine-train');
+      const s = await settle(page, 'sine', 'done');
+      expect(s.backend).toBe(backend);
+      const difference = maxDifference(s.losses, node);
+      console.log(`sine ${backend}: largest difference from Node's 30 losses ${difference}`);
+      expect(difference).toBeLessThan(1e-4);
       await page.close();
     });
   }
