@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setBackend } from '@rnnkit/core';
 import { fromString } from '@rnnkit/data';
 import { inspectOnnx } from '@rnnkit/onnx';
-import { decodeCheckpoint, modelTensors } from '@rnnkit/train';
+import { decodeCheckpoint, encodeCheckpoint, modelTensors } from '@rnnkit/train';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS } from '../src/backends.js';
@@ -208,6 +208,11 @@ describe('the sine page on every offered backend', () => {
 });
 
 describe('a page checkpoint in apps/char-text, and ONNX export', () => {
+  it("the bytes API gives back char-text's checkpoint file byte for byte", () => {
+    const file = new Uint8Array(readFileSync(join(tmp, 'cli-run', 'last.safetensors')));
+    expect(encodeCheckpoint(decodeCheckpoint(file))).toEqual(file);
+  });
+
   it('char-text samples from a checkpoint the page saved', async () => {
     const page = await openPage('#char');
     await fillChar(page, 'js', SMALL);
