@@ -12,6 +12,9 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  // esbuild's minifier, not the default one: tfjs-backend-wasm starts its threads from the source
+  // text of its module factory (Function.prototype.toString), and after the default minifier
+  // every thread failed ("e is not defined"); the page test checks the threaded build runs.
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096, minify: 'esbuild' },
   test: { include: ['e2e/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 300_000 },
 });

@@ -144,11 +144,18 @@ describe('the char-text page on every offered backend', () => {
   for (const backend of BACKENDS.map((b) => b.name)) {
     it(`${backend}: trains like Node, samples, saves a checkpoint Node reads, loads one char-text wrote`, async () => {
       const page = await openPage('#char');
+      const fetched: string[] = [];
+      page.on('request', (r) => fetched.push(r.url()));
       await fillChar(page, backend, SMALL);
       await page.click('#char-train');
       const s = await settle(page, 'char', 'done');
       expect(s.backend).toBe(backend);
       expect(s.threads).toBeTruthy();
+      // The page is cross-origin isolated, so tfjs-wasm fetched (and runs) its threaded build.
+      if (backend === 'tfjs-wasm')
+        expect(fetched.some((u) => /tfjs-backend-wasm-threaded-simd-[\w-]+\.wasm$/.test(u))).toBe(
+          true,
+        );
       expect(await page.textContent('#char-status')).toMatch(
         /threads: \S+ · speed: [\d,]+ chars\/s/,
       );
