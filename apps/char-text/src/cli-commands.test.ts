@@ -166,7 +166,7 @@ describe('item 14: --top-k and --help', () => {
     for (const cmd of ['train', 'resume', 'sample', 'eval']) {
       const r = await ct([cmd, '--help']);
       expect(r.stdout.replace(/\s+/g, ' '), cmd).toContain(
-        'js, tfjs-cpu, tfjs-wasm, onnx, onnx-cuda',
+        'js, tfjs-cpu, tfjs-wasm, tfjs-webgl, onnx, onnx-cuda',
       );
     }
   }, 30_000);

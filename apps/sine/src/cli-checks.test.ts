@@ -88,7 +88,9 @@ describe('items 11, 12 and 14 for rnnkit-sine', () => {
 
   it('--help names every backend, and the README documents every option of --help', async () => {
     const help = (await sine(['--help'])).stdout;
-    expect(help.replace(/\s+/g, ' ')).toContain('js, tfjs-cpu, tfjs-wasm, onnx, onnx-cuda');
+    expect(help.replace(/\s+/g, ' ')).toContain(
+      'js, tfjs-cpu, tfjs-wasm, tfjs-webgl, onnx, onnx-cuda',
+    );
     const readme = readFileSync(join(import.meta.dirname, '../README.md'), 'utf8');
     const missing = [...new Set(help.match(/--[a-z][a-z-]+/g))].filter(
       (f) => f !== '--help' && !readme.includes(`\`${f}`),

@@ -39,7 +39,14 @@ const HOST_LSTM_MAX = 1024;
 type KT = KernelTensor<S>;
 
 /** The tfjs backends this package drives, by rnnkit name. */
-export type TfjsBackendName = 'tfjs-cpu' | 'tfjs-wasm';
+export type TfjsBackendName = 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgl';
+
+/** The TensorFlow.js backend behind each rnnkit name. */
+export const TF_BACKEND: Readonly<Record<TfjsBackendName, 'cpu' | 'wasm' | 'webgl'>> = {
+  'tfjs-cpu': 'cpu',
+  'tfjs-wasm': 'wasm',
+  'tfjs-webgl': 'webgl',
+};
 
 /**
  * How `scatterAdd` (the embedding gradient) sums rows: tfjs's ScatterNd, which adds the updates
@@ -76,7 +83,7 @@ function kernelExists(name: string, tfBackend: string): boolean {
  */
 export class TfjsBackend implements Backend<S> {
   readonly name: TfjsBackendName;
-  /** The tfjs backend name: 'cpu' or 'wasm'. */
+  /** The tfjs backend name: 'cpu', 'wasm' or 'webgl'. */
   readonly tfBackend: string;
   readonly scatterMode: ScatterMode;
   readonly #copyOnRead: boolean;
@@ -93,11 +100,12 @@ export class TfjsBackend implements Backend<S> {
 
   constructor(name: TfjsBackendName, options: TfjsBackendOptions = {}) {
     this.name = name;
-    this.tfBackend = name === 'tfjs-wasm' ? 'wasm' : 'cpu';
+    this.tfBackend = TF_BACKEND[name];
     // tfjs-cpu hands out its own backing array on readback; the contract wants a snapshot.
     this.#copyOnRead = this.tfBackend === 'cpu';
     this.#explicitTranspose = this.tfBackend === 'wasm';
-    registerHostKernels(this.tfBackend as 'cpu' | 'wasm');
+    // webgl keeps tensors in GPU textures: no host kernels there (host-kernels.ts runs stock ops).
+    if (this.tfBackend !== 'webgl') registerHostKernels(this.tfBackend as 'cpu' | 'wasm');
     this.scatterMode =
       options.scatter ?? (kernelExists('ScatterNd', this.tfBackend) ? 'scatterNd' : 'oneHot');
     const masks = new Map<string, S>();
@@ -485,7 +493,7 @@ export class TfjsBackend implements Backend<S> {
   lstmCell?(gates: KT, c: KT, p: KT | null): { h: S; c: S; act: S } {
     // one host call where dispatch outweighs the arithmetic: always on tfjs-cpu (its kernels are
     // JavaScript too), on wasm for small steps (XNNPACK's vector activations win on large ones)
-    if (!p && (this.tfBackend === 'cpu' || c.size <= HOST_LSTM_MAX)) {
+    if (!p && this.tfBackend !== 'webgl' && (this.tfBackend === 'cpu' || c.size <= HOST_LSTM_MAX)) {
       return this.#run(() => hostLstmCell(f(gates), f(c)));
     }
     return this.#run(() => lstmForward(f(gates), f(c), p ? f(p) : null));

@@ -1,5 +1,15 @@
 import { matmul } from '@rnnkit/core/gemm';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  nativeGatherRows,
+  nativeOneHot,
+  nativePick,
+  nativeSlice,
+  nativeSplitCols,
+  nativeStack,
+  nativeTanhGrad,
+  nativeUnstack,
+} from './native-kernels.js';
 
 /**
  * Data-movement kernels registered with TensorFlow.js's own kernel registry (`tf.registerKernel`)
@@ -444,22 +454,34 @@ export function hostMatMul(a: tf.Tensor, b: tf.Tensor, transA: boolean, transB: 
   return run(MAT_MUL.name, { a, b }, { transA, transB });
 }
 
+/**
+ * Whether the active tfjs backend has the host kernels (cpu and wasm, whose tensors are typed
+ * arrays the host can read); on webgl the host* functions below run stock tfjs ops instead.
+ */
+function hostReachable(): boolean {
+  return tf.getKernel(SLICE.name, tf.getBackend()) !== undefined;
+}
+
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}): tf.Tensor =>
   tf.engine().runKernel(name, inputs, attrs);
 
 export function hostSlice(x: tf.Tensor, begin: readonly number[], size: readonly number[]) {
+  if (!hostReachable()) return nativeSlice(x, begin, size);
   return run(SLICE.name, { x }, { begin: [...begin], size: [...size] });
 }
 
 export function hostGatherRows(table: tf.Tensor, indices: tf.Tensor) {
+  if (!hostReachable()) return nativeGatherRows(table, indices);
   return run(GATHER_ROWS.name, { table, indices });
 }
 
 export function hostSplitCols(x: tf.Tensor, n: number): tf.Tensor[] {
+  if (!hostReachable()) return nativeSplitCols(x, n);
   return tf.engine().runKernel(SPLIT_COLS.name, { x }, { n }) as tf.Tensor[];
 }
 
 export function hostOneHot(indices: tf.Tensor, depth: number) {
+  if (!hostReachable()) return nativeOneHot(indices, depth);
   return run(ONE_HOT.name, { indices }, { depth });
 }
 
@@ -468,10 +490,12 @@ export function hostTranspose(x: tf.Tensor, perm: readonly number[]) {
 }
 
 export function hostPick(x: tf.Tensor, labels: tf.Tensor) {
+  if (!hostReachable()) return nativePick(x, labels);
   return run(PICK.name, { x, labels });
 }
 
 export function hostTanhGrad(y: tf.Tensor, dy: tf.Tensor) {
+  if (!hostReachable()) return nativeTanhGrad(y, dy);
   return run(TANH_GRAD.name, { y, dy });
 }
 
@@ -484,9 +508,11 @@ export function hostLstmCell(
 }
 
 export function hostUnstack(x: tf.Tensor): tf.Tensor[] {
+  if (!hostReachable()) return nativeUnstack(x);
   return tf.engine().runKernel(UNSTACK.name, { x }, {}) as tf.Tensor[];
 }
 
 export function hostStack(xs: readonly tf.Tensor[]): tf.Tensor {
+  if (!hostReachable()) return nativeStack(xs);
   return run(STACK.name, Object.fromEntries(xs.map((x, i) => [`x${i}`, x])));
 }

@@ -14,6 +14,7 @@ export {
   type WindowSplit,
 } from './split.js';
 export { charLength, checkCorpusText, fromString, type TextCorpus } from './text/corpus.js';
+export { fromUrl, type UrlCorpusOptions } from './text/corpus-url.js';
 export {
   CharStreamDataset,
   type CharTextData,

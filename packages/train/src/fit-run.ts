@@ -13,6 +13,7 @@ import { evaluate, formatLoss } from './evaluate.js';
 import type { Carry, FitOptions } from './fit-types.js';
 import { type BlockResult, fusedNotices, trainSteps } from './fused-steps.js';
 import { LossHistory } from './loss-history.js';
+import { nextTurn } from './next-turn.js';
 import { lineReporter, type ProgressReporter, silentReporter } from './progress-report.js';
 
 export type StopReason = 'epochs' | 'maxSteps' | 'minutes' | 'earlyStopping' | 'aborted';
@@ -261,7 +262,7 @@ export class FitRun<B> {
     if (o.minutes !== undefined && performance.now() - this.start > o.minutes * 60_000)
       stop = 'minutes';
     // Let a signal handler (Ctrl-C) on this thread run between steps.
-    if (o.signal) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (o.signal) await nextTurn();
     if (o.signal?.aborted) stop = 'aborted';
     return stop;
   }

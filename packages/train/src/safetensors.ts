@@ -98,9 +98,10 @@ export function encodeSafetensors(
   }
   if (options.checksumKey)
     header.__metadata__ = { ...metadata, [options.checksumKey]: crc32Hex(data) };
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-  const head = Buffer.from(json, 'utf8');
+  // TextEncoder, not Buffer: this runs in browsers too (the portable entry).
+  const utf8 = new TextEncoder();
+  const json = JSON.stringify(header);
+  const head = utf8.encode(json + ' '.repeat((8 - ((8 + utf8.encode(json).length) % 8)) % 8));
   const out = new Uint8Array(8 + head.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(head.length), true);
