@@ -106,11 +106,14 @@ function sameLayout<B>(batches: readonly B[], k: number): number {
 }
 
 /**
- * Whether this fit may still fuse steps: its parameters live on a compiling backend and no step
- * turned out unfusable (fusedNotices).
+ * Whether this fit may still fuse steps: its parameters live on a compiling backend, its optimizer
+ * updates by its definition (what a fused block traces), and no step turned out unfusable
+ * (fusedNotices).
  */
-export function mayFuse(o: object, params: readonly Parameter[]): boolean {
-  return Boolean(params[0]?.backend.compile) && !fusedNotices.has(o);
+export function mayFuse(o: { optimizer: Optimizer }, params: readonly Parameter[]): boolean {
+  return (
+    Boolean(params[0]?.backend.compile) && updatesByDefinition(o.optimizer) && !fusedNotices.has(o)
+  );
 }
 
 /** The optimizer's fused update when steps from here on can be fused; null otherwise. */
@@ -118,7 +121,7 @@ function fusable<B>(a: BlockArgs<B>, carry: Carry | undefined): FusedUpdate | nu
   const { o, params } = a;
   if (!mayFuse(o, params)) return null;
   if (o.tbptt && !carry) return null;
-  return updatesByDefinition(o.optimizer) ? o.optimizer.fused() : null;
+  return o.optimizer.fused();
 }
 
 /** What a fused block fixes before tracing: its steps' learning rates and the loop's carried values. */
