@@ -39,13 +39,29 @@ describe('BlockSizer (automatic steps per call)', () => {
     expect(sizes(perStep, 8)).toEqual([1, 1, 4, 4, 16, 16, 64, 64]);
   });
 
-  it('shrinks when the steps slow down', () => {
+  it('shrinks when the steps slow down, on two measurements in a row', () => {
     const s = new BlockSizer();
     s.record(1, 5000);
     s.record(1, 1);
     expect(s.next()).toBe(MAX_AUTO_STEPS);
     s.record(MAX_AUTO_STEPS, 10_000); // a compile: not counted
     s.record(MAX_AUTO_STEPS, MAX_AUTO_STEPS * 60); // 60 ms a step: 4 fit
+    expect(s.next()).toBe(MAX_AUTO_STEPS);
+    s.record(MAX_AUTO_STEPS, MAX_AUTO_STEPS * 60);
     expect(s.next()).toBe(4);
+  });
+
+  it('keeps its size through one slow call', () => {
+    const s = new BlockSizer();
+    s.record(1, 5000);
+    s.record(1, 1);
+    s.record(MAX_AUTO_STEPS, 10_000);
+    s.record(MAX_AUTO_STEPS, 1000); // a pause: 15.6 ms a step
+    s.record(MAX_AUTO_STEPS, 64); // 1 ms a step again
+    expect(s.next()).toBe(MAX_AUTO_STEPS);
+    s.record(MAX_AUTO_STEPS, 1000);
+    s.record(MAX_AUTO_STEPS, 64);
+    s.record(MAX_AUTO_STEPS, 1000);
+    expect(s.next()).toBe(MAX_AUTO_STEPS);
   });
 });

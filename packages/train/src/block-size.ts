@@ -20,14 +20,18 @@ export const MAX_AUTO_STEPS = 64;
  * steps), so growing on it never overshoots, and each new size is measured again. Sizes are
  * powers of two so that few distinct blocks (each a graph to compile) arise.
  *
- * The first block of each size is not measured: it may have built and compiled its graph. The
- * size only changes how steps are grouped into calls, never what they compute (blocks of any size
+ * The first block of each size is not measured: it may have built and compiled its graph. A
+ * smaller size takes two measurements in a row that ask for it: one slow call (a pause of the
+ * machine, a garbage collection) would otherwise cost a detour through sizes whose graphs are
+ * compiled only for it. The size only changes how steps are grouped into calls, never what they compute (blocks of any size
  * give the results of one step per call), so timing noise costs speed, never results.
  */
 export class BlockSizer {
   #size = 1;
   /** Block sizes seen once: their graphs exist, so later blocks of that size time the steps alone. */
   readonly #seen = new Set<number>();
+  /** Whether the last measurement asked for a smaller size. */
+  #slow = false;
 
   /** Steps the next block may take (it still ends at epoch, validation, checkpoint and maxSteps). */
   next(): number {
@@ -42,6 +46,9 @@ export class BlockSizer {
     }
     const perStep = ms / steps;
     const fits = perStep > 0 ? Math.floor(CALL_BUDGET_MS / perStep) : MAX_AUTO_STEPS;
-    this.#size = Math.min(MAX_AUTO_STEPS, fits < 2 ? 1 : 2 ** Math.floor(Math.log2(fits)));
+    const size = Math.min(MAX_AUTO_STEPS, fits < 2 ? 1 : 2 ** Math.floor(Math.log2(fits)));
+    const smaller = size < this.#size;
+    if (!smaller || this.#slow) this.#size = size;
+    this.#slow = smaller && !this.#slow;
   }
 }
