@@ -24,8 +24,9 @@
 //      import and inspect without @rnnkit/cells, run on rnnkit naming cells to install, run on
 //      ONNX Runtime;
 //   6. @rnnkit/sine and @rnnkit/char-text with their declared dependencies: rnnkit-sine trains
-//      an epoch and writes its PNG, rnnkit-char-text trains 3 steps on a file and on sotu, and
-//      both name @rnnkit/backend-onnx to install when asked for --backend onnx;
+//      an epoch and writes its PNG, rnnkit-char-text trains 3 steps on a file and on sotu, both
+//      on 'js' by --backend auto (the default), their first line saying why, and both name
+//      @rnnkit/backend-onnx to install when asked for --backend onnx;
 // - the release dry run (release-dry-run.mjs).
 // Prints the table of installs (time, node_modules size). npm shares one cache folder across
 // the projects and runs (tmpdir()/rnnkit-npm-cache).
@@ -353,6 +354,11 @@ try {
       app,
     );
     if (!sine.includes('plot written to sine.png')) throw new Error(`rnnkit-sine:\n${sine}`);
+    // --backend auto without the optional backends: js, saying why the others did not start
+    const autoJs =
+      'backend: js (auto: onnx unavailable: @rnnkit/backend-onnx is not installed; tfjs-wasm unavailable: @rnnkit/backend-tfjs is not installed;';
+    if (!sine.startsWith(autoJs)) throw new Error(`rnnkit-sine's first line:\n${sine}`);
+    console.log(`rnnkit-sine from its tarball: ${sine.split('\n')[0]}`);
     console.log(
       `rnnkit-sine from its tarball: ${sine
         .trim()
@@ -369,7 +375,7 @@ try {
         ['train', ...corpus, '--out', `run-${corpus[1]}`, ...charArgs],
         app,
       );
-      if (!out.includes('at step 3'))
+      if (!out.includes('at step 3') || !out.startsWith(autoJs))
         throw new Error(`rnnkit-char-text train ${corpus.join(' ')}:\n${out}`);
       console.log(
         `rnnkit-char-text train ${corpus.join(' ')}: ${out.split('\n').find((l) => l.startsWith('final validation'))}`,

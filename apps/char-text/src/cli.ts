@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { loadBackend, Rng, RnnkitError } from '@rnnkit/core';
+import { Rng, RnnkitError } from '@rnnkit/core';
 import { CharStreamDataset, fromFile, UnknownCharacterError } from '@rnnkit/data';
 import { evaluate, interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_CHOICES } from './backends.js';
+import { BACKEND_CHOICES, BACKEND_HELP, startBackend } from './backends.js';
 import { APP, DEFAULTS, type TrainConfig } from './config.js';
 import { CORPORA, corpusRef } from './corpus.js';
 import { parseFinalEval } from './final-eval.js';
@@ -148,10 +148,10 @@ program
     positive('--minutes'),
   )
   .option('--steps <n>', 'stop at this step', int('--steps'))
-  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, DEFAULTS.backend)
+  .option('--backend <name>', BACKEND_HELP, DEFAULTS.backend)
   .option(
     '--steps-per-call <n>',
-    'training steps per backend call: on onnx, up to n batches run as one graph call (default 1)',
+    'training steps per backend call: on onnx, up to n batches run as one graph call (default: as many as fit about a quarter second, up to 64)',
     int('--steps-per-call'),
   )
   .option('--seed <n>', 'random seed (weights, dropout, samples)', int('--seed', 0), DEFAULTS.seed)
@@ -247,7 +247,10 @@ program
     positive('--minutes'),
   )
   .option('--steps <n>', 'train until this step instead of the saved limit', int('--steps'))
-  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES} (default: the one the run used)`)
+  .option(
+    '--backend <name>',
+    `tensor backend: auto or one of ${BACKEND_CHOICES} (default: the one the run used)`,
+  )
   .addOption(progressOption())
   .option('--log-every <n>', 'with --progress lines: a line every n steps', int('--log-every'), 10)
   .addOption(finalEvalOption())
@@ -288,10 +291,11 @@ program
       .choices(['best', 'last'])
       .default('best'),
   )
-  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, DEFAULTS.backend)
+  .option('--backend <name>', BACKEND_HELP, DEFAULTS.backend)
   .action(async (dir: string, o) => {
-    await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
+    // on stderr: stdout is the sample
+    console.error((await startBackend(o.backend)).line);
     const model = restoredModel(run, new Rng(0));
     if (o.prime !== undefined) {
       const unknown = run.vocabulary.unknown === undefined ? run.vocabulary.unknownIn(o.prime) : [];
@@ -323,10 +327,10 @@ program
   )
   .option('--batch <n>', 'parallel streams (default: the run’s batch size)', int('--batch'))
   .option('--seq <n>', 'characters per chunk (default: the run’s)', int('--seq'))
-  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, DEFAULTS.backend)
+  .option('--backend <name>', BACKEND_HELP, DEFAULTS.backend)
   .action(async (dir: string, o) => {
-    await loadBackend(o.backend, (pkg) => import(pkg));
     const run = loadRun(resolve(dir), o.checkpoint);
+    console.log((await startBackend(o.backend)).line);
     const model = restoredModel(run, new Rng(0));
     const corpus = fromFile(o.text);
     const ids = run.vocabulary.encode(corpus.text, { context: `the text ${o.text}` });

@@ -36,7 +36,7 @@ export interface TrainConfig {
   /** Characters sampled at each validation (0: none). */
   sampleLength: number;
   backend: string;
-  /** Training steps per backend call (the Trainer's stepsPerCall; faster on onnx). */
+  /** Training steps per backend call (the Trainer's stepsPerCall; left out, the Trainer sizes the calls). */
   stepsPerCall?: number;
   epochs?: number;
   minutes?: number;
@@ -74,7 +74,7 @@ export const DEFAULTS = {
   sampleLength: 200,
   sampleTemperature: 0.8,
   minutes: 10,
-  backend: 'js',
+  backend: 'auto',
 };
 
 /** Checks a checkpoint's config is this app's, so a foreign file gives a clear error. */

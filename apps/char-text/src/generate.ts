@@ -68,10 +68,12 @@ const LOOP_CHUNK = 100;
 
 /**
  * Plain temperature sampling on a compiling backend draws inside the loop, a chunk of characters
- * per graph call; greedy (temperature 0) and top-k draw on the host one character at a time.
+ * per graph call; greedy (temperature 0) and top-k draw on the host one character at a time. A
+ * top-k of the whole vocabulary (`n` characters) or more is plain sampling, so it draws as that.
  */
-function drawsInLoop(o: SamplingOptions): boolean {
-  return (o.temperature ?? 1) > 0 && !o.topK && getBackend().compile !== undefined;
+function drawsInLoop(o: SamplingOptions, n: number): boolean {
+  const topK = o.topK && o.topK < n;
+  return (o.temperature ?? 1) > 0 && !topK && getBackend().compile !== undefined;
 }
 
 /**
@@ -102,7 +104,7 @@ export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): 
         return Float32Array.from(all.subarray((primeIds.length - 1) * vocab.size));
       }),
     );
-    if (o.length > 0 && drawsInLoop(o)) {
+    if (o.length > 0 && drawsInLoop(o, vocab.size)) {
       // A compiling backend (onnx) draws whole chunks inside one graph call (CharLMStepper.sample)
       let id = sampleFromLogits(logits, o, o.rng);
       const emit = (k: number) => {

@@ -1,4 +1,3 @@
-import './backends.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CellName } from '@rnnkit/cells';
@@ -10,6 +9,7 @@ import {
   type Vocabulary,
 } from '@rnnkit/data';
 import { Adam, type CheckpointData, type ProgressReporter, Trainer } from '@rnnkit/train';
+import { startBackend } from './backends.js';
 import {
   APP,
   CONFIG_VERSION,
@@ -108,7 +108,10 @@ async function prepare(job: TrainJob, io: TrainIO): Promise<Prepared & { out: st
       throw new RnnkitError(
         `${job.out} already holds a run; continue it with '${launched().command} resume ${shownPath(job.out)}', or pass --force to start over there`,
       );
-    await loadBackend(job.train.backend, (pkg) => import(pkg));
+    const backend = await startBackend(job.train.backend);
+    io.report.log(backend.line);
+    // the run records the backend that trained it ('auto' resolved): resume uses it again
+    job.train.backend = backend.name;
     const corpus = await loadCorpus(job.corpus);
     const data = charTextData(corpus, {
       batchSize: job.train.batch,
@@ -154,8 +157,16 @@ async function prepare(job: TrainJob, io: TrainIO): Promise<Prepared & { out: st
   }
   const run = loadRun(job.dir, 'last');
   const config = run.config;
-  if (job.backend) config.train.backend = job.backend;
-  await loadBackend(config.train.backend, (pkg) => import(pkg));
+  if (job.backend) {
+    const backend = await startBackend(job.backend);
+    io.report.log(backend.line);
+    config.train.backend = backend.name;
+  } else {
+    await loadBackend(config.train.backend, (pkg) => import(pkg));
+    io.report.log(
+      `backend: ${config.train.backend} (the one this run trained on; --backend to choose another)`,
+    );
+  }
   const corpus = await reloadCorpus(config);
   const elapsed = (run.checkpoint.extra as Partial<RunExtra> | undefined)?.elapsedSeconds ?? 0;
   const given = job.stop.epochs ?? job.stop.minutes ?? job.stop.steps;

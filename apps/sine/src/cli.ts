@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { CELL_NAMES, type CellName } from '@rnnkit/cells';
-import { loadBackend } from '@rnnkit/core';
 import { checkChartPath } from '@rnnkit/plot';
 import { interactive } from '@rnnkit/train';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { asciiForecast } from './ascii.js';
-import { BACKEND_CHOICES } from './backends.js';
+import { BACKEND_HELP, startBackend } from './backends.js';
 import { writePlot } from './plot.js';
 import { DEFAULTS, runSine } from './run.js';
 import { checkSeries, forecastSpan } from './series-checks.js';
@@ -46,7 +45,7 @@ const program = new Command()
       .choices(CELL_NAMES as string[])
       .default(DEFAULTS.cell),
   )
-  .option('--backend <name>', `tensor backend: ${BACKEND_CHOICES}`, 'js')
+  .option('--backend <name>', BACKEND_HELP, 'auto')
   .option('--hidden <n>', 'hidden units', int('--hidden'), DEFAULTS.hidden)
   .option('--layers <n>', 'stacked layers', int('--layers'), DEFAULTS.layers)
   .option(
@@ -89,7 +88,7 @@ const program = new Command()
   )
   .option(
     '--steps-per-call <n>',
-    'training steps per backend call: on onnx, up to n batches run as one graph call (default 1)',
+    'training steps per backend call: on onnx, up to n batches run as one graph call (default: as many as fit about a quarter second, up to 64)',
     int('--steps-per-call'),
   )
   .option('--plot <file>', 'write the forecast plot (.png or .svg)', 'sine-forecast.png')
@@ -107,9 +106,10 @@ const program = new Command()
       forecastSteps: o.forecastSteps,
     });
     if (o.plot) checkChartPath(o.plot, '--plot');
-    await loadBackend(o.backend, (pkg) => import(pkg));
+    const backend = await startBackend(o.backend);
+    console.log(backend.line);
     console.log(
-      `training ${o.cell} (hidden ${o.hidden}, ${o.layers} layer${o.layers > 1 ? 's' : ''}) on sin(t), t in [0, ${o.tEnd}], ${o.points} points, window ${o.window}, backend ${o.backend}`,
+      `training ${o.cell} (hidden ${o.hidden}, ${o.layers} layer${o.layers > 1 ? 's' : ''}) on sin(t), t in [0, ${o.tEnd}], ${o.points} points, window ${o.window}, backend ${backend.name}`,
     );
     const r = await runSine({
       ...DEFAULTS,

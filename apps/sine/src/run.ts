@@ -25,7 +25,7 @@ export interface SineConfig {
   validationFraction: number;
   /** Forecast steps past the end of the series (default: one period). */
   forecastSteps?: number;
-  /** Training steps per backend call (the Trainer's stepsPerCall; faster on onnx). */
+  /** Training steps per backend call (the Trainer's stepsPerCall; left out, the Trainer sizes the calls). */
   stepsPerCall?: number;
   progress: 'bar' | 'lines' | 'none' | ProgressReporter;
 }

@@ -9,6 +9,11 @@ export type {
   RnnActivation,
   SgdHyper,
 } from './backend.js';
+export {
+  type BackendChoice,
+  chooseBackend,
+  describeBackendChoice,
+} from './backend-choice.js';
 export { grad, valueAndGrad } from './backprop.js';
 export { compile } from './compile.js';
 export type { DType, Shape, TypedArray } from './dtype.js';

@@ -8,10 +8,11 @@ import {
   tensor,
 } from '@rnnkit/core';
 import { barReporter, interactive, saveCheckpoint } from '#trainer-io';
+import { BlockSizer } from './block-size.js';
 import { type CheckpointData, hostTensors, modelTensors, restoreModel } from './checkpoint-data.js';
 import { evaluate, formatLoss } from './evaluate.js';
 import type { Carry, FitOptions } from './fit-types.js';
-import { type BlockResult, fusedNotices, trainSteps } from './fused-steps.js';
+import { type BlockResult, fusedNotices, mayFuse, trainSteps } from './fused-steps.js';
 import { LossHistory } from './loss-history.js';
 import { nextTurn } from './next-turn.js';
 import { lineReporter, type ProgressReporter, silentReporter } from './progress-report.js';
@@ -38,9 +39,9 @@ function reporterOf(p: FitOptions<unknown>['progress']): ProgressReporter {
 
 /**
  * One Trainer.fit inside its checkpoint folder: the run's state (step, epoch, carried state, best
- * validation loss) and its named steps. Each epoch is read in blocks of up to stepsPerCall
- * batches (takeBlock), trained (trainBlock), reported step by step (reportSteps), then checked
- * for validation, checkpoints and stopping (boundaryChecks); a block ends at every such boundary.
+ * validation loss) and its named steps. Each epoch is read in blocks of up to perCall() batches
+ * (takeBlock), trained (trainBlock), reported step by step (reportSteps), then checked for
+ * validation, checkpoints and stopping (boundaryChecks); a block ends at every such boundary.
  */
 export class FitRun<B> {
   private readonly epochs: number;
@@ -49,7 +50,8 @@ export class FitRun<B> {
   private readonly perEpoch: number;
   private readonly totalSteps: number | undefined;
   private readonly params: Parameter[];
-  private readonly perCall: number;
+  /** Sizes the blocks when the fit names no stepsPerCall. */
+  private readonly sizer: BlockSizer | undefined;
   private readonly losses: LossHistory;
   private readonly start: number;
   private readonly result: FitResult = {
@@ -93,11 +95,12 @@ export class FitRun<B> {
     // per-step losses as numbers; result.trainLoss is made from them when the fit returns
     this.losses = new LossHistory(this.step + 1);
     this.start = performance.now();
-    this.perCall = o.stepsPerCall ?? 1;
-    if (!(Number.isInteger(this.perCall) && this.perCall >= 1))
+    const fixed = o.stepsPerCall;
+    if (fixed !== undefined && !(Number.isInteger(fixed) && fixed >= 1))
       throw new RnnkitError(
-        `Trainer.fit: stepsPerCall must be a whole number of steps, 1 or more, got ${this.perCall}`,
+        `Trainer.fit: stepsPerCall must be a whole number of steps, 1 or more, got ${fixed}; leave it out to let the Trainer size the calls`,
       );
+    this.sizer = fixed === undefined ? new BlockSizer() : undefined;
     // a notice from an earlier fit with these options does not stop this one from fusing
     fusedNotices.delete(o);
     this.rateT = performance.now();
@@ -178,7 +181,7 @@ export class FitRun<B> {
   /** Steps the next block may take with `b` batches of the epoch done: it ends at every boundary. */
   private blockRoom(b: number): number {
     const { o, step } = this;
-    let n = Math.min(this.perCall, this.perEpoch - b);
+    let n = Math.min(this.perCall(), this.perEpoch - b);
     const until = (every: number | undefined) => {
       if (every) n = Math.min(n, every - (step % every));
     };
@@ -188,15 +191,28 @@ export class FitRun<B> {
     return Math.max(1, n);
   }
 
+  /**
+   * Steps the next block may take before its boundaries: stepsPerCall when given; else, while the
+   * fit may fuse steps, the sizer's choice, and otherwise one (each step is a call of its own, and
+   * the run answers after each).
+   */
+  private perCall(): number {
+    const { o, sizer } = this;
+    if (!sizer) return o.stepsPerCall ?? 1;
+    return mayFuse(o, this.params) ? sizer.next() : 1;
+  }
+
   /** Trains the block's batches (freed after), taking the state it carries out. */
   private async trainBlock(batches: B[]): Promise<BlockResult> {
     const { o, params, carry, step, lastGood } = this;
     let block: BlockResult;
+    const t0 = performance.now();
     try {
       block = await trainSteps({ o, params, batches, carry, step, lastGood });
     } finally {
       dispose(batches);
     }
+    this.sizer?.record(block.steps.length, performance.now() - t0);
     if (this.carry) dispose(this.carry);
     this.carry = block.carry;
     const notice = fusedNotices.get(o);

@@ -84,10 +84,12 @@ export interface FitOptions<B> {
   /** Aborting (e.g. on Ctrl-C) stops after the current step and saves a resumable checkpoint. */
   signal?: AbortSignal;
   /**
-   * Training steps per backend call (default 1). On a compiling backend (onnx) up to this many
-   * consecutive batches of one shape run as one call, a loop over the batches, with the same
-   * results as one step at a time and far less per-step overhead for small models. Blocks end at
-   * epoch ends, validation, checkpoints and maxSteps; `minutes` and aborting are checked between
+   * Training steps per backend call. On a compiling backend (onnx) up to this many consecutive
+   * batches of one shape run as one call, a loop over the batches, with the same results as one
+   * step at a time and far less per-step overhead for small models. Left out (the default), the
+   * Trainer sizes the calls itself on a compiling backend: as many steps as fit about a quarter
+   * second, up to 64 (see block-size.ts), and one step per call elsewhere. Blocks end at epoch
+   * ends, validation, checkpoints and maxSteps; `minutes` and aborting are checked between
    * blocks. Steps that cannot be fused (dropout, a host read in the loss, other backends) run one
    * at a time.
    */

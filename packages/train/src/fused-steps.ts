@@ -3,6 +3,7 @@ import {
   dispose,
   keep,
   noGrad,
+  type Parameter,
   type Revertible,
   revertible,
   sameShape,
@@ -18,7 +19,7 @@ import { batchKey, type StackedBatches, stackBatches } from './batch-stack.js';
 import { clipGradNormOps, clipGradValue } from './clip.js';
 import type { Carry } from './fit-types.js';
 import type { FusedUpdate } from './optim/fused.js';
-import type { Optimizer } from './optim/optimizer.js';
+import { type Optimizer, updatesByDefinition } from './optim/optimizer.js';
 import { type StepArgs, type StepResult, trainStep } from './train-step.js';
 
 /** Consecutive steps' inputs: a step's, with the batches of the block. */
@@ -48,9 +49,10 @@ class Unfusable extends Error {}
  * differ from a plain step's by rounding) and each step's norm is read with its loss.
  *
  * Steps that cannot be fused run one by one: other backends, an optimizer without a fused update
- * (SGD's first momentum step), the first step of a carried state, and steps that draw host
- * random numbers (dropout) or cannot be traced as a loop body (a host read), found while tracing;
- * those two end fusing for the rest of the fit with a notice.
+ * (SGD's first momentum step, a subclass that overrides step or update), the first step of a
+ * carried state, and steps that draw host random numbers (dropout) or cannot be traced as a loop
+ * body (a host read), found while tracing; those two end fusing for the rest of the fit with a
+ * notice.
  *
  * A non-finite loss anywhere in a fused block undoes the block and runs its steps one by one, so
  * the error names the exact step and leaves the weights as they were before it.
@@ -103,10 +105,21 @@ function sameLayout<B>(batches: readonly B[], k: number): number {
   return n;
 }
 
+/**
+ * Whether this fit may still fuse steps: its parameters live on a compiling backend, its optimizer
+ * updates by its definition (what a fused block traces), and no step turned out unfusable
+ * (fusedNotices).
+ */
+export function mayFuse(o: { optimizer: Optimizer }, params: readonly Parameter[]): boolean {
+  return (
+    Boolean(params[0]?.backend.compile) && updatesByDefinition(o.optimizer) && !fusedNotices.has(o)
+  );
+}
+
 /** The optimizer's fused update when steps from here on can be fused; null otherwise. */
 function fusable<B>(a: BlockArgs<B>, carry: Carry | undefined): FusedUpdate | null {
   const { o, params } = a;
-  if (!params[0]?.backend.compile || fusedNotices.has(o)) return null;
+  if (!mayFuse(o, params)) return null;
   if (o.tbptt && !carry) return null;
   return o.optimizer.fused();
 }

@@ -43,3 +43,31 @@ describe('stepsPerCall on a backend that does not compile', () => {
     expect(six.weights).toEqual(one.weights);
   });
 });
+
+describe('no stepsPerCall on a backend that does not compile', () => {
+  /** The order of loss calls and step reports: one step per block reports before the next loss. */
+  async function order(stepsPerCall?: number) {
+    const model = regressor(2, { numLayers: 1, dropout: 0 });
+    const events: string[] = [];
+    const loss = regressionLoss(model);
+    await new Trainer().fit({
+      model,
+      optimizer: new Adam(model.parameters(), { lr: 0.02 }),
+      loss: (b, carry) => {
+        events.push('loss');
+        return loss(b, carry);
+      },
+      train: sineData().train,
+      maxSteps: 4,
+      progress: 'none',
+      stepsPerCall,
+      callbacks: [{ onStep: () => events.push('step') }],
+    });
+    return events.join(' ');
+  }
+
+  it('keeps one step per block: each step is reported before the next runs', async () => {
+    expect(await order()).toBe('loss step loss step loss step loss step');
+    expect(await order(4)).toBe('loss loss loss loss step step step step');
+  });
+});

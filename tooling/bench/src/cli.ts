@@ -37,7 +37,7 @@ const { values, positionals } = parseArgs({
     workload: { type: 'string', short: 'w', multiple: true, default: [] },
     out: { type: 'string', default: 'bench-results' },
     quick: { type: 'boolean', default: false },
-    'steps-per-call': { type: 'string', default: '1' },
+    'steps-per-call': { type: 'string' },
     list: { type: 'boolean', default: false },
   },
 });
@@ -82,8 +82,10 @@ if (unknown.length) {
 }
 const chosen = names.length ? workloads.filter((w) => names.includes(w.name)) : workloads;
 const quick = values.quick as boolean;
-const stepsPerCall = Number(values['steps-per-call']);
-if (!(Number.isInteger(stepsPerCall) && stepsPerCall >= 1)) {
+// left out: the Trainer sizes its calls (automatic steps per call)
+const stepsPerCall =
+  values['steps-per-call'] === undefined ? undefined : Number(values['steps-per-call']);
+if (stepsPerCall !== undefined && !(Number.isInteger(stepsPerCall) && stepsPerCall >= 1)) {
   console.error(
     `--steps-per-call must be a whole number, 1 or more; got ${values['steps-per-call']}`,
   );

@@ -20,7 +20,7 @@ export interface BenchContext {
   backend: string;
   /** Fewer iterations / epochs / steps, for a smoke run in well under a minute. */
   quick: boolean;
-  /** The Trainer's stepsPerCall for the training workloads (default 1). */
+  /** The Trainer's stepsPerCall for the training workloads (default: the Trainer sizes them). */
   stepsPerCall?: number;
 }
 

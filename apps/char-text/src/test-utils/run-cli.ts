@@ -26,10 +26,10 @@ export interface Result {
 /** Runs the built CLI; resolves with exit code and output even on failure. */
 export async function ct(
   args: string[],
-  o: { env?: Record<string, string>; cwd?: string } = {},
+  o: { env?: Record<string, string>; cwd?: string; nodeArgs?: string[] } = {},
 ): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [...(o.nodeArgs ?? []), cli, ...args], {
       env: { ...process.env, CI: 'true', ...o.env },
       cwd: o.cwd,
       timeout: 120_000,
@@ -51,8 +51,15 @@ export async function ok(
   return r.stdout;
 }
 
-/** A tiny model and short batches, so every run takes well under a second of training. */
+/**
+ * A tiny model and short batches, so every run takes well under a second of training. On js: the
+ * runs that compare losses bit for bit need one step per call (--backend auto trains on onnx,
+ * where steps grouped by the clock agree with single steps only to rounding under --clip);
+ * backend-auto.test.ts runs the default.
+ */
 export const TINY = [
+  '--backend',
+  'js',
   '--hidden',
   '16',
   '--batch',
@@ -69,3 +76,14 @@ export const TINY = [
   '1',
   '--no-plot',
 ];
+
+/**
+ * Options that run the CLI as if `packages` were not installed (tooling/scripts/hide-packages.mjs:
+ * Node's own not-found errors for them, nothing else changed).
+ */
+export function without(...packages: string[]) {
+  return {
+    nodeArgs: ['--import', resolve(repoRoot(), 'tooling/scripts/hide-packages.mjs')],
+    env: { RNNKIT_HIDE_PACKAGES: packages.join(',') },
+  };
+}

@@ -210,3 +210,15 @@ export abstract class Optimizer {
     this.lr = s.lr;
   }
 }
+
+/**
+ * Whether `opt` updates by its definition alone: a subclass that overrides step or update runs
+ * code of its own, which a fused block (it traces the definition) would skip, so its steps run
+ * one per call.
+ */
+export function updatesByDefinition(opt: Optimizer): boolean {
+  type Updates = Record<'step' | 'update', unknown>;
+  const own = opt as unknown as Updates;
+  const base = Optimizer.prototype as unknown as Updates;
+  return own.step === base.step && own.update === base.update;
+}

@@ -18,7 +18,7 @@ export interface CharTrainSpec {
   measure: number;
   /** Train on to this many steps and report the mean loss of the last 10 (0: stop after measuring). */
   lossSteps: number;
-  /** The Trainer's stepsPerCall (default 1). */
+  /** The Trainer's stepsPerCall (default: the Trainer sizes the calls; see alignedSpan). */
   stepsPerCall?: number;
   notes?: Record<string, number | string>;
 }
@@ -37,15 +37,17 @@ export function charLoss(model: CharLM) {
  * `lossSteps` steps.
  */
 export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
+  const auto = spec.stepsPerCall === undefined;
   const s = aligned(spec);
   manualSeed(0);
   const model = new CharLM({ ...s.model, rng: new Rng(0) });
-  const measured = s.warmup + s.measure;
-  const steps = Math.max(measured, s.lossSteps);
+  const steps = Math.max(s.warmup + s.measure, s.lossSteps);
   if (s.data.numBatches() < steps)
     throw new Error(`${s.workload}: the data has only ${s.data.numBatches()} batches`);
   const at: Clock[] = [];
   const live: number[] = [];
+  const ends = new BlockEnds();
+  const stop = new AbortController();
   const fit = await new Trainer().fit({
     model,
     optimizer: new Adam(model.parameters(), { lr: s.lr }),
@@ -55,28 +57,38 @@ export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
     tbptt: s.tbptt,
     progress: 'none',
     stepsPerCall: s.stepsPerCall,
+    signal: auto && s.lossSteps === 0 ? stop.signal : undefined,
     callbacks: [
       {
         onStep: ({ step }) => {
           at[step] = clock();
-          if (step === s.warmup || step === steps) live.push(liveTensors());
+          if (!auto && (step === s.warmup || step === steps)) live[step] = liveTensors();
+          if (auto) ends.step(step);
+          if (auto && s.lossSteps === 0 && timedSpan(ends.all, spec)) stop.abort();
         },
       },
     ],
   });
-  const seconds = (at[measured].wall - at[s.warmup].wall) / 1000;
-  const chars = s.measure * s.batch * s.time;
+  // the window's ends are block ends: there the clock has seen every step before them
+  const [from, to] = auto
+    ? (timedSpan(ends.all, spec) ?? [0, 0])
+    : [s.warmup, s.warmup + s.measure];
+  if (to <= from) throw new Error(`${s.workload}: no whole block of steps after the warm-up`);
+  if (auto) Object.assign(live, ends.live);
+  const seconds = (at[to].wall - at[from].wall) / 1000;
+  const measured = to;
+  const chars = (to - from) * s.batch * s.time;
   const losses = fit.trainLoss.map((l) => l.loss);
   const notes: Record<string, number | string> = {
-    msPerStep: (seconds * 1000) / s.measure,
-    steps: `${s.warmup} warm-up + ${s.measure} timed`,
+    msPerStep: (seconds * 1000) / (to - from),
+    steps: `${from} warm-up + ${to - from} timed`,
   };
   if (s.lossSteps > 0)
     notes[`loss@${s.lossSteps}`] = mean(losses.slice(s.lossSteps - 10, s.lossSteps));
   else notes[`loss@${measured}`] = losses[measured - 1];
-  notes.tensorGrowth = live[1] - live[0];
-  if (s.stepsPerCall && s.stepsPerCall > 1) notes.stepsPerCall = s.stepsPerCall;
-  notes.cpuShare = cpuShare(at[s.warmup], at[measured]);
+  notes.tensorGrowth = live[fit.steps] - live[from];
+  notes.stepsPerCall = s.stepsPerCall ?? 'auto';
+  notes.cpuShare = cpuShare(at[from], at[measured]);
   return {
     workload: s.workload,
     backend: s.backend,
@@ -95,7 +107,8 @@ export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
 export function alignedSpan<
   S extends Pick<CharTrainSpec, 'warmup' | 'measure' | 'tbptt' | 'stepsPerCall'>,
 >(s: S): S {
-  const k = s.stepsPerCall ?? 1;
+  if (s.stepsPerCall === undefined) return { ...s, measure: s.measure + AUTO_SLACK };
+  const k = s.stepsPerCall;
   if (k === 1) return s;
   const first = s.tbptt ? 1 : 0;
   const up = (n: number) => Math.ceil(n / k) * k;
@@ -103,3 +116,42 @@ export function alignedSpan<
 }
 
 const aligned = (s: CharTrainSpec): CharTrainSpec => alignedSpan(s);
+
+/**
+ * Steps past the asked window that a run sized by the Trainer may need: its timed window starts
+ * and ends at block ends, each up to one block (at most 64 steps) later than asked.
+ */
+export const AUTO_SLACK = 128;
+
+/**
+ * The timed window of a run whose blocks the Trainer sized: from the first block end at or after
+ * the warm-up to the first block end `measure` steps or more after it; null while there is none.
+ */
+function timedSpan(ends: readonly number[], s: Pick<CharTrainSpec, 'warmup' | 'measure'>) {
+  const from = ends.find((e) => e >= s.warmup);
+  const to = from === undefined ? undefined : ends.find((e) => e >= from + s.measure);
+  return from !== undefined && to !== undefined ? ([from, to] as const) : null;
+}
+
+/**
+ * The last step of each block, with the live tensors then. A block's steps reach onStep together,
+ * after its calls, with no await between them; the microtask queued by its first step runs once
+ * they all have.
+ */
+class BlockEnds {
+  readonly all: number[] = [];
+  readonly live: number[] = [];
+  #last = 0;
+  #queued = false;
+
+  step(step: number): void {
+    this.#last = step;
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => {
+      this.#queued = false;
+      this.all.push(this.#last);
+      this.live[this.#last] = liveTensors();
+    });
+  }
+}
