@@ -8,16 +8,16 @@
  *   node tooling/bench/dist/sweep.js                          # the issue's grid on onnx, js, PyTorch
  *   node tooling/bench/dist/sweep.js --hidden 128,256 --seq 64 --batch 32 --budget 3
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machine } from './harness.js';
 import { formatSeconds, StepTimes, skipReason } from './sweep/estimate.js';
 import { gridPoints, gridSizes, pointName } from './sweep/grid.js';
-import { checkGrowth, formatGrowth } from './sweep/growth.js';
+import { growthReports, readSweepJson, sweepReport } from './sweep/report.js';
 import { type PointSettings, pytorchMissing, spawnPoint } from './sweep/spawn-point.js';
-import { type Cell, type Outcomes, sweepNotes, sweepTable } from './sweep/table.js';
+import { type Cell, type Outcomes, sweepNotes } from './sweep/table.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     python: { type: 'string', default: 'python3' },
     'no-pytorch': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
+    report: { type: 'string' },
   },
 });
 
@@ -49,6 +50,24 @@ function numberOption(name: keyof typeof values, whole: boolean, min: number): n
   if (!(Number.isFinite(n) && n >= min && (!whole || Number.isInteger(n))))
     fail(`--${name} must be ${whole ? 'a whole number' : 'a number'} ≥ ${min}; got '${text}'`);
   return n;
+}
+
+// --report FILE prints a finished sweep's tables and growth check again from its JSON.
+if (values.report) {
+  const file = values.report as string;
+  let json: Parameters<typeof readSweepJson>[0] & { date: string; loadAvg1: number[] };
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    fail(`--report ${file}: ${(e as Error).message}; give a sweep-*.json file that sweep.js wrote`);
+  }
+  const { points, runners, outcomes } = readSweepJson(json);
+  console.log(`${sweepReport(points, runners, outcomes)}\n`);
+  const loads = json.loadAvg1;
+  console.log(
+    `run of ${json.date}; 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
+  );
+  process.exit(0);
 }
 
 let sizes: ReturnType<typeof gridSizes>;
@@ -106,6 +125,9 @@ for (const point of points) {
       cell = await spawnPoint(runner, point, settings);
     }
     outcomes.get(runner)?.set(name, cell);
+    // A point killed at its time limit took at least that long for its first steps.
+    if ('error' in cell && cell.timedOut)
+      times.get(runner)?.record(point, settings.timeout / (settings.warmup + settings.minSteps));
     if ('result' in cell) {
       const r = cell.result;
       times.get(runner)?.record(point, r.seconds / r.steps);
@@ -121,19 +143,9 @@ for (const point of points) {
 loads.push(loadavg()[0]);
 const seconds = (performance.now() - started) / 1000;
 
-const growth = backends.concat(noTorch ? [] : ['pytorch']).map((runner) => {
-  const measured = [...(outcomes.get(runner)?.values() ?? [])].flatMap((c) =>
-    'result' in c ? [{ point: c.result, charsPerSec: c.result.charsPerSec }] : [],
-  );
-  return { runner, report: checkGrowth(measured) };
-});
+const growth = growthReports(runners, outcomes);
 const notes = sweepNotes(points, runners, outcomes);
-console.log(`\n${sweepTable(points, runners, outcomes)}\n`);
-if (notes.length) console.log(`${notes.join('\n')}\n`);
-console.log(
-  'growth rule (per-char cost flat in seq, at most quadratic in hidden, no cliff; ×1.5 slack for noise):',
-);
-for (const g of growth) console.log(formatGrowth(g.runner, g.report).join('\n'));
+console.log(`\n${sweepReport(points, runners, outcomes)}`);
 const loadRange = `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`;
 console.log(
   `\n${formatSeconds(seconds)} in all; 1-minute load average ${loadRange} on ${info.cores} cores`,
@@ -158,7 +170,7 @@ writeFileSync(
         ...p,
         ...Object.fromEntries(runners.map((r) => [r, outcomes.get(r)?.get(pointName(p))])),
       })),
-      growth: growth.map((g) => ({ runner: g.runner, ...g.report })),
+      growth,
     },
     null,
     2,

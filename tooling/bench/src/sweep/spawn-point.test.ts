@@ -27,7 +27,10 @@ describe('runChild', () => {
 
   it('kills a child that runs past its time limit and says so', async () => {
     const out = await runChild(node, ['-e', 'setInterval(() => {}, 1000)'], process.env, 1);
-    expect(out).toEqual({ error: 'stopped after the 1 s time limit (--point-timeout-s)' });
+    expect(out).toEqual({
+      error: 'stopped after the 1 s time limit (--point-timeout-s)',
+      timedOut: true,
+    });
   });
 
   it("reports a failing child's exit status and the end of its error output", async () => {

@@ -18,7 +18,7 @@ export interface PointSettings {
   python: string;
 }
 
-export type PointOutcome = { result: PointResult } | { error: string };
+export type PointOutcome = { result: PointResult } | { error: string; timedOut?: true };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -105,7 +105,10 @@ export function runChild(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (timedOut) {
-        resolve({ error: `stopped after the ${timeoutSeconds} s time limit (--point-timeout-s)` });
+        resolve({
+          error: `stopped after the ${timeoutSeconds} s time limit (--point-timeout-s)`,
+          timedOut: true,
+        });
         return;
       }
       try {

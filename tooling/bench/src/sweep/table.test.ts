@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepPoint } from './grid.js';
 import type { PointResult } from './result.js';
-import { type Cell, type Outcomes, sweepNotes, sweepTable } from './table.js';
+import { type Cell, cpuTable, type Outcomes, sweepNotes, sweepTable } from './table.js';
 
 const p1 = { hidden: 128, seq: 64, batch: 1 };
 const p2 = { hidden: 128, seq: 64, batch: 32 };
 
-function result(runner: string, p: SweepPoint, charsPerSec: number, rssMiB: number): Cell {
+function result(
+  runner: string,
+  p: SweepPoint,
+  charsPerSec: number,
+  rssMiB: number,
+  cpuShare = 1,
+): Cell {
   const r: PointResult = {
     runner,
     threads: 1,
@@ -18,7 +24,7 @@ function result(runner: string, p: SweepPoint, charsPerSec: number, rssMiB: numb
     warmupSeconds: 0.1,
     maxRssKiB: rssMiB * 1024,
     loss: 2,
-    cpuShare: 1,
+    cpuShare,
   };
   return { result: r };
 }
@@ -82,5 +88,41 @@ describe('sweepTable', () => {
     expect(sweepTable([p1], ['onnx'], o).split('\n')[0]).toBe(
       '| point       | onnx chars/s | onnx RSS MiB |',
     );
+  });
+});
+
+describe('cpuTable', () => {
+  it('divides each speed by its cpuShare and compares those', () => {
+    const o = outcomes({
+      onnx: {
+        'h128 s64 b1': result('onnx', p1, 5000, 150, 0.25),
+        'h128 s64 b32': { skipped: 'x' },
+      },
+      pytorch: { 'h128 s64 b1': result('pytorch', p1, 10000, 300, 0.5) },
+    });
+    const lines = cpuTable([p1, p2], ['onnx', 'pytorch'], o).split('\n');
+    expect(lines[0]).toBe(
+      '| point        | onnx chars/CPU-s | pytorch chars/CPU-s | onnx/pytorch | onnx cpuShare | pytorch cpuShare |',
+    );
+    expect(lines[2].split('|').map((c) => c.trim())).toEqual([
+      '',
+      'h128 s64 b1',
+      '20,000',
+      '20,000',
+      '1.00',
+      '0.25',
+      '0.50',
+      '',
+    ]);
+    expect(lines[3].split('|').map((c) => c.trim())).toEqual([
+      '',
+      'h128 s64 b32',
+      'skipped',
+      '',
+      '',
+      'skipped',
+      '',
+      '',
+    ]);
   });
 });

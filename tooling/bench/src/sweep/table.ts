@@ -2,7 +2,10 @@ import { pointName, type SweepPoint } from './grid.js';
 import type { PointResult } from './result.js';
 
 /** A runner's outcome at one point: measured, failed, or skipped before it ran. */
-export type Cell = { result: PointResult } | { error: string } | { skipped: string };
+export type Cell =
+  | { result: PointResult }
+  | { error: string; timedOut?: true }
+  | { skipped: string };
 
 /** Outcomes by runner, then by point name. */
 export type Outcomes = Map<string, Map<string, Cell>>;
@@ -10,7 +13,7 @@ export type Outcomes = Map<string, Map<string, Cell>>;
 const MIB = 1024;
 
 function thousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '';
 }
 
 function mark(cell: Cell | undefined): string {
@@ -18,6 +21,49 @@ function mark(cell: Cell | undefined): string {
   if ('skipped' in cell) return 'skipped';
   if ('error' in cell) return 'failed';
   return '';
+}
+
+/** The measured result of `runner` at `p`, if it was measured. */
+function resultAt(outcomes: Outcomes, runner: string, p: SweepPoint): PointResult | undefined {
+  const c = outcomes.get(runner)?.get(pointName(p));
+  return c && 'result' in c ? c.result : undefined;
+}
+
+/** The first rnnkit backend and PyTorch, when both ran: the pair the ratio columns compare. */
+function leadAndPeer(runners: readonly string[]): [string, string] | undefined {
+  const lead = runners.find((r) => r !== 'pytorch');
+  return lead && runners.includes('pytorch') ? [lead, 'pytorch'] : undefined;
+}
+
+/** A Markdown table, the first column left-aligned and the figures right-aligned. */
+function markdown(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+
+/**
+ * Columns of one figure per runner, then the lead runner's figure over PyTorch's (when both ran);
+ * an unmeasured cell says why (skipped, failed).
+ */
+function figureColumns(
+  p: SweepPoint,
+  runners: readonly string[],
+  outcomes: Outcomes,
+  figure: (r: PointResult) => number,
+  format: (x: number) => string,
+): string[] {
+  const pair = leadAndPeer(runners);
+  const cells = runners.map((r) => {
+    const x = resultAt(outcomes, r, p);
+    return x ? format(figure(x)) : mark(outcomes.get(r)?.get(pointName(p)));
+  });
+  if (!pair) return cells;
+  const [a, b] = pair.map((r) => resultAt(outcomes, r, p));
+  const ratio = a && b ? figure(a) / figure(b) : Number.NaN;
+  return [...cells, Number.isFinite(ratio) ? ratio.toFixed(2) : ''];
 }
 
 /**
@@ -30,46 +76,57 @@ export function sweepTable(
   runners: readonly string[],
   outcomes: Outcomes,
 ): string {
-  const lead = runners.find((r) => r !== 'pytorch');
-  const peer = runners.includes('pytorch') && lead ? 'pytorch' : undefined;
+  const pair = leadAndPeer(runners);
   const head = [
     'point',
     ...runners.map((r) => `${r} chars/s`),
-    ...(peer ? [`${lead}/${peer}`] : []),
+    ...(pair ? [`${pair[0]}/${pair[1]}`] : []),
     ...runners.map((r) => `${r} RSS MiB`),
-    ...(peer ? [`RSS ${lead}/${peer}`] : []),
+    ...(pair ? [`RSS ${pair[0]}/${pair[1]}`] : []),
   ];
-  const rows = points.map((p) => {
-    const name = pointName(p);
-    const at = (r: string) => outcomes.get(r)?.get(name);
-    const result = (r: string) => {
-      const c = at(r);
-      return c && 'result' in c ? c.result : undefined;
-    };
-    const ratio = (f: (x: PointResult) => number) => {
-      const a = lead ? result(lead) : undefined;
-      const b = peer ? result(peer) : undefined;
-      return a && b ? (f(a) / f(b)).toFixed(2) : '';
-    };
-    return [
-      name,
-      ...runners.map((r) => {
-        const x = result(r);
-        return x ? thousands(x.charsPerSec) : mark(at(r));
-      }),
-      ...(peer ? [ratio((x) => x.charsPerSec)] : []),
-      ...runners.map((r) => {
-        const x = result(r);
-        return x ? (x.maxRssKiB / MIB).toFixed(0) : mark(at(r));
-      }),
-      ...(peer ? [ratio((x) => x.maxRssKiB)] : []),
-    ];
-  });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
-  return [line(head), rule, ...rows.map(line)].join('\n');
+  const rows = points.map((p) => [
+    pointName(p),
+    ...figureColumns(p, runners, outcomes, (x) => x.charsPerSec, thousands),
+    ...figureColumns(
+      p,
+      runners,
+      outcomes,
+      (x) => x.maxRssKiB / MIB,
+      (x) => x.toFixed(0),
+    ),
+  ]);
+  return markdown(head, rows);
+}
+
+/**
+ * The same speeds per second of the process's CPU time (chars/s over its cpuShare), with each
+ * runner's cpuShare: on a machine shared with other work a single-threaded run gets only part of
+ * a core, a different part for each run, and this takes out most of that difference.
+ */
+export function cpuTable(
+  points: readonly SweepPoint[],
+  runners: readonly string[],
+  outcomes: Outcomes,
+): string {
+  const pair = leadAndPeer(runners);
+  const head = [
+    'point',
+    ...runners.map((r) => `${r} chars/CPU-s`),
+    ...(pair ? [`${pair[0]}/${pair[1]}`] : []),
+    ...runners.map((r) => `${r} cpuShare`),
+  ];
+  const rows = points.map((p) => [
+    pointName(p),
+    ...figureColumns(p, runners, outcomes, (x) => x.charsPerSec / x.cpuShare, thousands),
+    ...figureColumns(
+      p,
+      runners,
+      outcomes,
+      (x) => x.cpuShare,
+      (x) => x.toFixed(2),
+    ).slice(0, runners.length),
+  ]);
+  return markdown(head, rows);
 }
 
 /** The reason for every skipped or failed cell, one line each. */
