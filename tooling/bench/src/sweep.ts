@@ -28,6 +28,7 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     'min-steps': { type: 'string', default: '2' },
+    'steps-per-call': { type: 'string', default: '1' },
     'max-point-s': { type: 'string', default: '20' },
     'point-timeout-s': { type: 'string' },
     threads: { type: 'string', default: '1' },
@@ -86,6 +87,7 @@ const settings: PointSettings = {
   budget: numberOption('budget', false, 0.1),
   warmup: numberOption('warmup', true, 1),
   minSteps: numberOption('min-steps', true, 1),
+  stepsPerCall: numberOption('steps-per-call', true, 1),
   threads: numberOption('threads', true, 0),
   timeout: values['point-timeout-s']
     ? numberOption('point-timeout-s', false, 1)
@@ -98,13 +100,16 @@ const backends = (values.backend as string[]).length
 if (backends.includes('pytorch'))
   fail("'pytorch' is not an rnnkit backend: it runs by itself unless --no-pytorch");
 const noTorch = values['no-pytorch'] ? '--no-pytorch' : pytorchMissing(settings.python);
+/** Steps a point runs at least: warm-up and the minimum timed, in whole blocks of steps per call. */
+const blocks = (n: number) => Math.ceil(n / settings.stepsPerCall) * settings.stepsPerCall;
+const leastSteps = blocks(settings.warmup) + blocks(settings.minSteps);
 const runners = noTorch ? backends : [...backends, 'pytorch'];
 
 const info = machine();
 const loads = [loadavg()[0]];
 console.log(
   `sweep: ${points.length} points × ${runners.join(', ')} on ${info.cpu}, ${info.cores} cores, Node ${info.node}; ` +
-    `${settings.threads} thread(s), ${settings.warmup} warm-up step(s), then timed steps for ${settings.budget} s (at least ${settings.minSteps}); ` +
+    `${settings.threads} thread(s), ${settings.warmup} warm-up step(s), then timed steps for ${settings.budget} s (at least ${settings.minSteps})${settings.stepsPerCall > 1 ? `, ${settings.stepsPerCall} steps per call on rnnkit` : ''}; ` +
     `points whose warm-up and minimum steps are estimated over ${maxPoint} s are skipped`,
 );
 if (noTorch) console.log(`(no PyTorch column: ${noTorch})`);
@@ -117,7 +122,7 @@ for (const point of points) {
   for (const runner of runners) {
     const name = pointName(point);
     const est = times.get(runner)?.estimate(point);
-    const skip = est && skipReason(est, settings.warmup + settings.minSteps, maxPoint);
+    const skip = est && skipReason(est, leastSteps, maxPoint);
     let cell: Cell;
     if (skip) cell = { skipped: skip };
     else {
@@ -127,7 +132,7 @@ for (const point of points) {
     outcomes.get(runner)?.set(name, cell);
     // A point killed at its time limit took at least that long for its first steps.
     if ('error' in cell && cell.timedOut)
-      times.get(runner)?.record(point, settings.timeout / (settings.warmup + settings.minSteps));
+      times.get(runner)?.record(point, settings.timeout / leastSteps);
     if ('result' in cell) {
       const r = cell.result;
       times.get(runner)?.record(point, r.seconds / r.steps);

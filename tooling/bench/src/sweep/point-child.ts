@@ -25,12 +25,16 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     'min-steps': { type: 'string', default: '2' },
+    'steps-per-call': { type: 'string', default: '1' },
   },
 });
 const num = (k: keyof typeof values) => Number(values[k]);
 const point = { hidden: num('hidden'), seq: num('seq'), batch: num('batch') };
 const budgetMs = num('budget') * 1000;
-const warmup = num('warmup');
+const stepsPerCall = num('steps-per-call');
+// With several steps per call the step callbacks of a block all fire when the block ends, so the
+// timed window starts at a block's end: warm-up in whole blocks.
+const warmup = Math.ceil(num('warmup') / stepsPerCall) * stepsPerCall;
 const minSteps = num('min-steps');
 
 // Only the asked-for backend's package is loaded, so that the resident set holds no other runtime.
@@ -65,6 +69,7 @@ await new Trainer().fit({
   maxSteps: MAX_STEPS,
   tbptt: false,
   progress: 'none',
+  stepsPerCall,
   signal: stop.signal,
   callbacks: [
     {
@@ -96,6 +101,7 @@ const result: PointResult = {
   maxRssKiB: process.resourceUsage().maxRSS,
   loss: lastLoss,
   cpuShare: cpuShare(from, to),
+  ...(stepsPerCall > 1 ? { stepsPerCall } : {}),
 };
 console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
 // The ONNX backend's worker thread would keep the process alive.

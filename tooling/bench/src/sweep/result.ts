@@ -18,6 +18,8 @@ export interface PointResult {
   /** The loss of the last timed step. */
   loss: number;
   cpuShare: number;
+  /** The Trainer's stepsPerCall, when above 1. */
+  stepsPerCall?: number;
 }
 
 /** The child prints its result on one line after this prefix. */
