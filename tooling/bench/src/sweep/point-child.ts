@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * One sweep point on one rnnkit backend, run by the sweep in a process of its own so that the
+ * process's peak resident set is this point's alone. Trains the char-lstm model (embedding 128,
+ * LSTM `hidden`, linear to 65, Adam 2e-3) on random windows of tiny Shakespeare: `warmup` steps,
+ * then timed steps until `budget` seconds have passed (at least `min-steps`). Prints one line,
+ * `SWEEP_RESULT {json}` (see PointResult).
+ */
+import { parseArgs } from 'node:util';
+import { CharLM } from '@rnnkit/cells';
+import { getBackend, manualSeed, Rng, setBackend } from '@rnnkit/core';
+import { Adam, Trainer } from '@rnnkit/train';
+import { type Clock, clock, cpuShare } from '../harness.js';
+import { RandomWindows, shakespeareIds } from '../text.js';
+import { charLoss } from '../workloads/char-lm.js';
+import { EMBEDDING } from './grid.js';
+import { type PointResult, RESULT_PREFIX } from './result.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'js' },
+    hidden: { type: 'string', default: '128' },
+    seq: { type: 'string', default: '64' },
+    batch: { type: 'string', default: '32' },
+    budget: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    'min-steps': { type: 'string', default: '2' },
+    'steps-per-call': { type: 'string', default: '1' },
+  },
+});
+const num = (k: keyof typeof values) => Number(values[k]);
+const point = { hidden: num('hidden'), seq: num('seq'), batch: num('batch') };
+const budgetMs = num('budget') * 1000;
+const stepsPerCall = num('steps-per-call');
+// With several steps per call the step callbacks of a block all fire when the block ends, so the
+// timed window starts at a block's end: warm-up in whole blocks.
+const warmup = Math.ceil(num('warmup') / stepsPerCall) * stepsPerCall;
+const minSteps = num('min-steps');
+
+// Only the asked-for backend's package is loaded, so that the resident set holds no other runtime.
+const backendName = values.backend as string;
+await import('@rnnkit/backend-js');
+if (backendName.startsWith('onnx')) await import('@rnnkit/backend-onnx');
+if (backendName.startsWith('tfjs')) await import('@rnnkit/backend-tfjs');
+await setBackend(backendName);
+
+const { vocab, ids } = shakespeareIds();
+manualSeed(0);
+const model = new CharLM({
+  cell: 'lstm',
+  vocabSize: vocab.size,
+  embeddingDim: EMBEDDING,
+  hiddenSize: point.hidden,
+  rng: new Rng(0),
+});
+// More batches than any run takes: the timed steps end on the budget, through the signal.
+const MAX_STEPS = 1_000_000;
+const stop = new AbortController();
+const started = clock();
+let from: Clock | undefined;
+let to: Clock | undefined;
+let timed = 0;
+let lastLoss = Number.NaN;
+await new Trainer().fit({
+  model,
+  optimizer: new Adam(model.parameters(), { lr: 2e-3 }),
+  loss: charLoss(model),
+  train: new RandomWindows(ids, point.batch, point.seq, MAX_STEPS, new Rng(1)),
+  maxSteps: MAX_STEPS,
+  tbptt: false,
+  progress: 'none',
+  stepsPerCall,
+  signal: stop.signal,
+  callbacks: [
+    {
+      onStep: ({ step, loss }) => {
+        const now = clock();
+        if (step === warmup) from = now;
+        if (step <= warmup || !from) return;
+        timed = step - warmup;
+        to = now;
+        lastLoss = loss;
+        const elapsed = now.wall - from.wall;
+        // Stop once the minimum is timed and the next step would end past the budget.
+        if (timed >= minSteps && elapsed + elapsed / timed > budgetMs) stop.abort();
+      },
+    },
+  ],
+});
+if (!from || !to) throw new Error('sweep point: no timed steps');
+const seconds = (to.wall - from.wall) / 1000;
+const result: PointResult = {
+  runner: backendName,
+  threads: getBackend().threads?.() ?? 1,
+  ...point,
+  warmup,
+  steps: timed,
+  seconds,
+  charsPerSec: (timed * point.batch * point.seq) / seconds,
+  warmupSeconds: (from.wall - started.wall) / 1000,
+  maxRssKiB: process.resourceUsage().maxRSS,
+  loss: lastLoss,
+  cpuShare: cpuShare(from, to),
+  ...(stepsPerCall > 1 ? { stepsPerCall } : {}),
+};
+console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
+// The ONNX backend's worker thread would keep the process alive.
+process.exit(0);
