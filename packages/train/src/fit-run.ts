@@ -284,7 +284,7 @@ export class FitRun<B> {
         : formatLoss(valLoss);
     this.report.log(`validation at step ${step}: loss ${shown}${improved ? ' — best so far' : ''}`);
     for (const c of o.callbacks ?? [])
-      c.onValidation?.({ step, epoch: this.epoch, valLoss, improved });
+      await c.onValidation?.({ step, epoch: this.epoch, valLoss, improved });
     return improved;
   }
 

@@ -39,7 +39,13 @@ async function fitScripted(script: number[], extra: Partial<FitOptions<Batch>> =
     train,
     validation,
     progress: 'none',
-    callbacks: [{ onValidation: (i) => validations.push({ ...i, weights: weights(model) }) }],
+    callbacks: [
+      {
+        onValidation: (i) => {
+          validations.push({ ...i, weights: weights(model) });
+        },
+      },
+    ],
     ...extra,
   });
   return { model, result, validations };
@@ -87,6 +93,37 @@ describe('validation cadence', () => {
     const p = (await model.forward([...two.batches(0)][0].x).data())[0];
     model.train();
     expect(await evaluate(model, loss, two)).toBeCloseTo(((p - 1) ** 2 + (p - 3) ** 2) / 2, 5);
+  });
+});
+
+describe('an onValidation callback that returns a promise', () => {
+  it('is awaited before training goes on (it may read, and reads are asynchronous)', async () => {
+    const events: string[] = [];
+    const { result } = await fitScripted([3, 2], {
+      maxSteps: 4,
+      validateEvery: 2,
+      callbacks: [
+        {
+          onStep: (s) => {
+            events.push(`step ${s.step}`);
+          },
+          onValidation: async (v) => {
+            const [loss] = await scalar(v.valLoss).data(); // a read, awaited inside the callback
+            await new Promise((done) => setImmediate(done));
+            events.push(`validated ${v.step}: ${loss}`);
+          },
+        },
+      ],
+    });
+    expect(result.steps).toBe(4);
+    expect(events).toEqual([
+      'step 1',
+      'step 2',
+      'validated 2: 3',
+      'step 3',
+      'step 4',
+      'validated 4: 2',
+    ]);
   });
 });
 
