@@ -10,8 +10,8 @@ let nextId = 1;
 
 /**
  * An n-dimensional array whose storage belongs to a backend. Create tensors with `tensor`,
- * `zeros`, ... and combine them with the ops; read values back with `await t.data()` (`dataSync()` only where the backend can read
- * synchronously).
+ * `zeros`, ... and combine them with the ops; read values back with `await t.data()`
+ * (`dataSync()` only where the backend can read synchronously).
  */
 export class Tensor implements KernelTensor {
   readonly id: number;
