@@ -25,6 +25,7 @@ export default defineConfig({
             'src/checkpoint.test.ts',
             'src/nan-guard.test.ts',
             'src/nan-batch.test.ts',
+            'src/tbptt.test.ts',
             'src/optim/optimizers.test.ts',
           ],
           setupFiles: ['./src/test-utils/no-sync-reads.ts'],
