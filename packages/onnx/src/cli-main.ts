@@ -146,10 +146,12 @@ async function cmdRun(file: string, v: Record<string, string | boolean | undefin
     );
     const out = m.run(f);
     results.rnnkit = Object.fromEntries(
-      Object.entries(out).map(([k, t]: [string, Tensor]) => [
-        k,
-        { shape: [...t.shape], data: Array.from(t.dataSync()) },
-      ]),
+      await Promise.all(
+        Object.entries(out).map(async ([k, t]: [string, Tensor]) => [
+          k,
+          { shape: [...t.shape], data: Array.from(await t.data()) },
+        ]),
+      ),
     );
   }
   if (engine !== 'rnnkit') {

@@ -81,7 +81,7 @@ describe('rnnkit-onnx CLI', () => {
     const lm = new CharLM({ ...model, cell: 'gru', rng: new Rng(3) });
     const ckpt = join(dir, 'last.safetensors');
     saveCheckpoint(ckpt, {
-      model: modelTensors(lm),
+      model: await modelTensors(lm),
       progress: { step: 12, epoch: 0, batchInEpoch: 12 },
       config: { app: 'rnnkit-char-text', model, vocabulary: { chars: 'abcde' } },
     });
@@ -114,7 +114,7 @@ describe('rnnkit-onnx CLI', () => {
     const lstm = new LSTM({ inputSize: 2, hiddenSize: 3, peephole: true, rng: new Rng(1) });
     const ckpt = join(dir, 'lstm.safetensors');
     saveCheckpoint(ckpt, {
-      model: modelTensors(lstm),
+      model: await modelTensors(lstm),
       progress: { step: 1, epoch: 0, batchInEpoch: 1 },
       config: { app: 'other' },
     });

@@ -16,6 +16,7 @@ import { RnnkitError, type Tensor } from '@rnnkit/core';
 import { DataType, type Dim, GraphBuilder } from './builder.js';
 import { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription } from './model-metadata.js';
 import { encodeModel, FloatsAttr, type ModelProto } from './proto.js';
+import { readSyncOrExplain } from './sync-read.js';
 
 /** What `exportOnnx` accepts: a recurrent layer (RNN, LSTM, GRU) or one of the ready models. */
 export type ExportableModel = RecurrentLayer | SequenceRegressor | CharLM;
@@ -127,7 +128,9 @@ interface StackResult {
 }
 
 function host(t: Tensor | null | undefined): Float32Array | null {
-  return t ? Float32Array.from(t.dataSync() as Float32Array) : null;
+  if (!t) return null;
+  const fix = "move the model to one that can first (await model.to('js')), then export";
+  return Float32Array.from(readSyncOrExplain(t, 'exportOnnx', fix) as Float32Array);
 }
 
 /** Emits one recurrent node per layer of `layer`; `xTm` is time-major [T, B, F]. */

@@ -1,5 +1,6 @@
 import { type Backend, concat, slice, type Tensor, tensor } from '@rnnkit/core';
 import { type IntArray, intArray, type sliceRanges } from './host.js';
+import { readSyncOrExplain } from './sync-read.js';
 
 /** A value flowing through the graph: float tensors live on the backend, integers on the host. */
 export type Val = Tensor | IntArray;
@@ -15,7 +16,11 @@ export function toTensor(v: Val, be: Backend): Tensor {
 /** A graph value as host integers (float tensors are read back and truncated). */
 export function toInts(v: Val): IntArray {
   if (isInt(v)) return v;
-  const d = v.dataSync();
+  const d = readSyncOrExplain(
+    v,
+    'importOnnx',
+    'this model computes integers (shapes, indices) as float tensors, which are read back as they are used: run it on a backend that can (importOnnx(bytes, { backend: "js" }))',
+  );
   return intArray(
     Array.from(d, (x) => Math.trunc(x)),
     [...v.shape],

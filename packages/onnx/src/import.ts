@@ -35,6 +35,7 @@ import {
   type ValueInfoProto,
 } from './proto.js';
 import { SUPPORTED_OPS, type SupportedOp } from './supported-ops.js';
+import { readSyncOrExplain } from './sync-read.js';
 
 export interface ImportOptions {
   /** Backend that holds the weights and runs the model (default: the current backend). */
@@ -189,19 +190,33 @@ export class OnnxModel extends Module {
       throw new ShapeError(
         `OnnxModel.run: input '${inp.name}' must be [${want.join(', ')}], got [${shape.join(', ')}]`,
       );
-    const data = isTensor ? (f as Tensor).dataSync() : (f as Exclude<Feed, Tensor>).data;
+    // a tensor's values are read only where they must move to the host or another backend
+    const values = () =>
+      isTensor
+        ? readSyncOrExplain(
+            f as Tensor,
+            `OnnxModel.run: input '${inp.name}'`,
+            'pass its values instead: { data: await tensor.data(), shape: tensor.shape }',
+          )
+        : (f as Exclude<Feed, Tensor>).data;
     if (inp.elemType === 'float32' || inp.elemType === 'float64') {
       if (isTensor && (f as Tensor).dtype !== 'float32')
         throw new RnnkitError(
           `OnnxModel.run: input '${inp.name}' is ${inp.elemType}; pass a float32 tensor`,
         );
       if (isTensor && (f as Tensor).backend === this.backend) return f as Tensor;
-      return tensor(Float32Array.from(data as ArrayLike<number>), shape, 'float32', this.backend);
+      return tensor(
+        Float32Array.from(values() as ArrayLike<number>),
+        shape,
+        'float32',
+        this.backend,
+      );
     }
     if (isTensor && (f as Tensor).dtype !== 'int32')
       throw new RnnkitError(
         `OnnxModel.run: input '${inp.name}' is ${inp.elemType}; pass an int32 tensor or integer values`,
       );
+    const data = values();
     const nums =
       data instanceof BigInt64Array
         ? Array.from(data, Number)
