@@ -57,7 +57,7 @@ beforeAll(async () => {
   const { trained } = await trainChars(fromString(text, 'tinyshakespeare-excerpt.txt'), settings, {
     onStep: (s) => nodeLosses.push(s.loss),
   });
-  nodeWeights = modelTensors(trained.model);
+  nodeWeights = await modelTensors(trained.model);
   // A run of apps/char-text, whose checkpoint every backend's page must load.
   execFileSync(
     'node',
