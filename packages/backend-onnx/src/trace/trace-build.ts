@@ -8,8 +8,8 @@ import {
   type ValueInfoProto,
   valueInfo,
 } from '@rnnkit/onnx/format';
-import { onnxType } from '../eager.js';
 import { emitter } from '../graph/emit.js';
+import { onnxType } from '../graph/kernel-graph.js';
 import { PASSES } from '../passes/index.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
 
