@@ -50,6 +50,8 @@ export function chromiumConfig(provider: typeof playwright, include: string[]): 
       browser: {
         enabled: true,
         headless: true,
+        // a failure's message says what differs; a screenshot of the blank page adds nothing
+        screenshotFailures: false,
         provider: provider({
           launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
         }),

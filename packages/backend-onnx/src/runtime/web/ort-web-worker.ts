@@ -1,0 +1,139 @@
+// The ONNX Runtime Web worker of @rnnkit/backend-onnx (see web-runtime.ts, its page side).
+//
+// It owns the sessions (of compiled graphs and of single kernels) and the values they produce:
+// a value stays here, under the id the page gave it, until it is read or freed, as in the Node
+// worker (node/ort-worker.mjs), and it speaks the same requests (runtime/protocol.ts) plus
+// `init`, which picks the execution provider. onnxruntime-web's calls are asynchronous, so
+// messages are chained: each is handled once the one before it has finished, in arrival order,
+// and a read always sees the run that made its value.
+
+import * as ort from 'onnxruntime-web';
+import type { Feed, Reply, Request } from '../protocol.js';
+
+/** The first message: which execution provider, how many threads, where the .wasm files are. */
+export interface InitRequest {
+  t: 'init';
+  ep: 'wasm' | 'webgpu';
+  threads: number;
+  wasmPaths?: string;
+}
+
+type Failure = { error: string; ort?: string };
+type Loaded = {
+  session: ort.InferenceSession;
+  inputs: readonly string[];
+  outputs: readonly string[];
+};
+
+interface WorkerScope {
+  onmessage: ((e: { data: Request | InitRequest }) => void) | null;
+  postMessage(m: Reply): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+let ep: 'wasm' | 'webgpu' = 'wasm';
+const sessions = new Map<number, Promise<Loaded | Failure>>();
+const values = new Map<number, ort.Tensor | Failure>();
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const failed = (v: unknown): v is Failure => typeof v === 'object' && v !== null && 'error' in v;
+
+function init(m: InitRequest): void {
+  ep = m.ep;
+  ort.env.wasm.numThreads = m.threads;
+  if (m.wasmPaths) ort.env.wasm.wasmPaths = m.wasmPaths;
+  // failures reach the page as errors; ONNX Runtime's own log would repeat them on the console
+  ort.env.logLevel = 'error';
+}
+
+async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failure> {
+  try {
+    const session = await ort.InferenceSession.create(m.model, {
+      executionProviders: [ep],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
+    return { session, inputs: m.inputs, outputs: m.outputs };
+  } catch (e) {
+    const o = message(e);
+    return { error: `ONNX Runtime Web could not load a graph: ${o}`, ort: o };
+  }
+}
+
+function feed(f: Feed): ort.Tensor | Failure {
+  if ('ref' in f)
+    return values.get(f.ref) ?? { error: `value ${f.ref} was freed before a graph read it` };
+  return new ort.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
+}
+
+async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
+  const fail = (failure: Failure) => {
+    for (const id of m.outs) values.set(id, failure);
+  };
+  const s = (await sessions.get(m.sid)) ?? { error: `graph ${m.sid} was dropped before it ran` };
+  if (failed(s)) return fail(s);
+  const named: Record<string, ort.Tensor> = {};
+  for (let i = 0; i < m.feeds.length; i++) {
+    const v = feed(m.feeds[i]);
+    if (failed(v)) return fail(v);
+    named[s.inputs[i]] = v;
+  }
+  try {
+    const result = await s.session.run(named);
+    m.outs.forEach((id, i) => {
+      values.set(id, result[s.outputs[i]]);
+    });
+  } catch (e) {
+    fail({ error: message(e), ort: message(e) });
+  }
+}
+
+function read(m: Extract<Request, { t: 'read' }>): void {
+  const v = values.get(m.id);
+  const r: Reply =
+    v === undefined
+      ? { error: `value ${m.id} was freed before it was read` }
+      : failed(v)
+        ? { error: v.error, ort: v.ort }
+        : { data: v.data as Float32Array | Int32Array, shape: [...v.dims] };
+  scope.postMessage({ rid: m.rid, ...r });
+}
+
+async function handle(m: Request | InitRequest): Promise<void> {
+  switch (m.t) {
+    case 'init':
+      return init(m);
+    case 'load':
+      // loading is asynchronous too: later messages wait for it through `sessions`
+      sessions.set(m.sid, load(m));
+      await sessions.get(m.sid);
+      return;
+    case 'run':
+      return run(m);
+    case 'read':
+      return read(m);
+    case 'free':
+      for (const id of m.ids) values.delete(id);
+      return;
+    case 'drop': {
+      const s = await sessions.get(m.sid);
+      sessions.delete(m.sid);
+      if (s && !failed(s)) await s.session.release();
+      return;
+    }
+    case 'stats':
+      scope.postMessage({
+        rid: m.rid,
+        data: Int32Array.of(values.size, sessions.size),
+        shape: [2],
+      });
+      return;
+    case 'close':
+      return;
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+scope.onmessage = (e) => {
+  chain = chain.then(() => handle(e.data));
+};
