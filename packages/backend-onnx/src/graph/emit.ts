@@ -18,6 +18,22 @@ export interface Emit {
   ints(data: readonly number[]): string;
   /** A float32 scalar constant, baked into the graph. */
   constF(v: number): string;
+  /** How this runtime wants some operators written (see LoweringOptions). */
+  readonly lowering: LoweringOptions;
+}
+
+/**
+ * Per-runtime choices of how kernels are written as ONNX nodes, for execution providers that get
+ * some operators wrong. Node's runtime uses none.
+ */
+export interface LoweringOptions {
+  /**
+   * Split gets its part sizes as an explicit input instead of dividing its input equally.
+   * ONNX Runtime Web's WebGPU provider (1.30) gave zero-sized parts for an equal Split of an input
+   * whose dimensions the graph leaves symbolic; with this option its kernel graphs outside
+   * `compile` are also built with the call's own dimensions, so the sizes are known.
+   */
+  readonly explicitSplit?: boolean;
 }
 
 /**
@@ -37,11 +53,12 @@ export interface KernelCall {
 }
 
 /** Emit on top of a GraphBuilder. */
-export function emitter(g: GraphBuilder): Emit {
+export function emitter(g: GraphBuilder, lowering: LoweringOptions = {}): Emit {
   // one initializer per distinct float constant (1 − x and x > 0 recur in every cell)
   const floats = new Map<FloatKey, string>();
   return {
     g,
+    lowering,
     ints: (data) => g.int64('c', data),
     constF: (v) => {
       const key = floatKey(v);

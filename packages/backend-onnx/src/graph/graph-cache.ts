@@ -1,4 +1,5 @@
 import type { HostValue, ValueRuntime } from '../runtime/protocol.js';
+import type { LoweringOptions } from './emit.js';
 
 /** A session on the calling thread (Node only: onnxruntime-node runs synchronously there). */
 export interface LocalSession {
@@ -9,9 +10,10 @@ export interface LocalSession {
 /** Makes the calling thread's session of a graph. */
 export type MakeLocal = (g: BuiltGraph) => LocalSession;
 
-/** What the cache needs of the session settings: where graphs run. */
+/** What the cache needs of the session settings: where graphs run, how kernels are lowered. */
 export interface CacheConfig {
   worker?: boolean | 'auto';
+  lowering?: LoweringOptions;
 }
 
 /** What a trace hands over the first time a graph is seen. */

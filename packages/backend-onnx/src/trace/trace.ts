@@ -278,7 +278,7 @@ export class Trace implements KernelSink {
         dtype: s.dtype,
       }));
       return {
-        model: buildModel(this.#root.program),
+        model: buildModel(this.#root.program, this.cache.config.lowering),
         inputs: [
           ...this.#inputList.map((_, i) => `in${i}`),
           ...this.#scalars.map((_, i) => `s${i}`),

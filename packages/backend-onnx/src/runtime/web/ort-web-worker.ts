@@ -46,10 +46,20 @@ function init(m: InitRequest): void {
   ort.env.logLevel = 'error';
 }
 
+/**
+ * The execution provider of a graph. On WebGPU, graphs with Scan loops run on WebAssembly: ONNX
+ * Runtime Web runs Scan itself on the CPU, and the values a Scan hands to WebGPU nodes after it
+ * came out wrong (1.30: of two Scans' same-sized outputs, each reshaped on the GPU, both reshapes
+ * gave the first one's values, so a bidirectional layer's input gradient was wrong).
+ */
+function providerFor(options: object): 'wasm' | 'webgpu' {
+  return ep === 'webgpu' && (options as { loops?: boolean }).loops ? 'wasm' : ep;
+}
+
 async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failure> {
   try {
     const session = await ort.InferenceSession.create(m.model, {
-      executionProviders: [ep],
+      executionProviders: [providerFor(m.options)],
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
     });

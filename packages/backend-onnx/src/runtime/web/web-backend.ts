@@ -1,6 +1,6 @@
 import type { Backend, KernelTensor } from '@rnnkit/core';
 import { OnnxBackendBase } from '../../backend-base.js';
-import type { KernelCall } from '../../graph/emit.js';
+import type { KernelCall, LoweringOptions } from '../../graph/emit.js';
 import { GraphCache } from '../../graph/graph-cache.js';
 import { kernelGraph, kernelSignature } from '../../graph/kernel-graph.js';
 import { hostData, OnnxStorage } from '../../storage.js';
@@ -21,23 +21,31 @@ export class WebOnnxBackend extends OnnxBackendBase implements Backend<S> {
   readonly config: WebRuntimeConfig;
   /** Sessions of compiled graphs; they all run in the worker. */
   readonly graphs: GraphCache;
+  /** How kernels are written as ONNX nodes for this execution provider. */
+  readonly lowering: LoweringOptions;
   /** Session ids of single kernels in the worker, by kernel signature. */
   readonly #kernels = new Map<string, number>();
 
   constructor(name: string, config: WebRuntimeConfig) {
     super(name);
     this.config = config;
-    this.graphs = new GraphCache({ worker: true }, null, () => new WebRuntime(config));
+    // WebGPU gets equal Splits wrong on symbolic dimensions (see LoweringOptions)
+    this.lowering = { explicitSplit: config.ep === 'webgpu' };
+    this.graphs = new GraphCache(
+      { worker: true, lowering: this.lowering },
+      null,
+      () => new WebRuntime(config),
+    );
   }
 
   /** Runs (or, while tracing, records) one kernel call: outside a trace, posted to the worker. */
   protected override call(call: KernelCall, ins: readonly KT[]): S[] {
     if (this.sink) return this.sink.emit(call, ins);
     const rt = this.graphs.runtime();
-    const sig = kernelSignature(call, ins);
+    const sig = kernelSignature(call, ins, this.lowering);
     let sid = this.#kernels.get(sig);
     if (sid === undefined) {
-      const g = kernelGraph(call, ins);
+      const g = kernelGraph(call, ins, this.lowering);
       sid = rt.load(g.model, g.inputs, g.outputs);
       this.#kernels.set(sig, sid);
     }

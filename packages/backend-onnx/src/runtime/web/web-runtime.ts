@@ -95,10 +95,15 @@ export class WebRuntime implements ValueRuntime {
     this.#worker.postMessage(m);
   }
 
-  load(model: Uint8Array, inputs: readonly string[], outputs: readonly string[]): number {
+  load(
+    model: Uint8Array,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    loops = false,
+  ): number {
     this.#check();
     const sid = this.#nextSid++;
-    this.#post({ t: 'load', sid, model, inputs, outputs, options: {} });
+    this.#post({ t: 'load', sid, model, inputs, outputs, options: { loops } });
     return sid;
   }
 
