@@ -31,10 +31,40 @@ export interface LoweringOptions {
    * Split gets its part sizes as an explicit input instead of dividing its input equally.
    * ONNX Runtime Web's WebGPU provider (1.30) gave zero-sized parts for an equal Split of an input
    * whose dimensions the graph leaves symbolic; with this option its kernel graphs outside
-   * `compile` are also built with the call's own dimensions, so the sizes are known.
+   * `compile` are also built with the call's own dimensions, so the sizes are known (the other
+   * options below read shapes too).
    */
   readonly explicitSplit?: boolean;
+  /**
+   * Log(0) is made −Infinity with a Where: ONNX Runtime Web's WebGPU Log clamps its input and
+   * gave −88.03 for log(0).
+   */
+  readonly logZero?: boolean;
+  /**
+   * x ** 0.5 is Sqrt and x ** −1 is Reciprocal: WebGPU's Pow computes through exp2 and log2 and
+   * gave 9 ** 0.5 = 3.0000002 and 9 ** −1 a unit in the last place off (other exponents keep Pow).
+   */
+  readonly exactPow?: boolean;
+  /**
+   * ArgMax is the first index where a row equals its ReduceMax: WebGPU's ArgMax returned wrong
+   * indices for rows of 9 (rows of [6, 9] in [−3, 3]).
+   */
+  readonly argmaxByMax?: boolean;
+  /**
+   * A matrix product with an empty inner dimension (k = 0) is zeros of its shape: WebGPU's
+   * MatMul and Gemm refuse zero-sized inputs.
+   */
+  readonly emptyProduct?: boolean;
 }
+
+/** The lowering choices for ONNX Runtime Web's WebGPU provider (1.30); see LoweringOptions. */
+export const WEBGPU_LOWERING: LoweringOptions = {
+  explicitSplit: true,
+  logZero: true,
+  exactPow: true,
+  argmaxByMax: true,
+  emptyProduct: true,
+};
 
 /**
  * A kernel as ONNX nodes: gets its tensor inputs and the names of its float scalar parameters

@@ -1,6 +1,6 @@
 import type { Backend, KernelTensor } from '@rnnkit/core';
 import { OnnxBackendBase } from '../../backend-base.js';
-import type { KernelCall, LoweringOptions } from '../../graph/emit.js';
+import { type KernelCall, type LoweringOptions, WEBGPU_LOWERING } from '../../graph/emit.js';
 import { GraphCache } from '../../graph/graph-cache.js';
 import { kernelGraph, kernelSignature } from '../../graph/kernel-graph.js';
 import { hostData, OnnxStorage } from '../../storage.js';
@@ -29,8 +29,8 @@ export class WebOnnxBackend extends OnnxBackendBase implements Backend<S> {
   constructor(name: string, config: WebRuntimeConfig) {
     super(name);
     this.config = config;
-    // WebGPU gets equal Splits wrong on symbolic dimensions (see LoweringOptions)
-    this.lowering = { explicitSplit: config.ep === 'webgpu' };
+    // the operators WebGPU gets wrong are written another way there (see LoweringOptions)
+    this.lowering = config.ep === 'webgpu' ? WEBGPU_LOWERING : {};
     this.graphs = new GraphCache(
       { worker: true, lowering: this.lowering },
       null,
