@@ -40,10 +40,8 @@ export class WebRuntime implements ValueRuntime {
   /** Graph runs posted so far. */
   runs = 0;
 
-  constructor(
-    readonly config: WebRuntimeConfig,
-    worker: Worker = startWorker(),
-  ) {
+  constructor(readonly config: WebRuntimeConfig) {
+    const worker = startWorker();
     this.#worker = worker;
     worker.onmessage = (e: MessageEvent<Reply>) => {
       const p = this.#pending.get(e.data.rid!);
