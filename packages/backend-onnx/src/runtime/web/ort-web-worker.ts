@@ -7,7 +7,7 @@
 // messages are chained: each is handled once the one before it has finished, in arrival order,
 // and a read always sees the run that made its value.
 
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import type { Feed, Reply, Request } from '../protocol.js';
 
 /** The first message: which execution provider, how many threads, where the .wasm files are. */
@@ -20,7 +20,7 @@ export interface InitRequest {
 
 type Failure = { error: string; ort?: string };
 type Loaded = {
-  session: ort.InferenceSession;
+  session: Ort.InferenceSession;
   inputs: readonly string[];
   outputs: readonly string[];
 };
@@ -32,14 +32,24 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let ep: 'wasm' | 'webgpu' = 'wasm';
+/** onnxruntime-web (an optional peer dependency, so loaded on `init`), or why it is missing. */
+let ort: typeof Ort | Failure = { error: 'the worker got no init message' };
 const sessions = new Map<number, Promise<Loaded | Failure>>();
-const values = new Map<number, ort.Tensor | Failure>();
+const values = new Map<number, Ort.Tensor | Failure>();
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const failed = (v: unknown): v is Failure => typeof v === 'object' && v !== null && 'error' in v;
 
-function init(m: InitRequest): void {
+async function init(m: InitRequest): Promise<void> {
   ep = m.ep;
+  try {
+    ort = await import('onnxruntime-web');
+  } catch (e) {
+    ort = {
+      error: `backend 'onnx-${m.ep}' needs onnxruntime-web, which could not be loaded (${message(e)}): npm install onnxruntime-web@1.30 (a peer dependency of @rnnkit/backend-onnx)`,
+    };
+    return;
+  }
   ort.env.wasm.numThreads = m.threads;
   if (m.wasmPaths) ort.env.wasm.wasmPaths = m.wasmPaths;
   // failures reach the page as errors; ONNX Runtime's own log would repeat them on the console
@@ -57,6 +67,7 @@ function providerFor(options: object): 'wasm' | 'webgpu' {
 }
 
 async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failure> {
+  if (failed(ort)) return ort;
   try {
     const session = await ort.InferenceSession.create(m.model, {
       executionProviders: [providerFor(m.options)],
@@ -70,7 +81,7 @@ async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failur
   }
 }
 
-function feed(f: Feed): ort.Tensor | Failure {
+function feed(ort: typeof Ort, f: Feed): Ort.Tensor | Failure {
   if ('ref' in f)
     return values.get(f.ref) ?? { error: `value ${f.ref} was freed before a graph read it` };
   return new ort.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
@@ -82,9 +93,10 @@ async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
   };
   const s = (await sessions.get(m.sid)) ?? { error: `graph ${m.sid} was dropped before it ran` };
   if (failed(s)) return fail(s);
-  const named: Record<string, ort.Tensor> = {};
+  if (failed(ort)) return fail(ort);
+  const named: Record<string, Ort.Tensor> = {};
   for (let i = 0; i < m.feeds.length; i++) {
-    const v = feed(m.feeds[i]);
+    const v = feed(ort, m.feeds[i]);
     if (failed(v)) return fail(v);
     named[s.inputs[i]] = v;
   }
