@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Shape, TypedArray } from '@rnnkit/core';
+import type { TypedArray } from '@rnnkit/core';
 import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
 import type { HostValue } from '../protocol.js';
 
