@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   cellForOnnxOp,
   fromOnnxWeights,
@@ -26,6 +23,7 @@ import {
   valueAndGrad,
 } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
+import { readFixtureFile } from '#fixture-file';
 import type { Ctx } from './context.js';
 
 /**
@@ -65,15 +63,13 @@ interface Fixture {
 /**
  * The fixtures' JSON files, which the build copies from packages/cells/fixtures into this
  * package's dist/fixtures, so the published suite carries them (the cells package ships none).
- * The same path from src/ (the tests here) and from dist/.
+ * `#fixture-file` reads them with node:fs in Node and with fetch in a browser.
  */
-const FIXTURES = fileURLToPath(new URL('../dist/fixtures/', import.meta.url));
-
-const cache = new Map<string, Fixture>();
-function loadFixture(name: string): Fixture {
+const cache = new Map<string, Promise<Fixture>>();
+function loadFixture(name: string): Promise<Fixture> {
   let fx = cache.get(name);
   if (!fx) {
-    fx = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Fixture;
+    fx = readFixtureFile(name) as Promise<Fixture>;
     cache.set(name, fx);
   }
   return fx;
@@ -94,7 +90,7 @@ async function torchCase(
   TOL: number,
   compiled: boolean,
 ): Promise<void> {
-  const fx = loadFixture(name);
+  const fx = await loadFixture(name);
   const cfg = fx.config;
   const t = (k: string): Tensor =>
     tensor(Float32Array.from(fx.tensors[k].data), fx.tensors[k].shape, 'float32', be);
@@ -140,7 +136,6 @@ async function torchCase(
       return loss;
     }, wrt);
   const { value, grads } = compiled ? compile(run)() : run();
-  // reads are asynchronous by contract: the backend under test need not read synchronously
   const check = async (got: Tensor, ref: string) => {
     expect(got.shape, ref).toEqual(fx.tensors[ref].shape);
     expect(maxRelErr(await got.data(), fx.tensors[ref].data), ref).toBeLessThan(TOL);
@@ -149,7 +144,7 @@ async function torchCase(
   await check(out!.hn, 'hn');
   if (isLstm) await check(out!.cn!, 'cn');
   const loss = fx.tensors.loss.data[0];
-  const [got] = await value.data();
+  const got = (await value.data())[0];
   expect(Math.abs(got - loss) / (1 + Math.abs(loss))).toBeLessThan(TOL);
   await check(grads[0], 'grad.x');
   await check(grads[1], 'grad.h0');
@@ -170,7 +165,7 @@ async function ortCase(
   TOL: number,
   compiled: boolean,
 ): Promise<void> {
-  const fx = loadFixture(name);
+  const fx = await loadFixture(name);
   const c = fx.config;
   const f32 = (k: string) => Float32Array.from(fx.tensors[k].data);
   const t = (k: string): Tensor => tensor(f32(k), fx.tensors[k].shape, 'float32', be);
