@@ -158,8 +158,10 @@ export class OnnxModel extends Module {
   async run(feeds: Record<string, Feed>): Promise<Record<string, Tensor>> {
     const env = this.#env();
     const made = new Set<Tensor>();
-    for (const [inp, f] of this.#given(feeds)) {
-      const host = this.#mustRead(inp, f) ? { data: await f.data(), shape: f.shape } : f;
+    // every feed is checked before any is read or made, so a refused one leaves nothing behind
+    const given = this.#given(feeds).map(([inp, f]) => [inp, f, this.#mustRead(inp, f)] as const);
+    for (const [inp, f, mustRead] of given) {
+      const host = mustRead ? { data: await (f as Tensor).data(), shape: f.shape } : f;
       const v = this.#feed(inp, host);
       if (v !== f && !isInt(v)) made.add(v);
       env.set(inp.name, v);
