@@ -176,6 +176,10 @@ describe('the char-text page on every offered backend', () => {
       const ckpt = decodeCheckpoint(bytes, `the page's ${backend} checkpoint`);
       for (const [name, t] of Object.entries(nodeWeights))
         expect(maxDifference(ckpt.model[name].data, t.data), name).toBeLessThan(1e-3);
+      // It exports as ONNX from the backend it trained on (export reads the weights with await, as
+      // a backend without synchronous reads allows).
+      const onnx = await downloadFrom(page, '#char-export', `page-${backend}.onnx`);
+      expect(inspectOnnx(onnx).recurrent.map((r) => r.op)).toContain('LSTM');
 
       // And the reverse: a checkpoint apps/char-text trained loads and samples on this backend.
       await page.setInputFiles('#char-load', join(tmp, 'cli-run', 'last.safetensors'));

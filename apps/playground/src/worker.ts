@@ -114,7 +114,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'export-onnx': {
       const t = needModel();
       const { exportOnnx } = await import('@rnnkit/onnx');
-      const bytes = exportOnnx(t.model.model);
+      const bytes = await exportOnnx(t.model.model);
       send({ type: 'bytes', kind: 'onnx', bytes }, [bytes.buffer]);
       return;
     }

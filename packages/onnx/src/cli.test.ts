@@ -104,7 +104,7 @@ describe('rnnkit-onnx CLI', () => {
         (await import('@rnnkit/core')).tensor(Int32Array.from([1, 2, 3]), [1, 3], 'int32'),
       ).logits;
     // Same numbers up to float32 rounding: CharLM projects its embedding table, the graph gathers first.
-    const got = m.run(feeds).logits.dataSync();
+    const got = (await m.run(feeds)).logits.dataSync();
     const ref = want.dataSync();
     expect(got.length).toBe(ref.length);
     for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(1e-5);

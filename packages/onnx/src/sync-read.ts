@@ -1,10 +1,10 @@
 import { RnnkitError, type Tensor, type TypedArray } from '@rnnkit/core';
 
 /**
- * A tensor's values read synchronously, for the parts of export and import that run as one
- * synchronous pass. Reads are asynchronous by contract and a synchronous read is a capability
- * (a WebGPU backend has none), so this checks for it and otherwise throws naming `who`, the
- * backend and `fix`, rather than the generic error of `dataSync()`.
+ * A tensor's values read synchronously, for `OnnxModel.runSync` (the synchronous pass a loss
+ * inside valueAndGrad uses). Reads are asynchronous by contract and a synchronous read is a
+ * capability (a WebGPU backend has none), so this checks for it and otherwise throws naming
+ * `who`, the backend and `fix`, rather than the generic error of `dataSync()`.
  */
 export function readSyncOrExplain(t: Tensor, who: string, fix: string): TypedArray {
   if (!t.backend.readSync) {
