@@ -96,7 +96,8 @@ async function nonFinite<B>(a: StepArgs<B>, loss: number): Promise<NonFiniteLoss
  * The whole step as one compiled call, its updates revertible. The loss (and clipNorm's norm,
  * computed in the graph by clipGradNormOps: summed in float32) is awaited, not read
  * synchronously: reads are asynchronous by contract, and the event loop (progress bar, Ctrl-C)
- * stays alive while it computes.
+ * stays alive while it computes. A fused block's loop body (fused-steps.ts) clips with the same
+ * ops in the same order, so that grouping steps into calls never changes a bit: change both.
  */
 async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
   const opt = a.o.optimizer;
