@@ -27,10 +27,14 @@ export function launchChromium(): Promise<Browser> {
     args: [
       // CI runs as root, where Chromium's sandbox cannot start.
       '--no-sandbox',
-      // WebGL (and WebGPU) on the CPU through SwiftShader: CI machines have no GPU.
+      // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU. WebGPU needs
+      // Vulkan enabled and SwiftShader named as its adapter (tooling/vitest-chromium.ts, whose
+      // flags backend-onnx's browser tests use, does the same).
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
       '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-webgpu-adapter=swiftshader',
     ],
   });
 }
