@@ -27,9 +27,10 @@ export function launchChromium(): Promise<Browser> {
     args: [
       // CI runs as root, where Chromium's sandbox cannot start.
       '--no-sandbox',
-      // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU. WebGPU needs
-      // Vulkan enabled and SwiftShader named as its adapter (tooling/vitest-chromium.ts, whose
-      // flags backend-onnx's browser tests use, does the same).
+      // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU. Vulkan on and
+      // SwiftShader named as the WebGPU adapter, as in tooling/vitest-chromium.ts (backend-onnx's
+      // browser tests), so WebGPU is SwiftShader's on every machine, not whichever adapter
+      // Chromium picks there.
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
       '--enable-unsafe-webgpu',
