@@ -1,13 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
+import { buildIsFresh } from './fresh-build.js';
 
-// Builds the playground and serves the build with `vite preview` (the COOP/COEP headers of
-// vite.config.ts included) on a free port.
+// Builds the playground (unless its dist/ is newer than every input) and serves the build with
+// `vite preview` (the COOP/COEP headers of vite.config.ts included) on a free port.
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function buildAndServe(): Promise<{ url: string; close(): Promise<void> }> {
-  await build({ root, logLevel: 'error' });
+  if (!buildIsFresh(root)) await build({ root, logLevel: 'error' });
   const server = await preview({
     root,
     preview: { port: 0, host: '127.0.0.1' },

@@ -23,7 +23,12 @@ async function useBackend(name: string): Promise<string> {
   const offered = offeredBackend(name);
   await offered.load();
   const backend = await setBackend(name);
-  send({ type: 'backend', name: backend.name, threads: await offered.threads() });
+  send({
+    type: 'backend',
+    name: backend.name,
+    threads: await offered.threads(backend),
+    notice: await offered.notice?.(backend),
+  });
   return backend.name;
 }
 
