@@ -1,28 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@rnnkit/train';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ct, ok, shakespeare, without } from './test-utils/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { ct, ok, TINY_MODEL, without } from './test-utils/run-cli.js';
+import { workDir } from './test-utils/work-dir.js';
 
 // --backend auto (the default): the first of onnx, tfjs-wasm, js that starts, named with why on
 // the first line. This workspace installs all three; the fallbacks run with packages hidden.
-const work = mkdtempSync(join(tmpdir(), 'rnnkit-char-auto-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const small = join(work, 'small.txt');
-writeFileSync(small, readFileSync(shakespeare).subarray(0, 5000));
+const { work, small } = workDir('rnnkit-char-auto-');
 
 /** TINY's model without its --backend: the default chooses. */
 const args = (out: string, steps: number) => [
   'train',
   '--text',
   small,
-  '--hidden',
-  '16',
-  '--batch',
-  '4',
-  '--seq',
-  '16',
+  ...TINY_MODEL,
   '--sample-length',
   '0',
   '--progress',

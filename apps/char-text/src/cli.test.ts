@@ -1,39 +1,15 @@
 import { spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@rnnkit/train';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, ct, ok, shakespeare, TINY } from './test-utils/run-cli.js';
+import { losses } from './test-utils/run-logs.js';
+import { workDir } from './test-utils/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'rnnkit-char-text-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** The first 5 KB of tiny Shakespeare: big enough for a few tiny batches. */
-const small = join(work, 'small.txt');
-writeFileSync(small, readFileSync(shakespeare).subarray(0, 5000));
-
-/** step,epoch,loss of each logged training step (the wall-clock column differs between runs). */
-function losses(dir: string): string[] {
-  return readFileSync(join(dir, 'train-log.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [step, epoch, , loss] = l.split(',');
-      return `${step},${epoch},${loss}`;
-    });
-}
+const { work, small, dir } = workDir('rnnkit-char-text-');
 
 function validations(dir: string): string[] {
   return readFileSync(join(dir, 'validation-log.csv'), 'utf8')
@@ -50,8 +26,6 @@ function validations(dir: string): string[] {
 function inTraining(dir: string): string[] {
   return validations(dir).filter((v) => !v.endsWith(',final'));
 }
-
-const dir = (name: string) => join(work, name);
 
 describe('rnnkit-char-text train → checkpoint → resume', () => {
   it('resumes exactly: the same losses as one uninterrupted run', async () => {

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ok, shakespeare, TINY } from './test-utils/run-cli.js';
+import { losses } from './test-utils/run-logs.js';
+import { workDir } from './test-utils/work-dir.js';
 
 // Reads are asynchronous by contract: the app must train, validate (with samples), resume,
 // sample and evaluate on a backend that cannot read synchronously. The CLI runs with
@@ -11,23 +12,7 @@ import { ok, shakespeare, TINY } from './test-utils/run-cli.js';
 const preload = resolve(import.meta.dirname, 'test-utils/register-js-async-reads.mjs');
 const env = { NODE_OPTIONS: `--import ${preload}` };
 
-const work = mkdtempSync(join(tmpdir(), 'rnnkit-char-text-async-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const small = join(work, 'small.txt');
-writeFileSync(small, readFileSync(shakespeare).subarray(0, 5000));
-const dir = (name: string) => join(work, name);
-
-/** step,epoch,loss of each logged step (the wall-clock column differs between runs). */
-function losses(out: string): string[] {
-  return readFileSync(join(out, 'train-log.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [step, epoch, , loss] = l.split(',');
-      return `${step},${epoch},${loss}`;
-    });
-}
+const { work, small, dir } = workDir('rnnkit-char-text-async-');
 
 describe('rnnkit-char-text on a backend without synchronous reads', () => {
   it('trains with validation samples and a final evaluation, resumes, samples and evaluates as on js', async () => {

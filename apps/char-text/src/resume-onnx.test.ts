@@ -1,31 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@rnnkit/train';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ok, shakespeare, TINY } from './test-utils/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { ok, TINY } from './test-utils/run-cli.js';
+import { losses } from './test-utils/run-logs.js';
+import { workDir } from './test-utils/work-dir.js';
 
 // On onnx the Trainer groups steps into graph calls by the clock, and a resumed run starts its
 // grouping afresh. Grouping must never change the results: a run stopped and resumed, and runs
 // with one and three steps per call, end with the losses, weights and optimizer state of one
 // uninterrupted run, bit for bit, with the default clip and with clipping at every step.
-const work = mkdtempSync(join(tmpdir(), 'rnnkit-char-text-onnx-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const small = join(work, 'small.txt');
-writeFileSync(small, readFileSync(shakespeare).subarray(0, 5000));
-const dir = (name: string) => join(work, name);
-
-/** step,epoch,loss of each logged step (the wall-clock column differs between runs). */
-function losses(out: string): string[] {
-  return readFileSync(join(out, 'train-log.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => {
-      const [step, epoch, , loss] = l.split(',');
-      return `${step},${epoch},${loss}`;
-    });
-}
+const { small, dir } = workDir('rnnkit-char-text-onnx-');
 
 /** The last checkpoint's weights, optimizer state and carried state. */
 function state(out: string) {

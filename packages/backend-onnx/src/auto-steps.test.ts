@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SequenceRegressor } from '@rnnkit/cells';
-import { Rng, registerBackend, type Tensor, tensor, useBackend } from '@rnnkit/core';
+import type { Tensor } from '@rnnkit/core';
 import { Adam, type FitOptions, mseLoss, Trainer } from '@rnnkit/train';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OnnxBackend } from './backend.js';
-import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './runtime/node/remote.js';
+import {
+  graphRuns,
+  gruRegressor,
+  useWorkerBackend,
+  windowSource,
+  windows,
+} from './test-utils/regressor-training.js';
 
 // Without stepsPerCall the Trainer sizes its calls on a compiling backend by itself. The sizing
 // may follow the clock, never the results: these runs train as one step per call does, their
@@ -15,36 +19,26 @@ import type { RemoteRuntime } from './runtime/node/remote.js';
 
 let be: OnnxBackend;
 beforeAll(() => {
-  // graphs always run in the worker, which counts them
-  registerBackend('onnx-auto', () => createOnnxBackend('onnx', { threads: 1, worker: true }));
-  be = useBackend('onnx-auto') as OnnxBackend;
+  be = useWorkerBackend('onnx-auto');
 });
 afterEach(() => {
   vi.useRealTimers();
 });
 
-const runs = () => (be.graphs.remote as RemoteRuntime | null)?.runs ?? 0;
+const runs = () => graphRuns(be);
 
 /** Epochs of 9 batches [B, 5, 1] → [B, 1]: 8 of 4 windows and a last one of 3. */
 function data(n = 9, seed = 3) {
-  const r = new Rng(seed);
-  const bs = Array.from({ length: n }, (_, k) => {
-    const B = k === n - 1 ? 3 : 4;
-    return {
-      x: Float32Array.from({ length: B * 5 }, () => r.random() * 2 - 1),
-      y: Float32Array.from({ length: B }, () => r.random()),
-      B,
-    };
-  });
+  const source = windowSource(windows(n, 3, undefined, seed));
   let pulled = 0;
   return {
     /** Batches handed out so far. */
     pulled: () => pulled,
-    numBatches: () => bs.length,
+    numBatches: source.numBatches,
     *batches() {
-      for (const b of bs) {
+      for (const b of source.batches()) {
         pulled++;
-        yield { x: tensor(b.x, [b.B, 5, 1]), y: tensor(b.y, [b.B, 1]) };
+        yield b;
       }
     },
   };
@@ -58,13 +52,7 @@ type Batch = { x: Tensor; y: Tensor };
  * the steps into the Trainer's blocks: a block's steps are reported together, after its calls.
  */
 async function train(extra: Partial<FitOptions<Batch>>, src = data(), onLoss = () => {}) {
-  const model = new SequenceRegressor({
-    cell: 'gru',
-    inputSize: 1,
-    hiddenSize: 6,
-    outputSize: 1,
-    rng: new Rng(7),
-  });
+  const model = gruRegressor();
   const optimizer = new Adam(model.parameters(), { lr: 0.02 });
   const at: number[] = [];
   const before = runs();

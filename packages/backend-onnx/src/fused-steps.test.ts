@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CharLM, type LayerState, SequenceRegressor } from '@rnnkit/cells';
-import { memory, Rng, registerBackend, type Tensor, tensor, useBackend } from '@rnnkit/core';
+import { memory, Rng, type Tensor, tensor } from '@rnnkit/core';
 import { decodeModel, type GraphProto } from '@rnnkit/onnx/format';
 import {
   Adagrad,
@@ -24,37 +24,23 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from './backend.js';
 import type { BuiltGraph } from './graph/graph-cache.js';
-import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './runtime/node/remote.js';
+import {
+  graphRuns,
+  gruRegressor,
+  useWorkerBackend,
+  windowSource,
+  windows,
+} from './test-utils/regressor-training.js';
 
 // The Trainer's stepsPerCall: consecutive steps traced once as one loop over the batches. Every
 // case trains twice from the same start, one step per call and several, and compares.
 
 let be: OnnxBackend;
 beforeAll(() => {
-  // graphs always run in the worker, which counts them
-  registerBackend('onnx-fused', () => createOnnxBackend('onnx', { threads: 1, worker: true }));
-  be = useBackend('onnx-fused') as OnnxBackend;
+  be = useWorkerBackend('onnx-fused');
 });
 
-const runs = () => (be.graphs.remote as RemoteRuntime | null)?.runs ?? 0;
-
-/** Windows [B, T, 1] → one value each; the last batch is smaller (it cannot stack with the rest). */
-function windows(n: number, last = 3, poison?: number) {
-  const r = new Rng(3);
-  return Array.from({ length: n }, (_, k) => {
-    const B = k === n - 1 ? last : 4;
-    const x = Float32Array.from({ length: B * 5 }, () => r.random() * 2 - 1);
-    if (k === poison) x[0] = Number.NaN;
-    return { x, y: Float32Array.from({ length: B }, () => r.random()), B };
-  });
-}
-const windowSource = (bs: ReturnType<typeof windows>) => ({
-  numBatches: () => bs.length,
-  *batches() {
-    for (const b of bs) yield { x: tensor(b.x, [b.B, 5, 1]), y: tensor(b.y, [b.B, 1]) };
-  },
-});
+const runs = () => graphRuns(be);
 
 type Made = { opt: (m: SequenceRegressor) => Optimizer; extra?: Partial<FitOptions<unknown>> };
 
@@ -65,13 +51,7 @@ async function trainRegressor(
   poison?: number,
   peek = false,
 ) {
-  const model = new SequenceRegressor({
-    cell: 'gru',
-    inputSize: 1,
-    hiddenSize: 6,
-    outputSize: 1,
-    rng: new Rng(7),
-  });
+  const model = gruRegressor();
   const optimizer = made.opt(model);
   const lrs: number[] = [];
   const before = runs();

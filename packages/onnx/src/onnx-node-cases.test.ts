@@ -1,6 +1,6 @@
-import { type Backend, getBackend, setBackend } from '@rnnkit/core';
+import type { Backend } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_NAME, testBackend } from './test-utils/backend.js';
+import { backendNamed, IMPORT_BACKENDS } from './test-utils/backend.js';
 import '@rnnkit/backend-tfjs';
 import { NODE_CASES, runNodeCase, TOL } from './test-utils/onnx-node-cases.js';
 
@@ -13,17 +13,12 @@ import { NODE_CASES, runNodeCase, TOL } from './test-utils/onnx-node-cases.js';
  * (onnx-node-cases.test.ts there), since that package depends on this one.
  */
 
-const BACKENDS = [...new Set([BACKEND_NAME, 'tfjs-cpu', 'tfjs-wasm'])];
 const NAMES = Object.keys(NODE_CASES);
 
-describe.each(BACKENDS)('ONNX recurrent node cases on the %s backend', (beName) => {
+describe.each(IMPORT_BACKENDS)('ONNX recurrent node cases on the %s backend', (beName) => {
   let backend: Backend;
   beforeAll(async () => {
-    if (beName === BACKEND_NAME) backend = await testBackend();
-    else {
-      await setBackend(beName);
-      backend = getBackend();
-    }
+    backend = await backendNamed(beName);
   });
 
   it.each(NAMES)('%s', async (name) => {

@@ -1,7 +1,7 @@
-import { type Backend, getBackend, setBackend } from '@rnnkit/core';
+import type { Backend } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importOnnx } from './import.js';
-import { BACKEND_NAME, testBackend } from './test-utils/backend.js';
+import { backendNamed, IMPORT_BACKENDS } from './test-utils/backend.js';
 import '@rnnkit/backend-tfjs';
 import { loadBytes, loadJson, maxAbsDiff } from './test-utils/fixtures.js';
 
@@ -28,16 +28,10 @@ const CASES = [
 ];
 const TOL = 1e-5;
 
-const BACKENDS = [...new Set([BACKEND_NAME, 'tfjs-cpu', 'tfjs-wasm'])];
-
-describe.each(BACKENDS)('torch.onnx.export fixtures on the %s backend', (beName) => {
+describe.each(IMPORT_BACKENDS)('torch.onnx.export fixtures on the %s backend', (beName) => {
   let backend: Backend;
   beforeAll(async () => {
-    if (beName === BACKEND_NAME) backend = await testBackend();
-    else {
-      await setBackend(beName);
-      backend = getBackend();
-    }
+    backend = await backendNamed(beName);
   });
 
   it.each(CASES)('%s: importOnnx reproduces PyTorch within 1e-5', async (name) => {

@@ -51,8 +51,11 @@ export async function ok(
   return r.stdout;
 }
 
+/** A tiny model and short batches, so every run takes well under a second of training. */
+export const TINY_MODEL = ['--hidden', '16', '--batch', '4', '--seq', '16'];
+
 /**
- * A tiny model and short batches, so every run takes well under a second of training. On js, the
+ * TINY_MODEL, validating and logging often, with no samples, progress bar or plot. On js, the
  * reference backend, which needs no ONNX Runtime worker; resume-onnx.test.ts runs the bit-for-bit
  * resume comparisons on onnx (steps grouped into calls by the clock) and backend-auto.test.ts
  * runs the default backend.
@@ -60,12 +63,7 @@ export async function ok(
 export const TINY = [
   '--backend',
   'js',
-  '--hidden',
-  '16',
-  '--batch',
-  '4',
-  '--seq',
-  '16',
+  ...TINY_MODEL,
   '--validate-every',
   '5',
   '--sample-length',

@@ -22,3 +22,13 @@ export async function testBackend(): Promise<Backend> {
   await setBackend(BACKEND_NAME);
   return getBackend();
 }
+
+/** The backends the import tests run on: the test backend, tfjs-cpu and tfjs-wasm, each once. */
+export const IMPORT_BACKENDS = [...new Set([BACKEND_NAME, 'tfjs-cpu', 'tfjs-wasm'])];
+
+/** Backend `name`: the test backend as testBackend() sets it up, any other by setBackend. */
+export async function backendNamed(name: string): Promise<Backend> {
+  if (name === BACKEND_NAME) return testBackend();
+  await setBackend(name);
+  return getBackend();
+}

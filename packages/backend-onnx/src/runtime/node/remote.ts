@@ -6,8 +6,9 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import type { Feed, HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
+import type { HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
 import { unwrap } from '../protocol.js';
+import { WorkerClient } from '../worker-client.js';
 import { OnnxWorkerStoppedError, stoppedError, type WorkerEnd } from '../worker-stopped.js';
 import { type SessionConfig, sessionOptions } from './runtime.js';
 
@@ -60,7 +61,7 @@ export type { Feed } from '../protocol.js';
  * code and error in its message), a blocked synchronous read included, instead of leaving them
  * waiting forever; `stopped` then holds that error.
  */
-export class RemoteRuntime implements ValueRuntime {
+export class RemoteRuntime extends WorkerClient implements ValueRuntime {
   /** The watching thread; the worker itself is its child. */
   readonly #worker: Worker;
   readonly #bell = new Int32Array(new SharedArrayBuffer(4));
@@ -72,16 +73,9 @@ export class RemoteRuntime implements ValueRuntime {
   readonly #syncReplies: MessagePort;
   /** The watching thread's port: the worker's end comes on it, termination requests go on it. */
   readonly #status: MessagePort;
-  readonly #pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>();
-  #stopped: OnnxWorkerStoppedError | null = null;
-  #nextSid = 1;
-  #nextId = 1;
-  #nextRid = 1;
-  #freed: number[] = [];
-  /** Graph runs posted so far (tests read it). */
-  runs = 0;
 
   constructor(readonly config: SessionConfig) {
+    super();
     const requests = new MessageChannel();
     const replies = new MessageChannel();
     const syncReplies = new MessageChannel();
@@ -111,16 +105,14 @@ export class RemoteRuntime implements ValueRuntime {
       transferList: [...ports, status.port2],
     });
     this.#replies.on('message', (m: Reply) => {
-      const p = this.#pending.get(m.rid!);
-      this.#pending.delete(m.rid!);
-      if (this.#pending.size === 0) this.#idle();
-      p?.resolve(m);
+      this.settle(m);
+      if (this.pendingCount === 0) this.#idle();
     });
-    this.#status.on('message', (end: WorkerEnd) => this.#stop(stoppedError(end)));
+    this.#status.on('message', (end: WorkerEnd) => this.stop(stoppedError(end)));
     // the watching thread itself ended (it outlives the worker only to report it)
     this.#worker.on('exit', (code) => {
       this.#stopNow();
-      this.#stop(stoppedError({ code, error: 'the thread watching it ended first' }));
+      this.stop(stoppedError({ code, error: 'the thread watching it ended first' }));
     });
     // an idle worker does not keep the process alive
     this.#idle();
@@ -129,9 +121,9 @@ export class RemoteRuntime implements ValueRuntime {
   }
 
   /** Why the worker is unusable (it stopped, or the runtime was disposed); null while it runs. */
-  get stopped(): OnnxWorkerStoppedError | null {
-    if (!this.#stopped && Atomics.load(this.#life, 0) === 1) this.#stopNow();
-    return this.#stopped;
+  override get stopped(): OnnxWorkerStoppedError | null {
+    if (!super.stopped && Atomics.load(this.#life, 0) === 1) this.#stopNow();
+    return super.stopped;
   }
 
   /**
@@ -139,32 +131,21 @@ export class RemoteRuntime implements ValueRuntime {
    * fail with OnnxWorkerStoppedError naming `reason`. Tests use it to kill the worker on purpose.
    */
   terminateWorker(reason: string): void {
-    if (!this.#stopped) this.#status.postMessage({ t: 'terminate', reason });
-  }
-
-  /** Throws why the worker stopped, if it has. */
-  #check(): void {
-    const stopped = this.stopped;
-    if (stopped) throw stopped;
+    if (!super.stopped) this.#status.postMessage({ t: 'terminate', reason });
   }
 
   /** The watching thread marked the worker's end: take its report off the port now. */
   #stopNow(): void {
-    if (this.#stopped) return;
+    if (super.stopped) return;
     const got = receiveMessageOnPort(this.#status);
-    if (got) this.#stop(stoppedError(got.message as WorkerEnd));
+    if (got) this.stop(stoppedError(got.message as WorkerEnd));
   }
 
-  /** The worker is gone: every pending and later read fails with `err`. */
-  #stop(err: OnnxWorkerStoppedError): void {
-    if (this.#stopped) return;
-    this.#stopped = err;
+  /** The worker is gone (every pending read has failed). */
+  protected override onStop(): void {
     // a worker that has ended holds nothing: exit must not wait for its answer
     this.#released = true;
     open.delete(this);
-    for (const p of this.#pending.values()) p.reject(err);
-    this.#pending.clear();
-    this.#freed = [];
     this.#idle();
   }
 
@@ -191,49 +172,23 @@ export class RemoteRuntime implements ValueRuntime {
   #released = false;
 
   /** Posts a message and rings the worker's doorbell (it may be asleep). */
-  #post(m: Request): void {
+  protected post(m: Request): void {
     this.#requests.postMessage(m);
     Atomics.add(this.#bell, 0, 1);
     Atomics.notify(this.#bell, 0);
   }
 
-  /** Loads a model in the worker (`loops`: it has Scan loops); returns its session id. */
-  load(
-    model: Uint8Array,
-    inputs: readonly string[],
-    outputs: readonly string[],
-    loops = false,
-  ): number {
-    this.#check();
-    const sid = this.#nextSid++;
-    const options = sessionOptions(this.config, loops);
-    this.#post({ t: 'load', sid, model, inputs, outputs, options });
-    return sid;
-  }
-
-  /** Posts a run of session `sid`; returns the ids its outputs will have. */
-  run(sid: number, feeds: readonly Feed[], outputs: number): number[] {
-    this.#check();
-    const outs = Array.from({ length: outputs }, () => this.#nextId++);
-    this.#post({ t: 'run', sid, feeds, outs });
-    this.runs++;
-    // after the run: inputs disposed while it was traced are freed once it has read them
-    this.#flushFrees();
-    return outs;
+  protected loadOptions(loops: boolean): object {
+    return sessionOptions(this.config, loops);
   }
 
   /** A value's host copy, waiting for the event loop to deliver it. */
   async read(id: number): Promise<HostValue> {
-    this.#check();
-    this.#flushFrees();
-    const rid = this.#nextRid++;
-    const reply = new Promise<Reply>((resolve, reject) =>
-      this.#pending.set(rid, { resolve, reject }),
-    );
+    const reply = this.ask({ t: 'read', id });
     // while a read waits, the process waits for its answer, or for news of the worker's end
+    // (the reply cannot arrive before this code yields, so referencing after posting is in time)
     this.#replies.ref();
     this.#worker.ref();
-    this.#post({ t: 'read', id, rid });
     // Keep the event loop turning (timers, I/O and signals still run between turns) for a
     // while rather than let it sleep: a sleeping thread is slow to wake (see ort-worker.mjs).
     let done = false;
@@ -271,45 +226,27 @@ export class RemoteRuntime implements ValueRuntime {
 
   /** Sends a request and blocks for its reply, for at most `limitMs` (undefined past it). */
   #exchange(m: Request, limitMs: number): Reply | undefined {
-    this.#check();
-    this.#flushFrees();
+    this.check();
+    this.flushFrees();
     Atomics.store(this.#flag, 0, 0);
-    this.#post(m);
+    this.post(m);
     // spin a little first: a small graph's result is there sooner than a sleeping thread wakes
     const t = performance.now();
     for (;;) {
       const got = receiveMessageOnPort(this.#syncReplies);
       if (got) return got.message as Reply;
       // the watching thread sets the flag too when the worker ends: no reply will come
-      this.#check();
+      this.check();
       const waited = performance.now() - t;
       if (waited > limitMs) return undefined;
       if (waited > SPIN_MS) Atomics.wait(this.#flag, 0, 0, Math.min(1000, limitMs - waited));
     }
   }
 
-  /** The worker may drop the value (sent with the next message). */
-  free(id: number): void {
-    if (this.#stopped) return;
-    this.#freed.push(id);
-    if (this.#freed.length >= 256) this.#flushFrees();
-  }
-
-  /** Unloads session `sid`. */
-  drop(sid: number): void {
-    if (!this.#stopped) this.#post({ t: 'drop', sid });
-  }
-
   dispose(): void {
     open.delete(this);
     this.release();
-    this.#stop(new OnnxWorkerStoppedError('the backend was disposed', null));
+    this.stop(new OnnxWorkerStoppedError('the backend was disposed', null));
     void this.#worker.terminate();
-  }
-
-  #flushFrees(): void {
-    if (this.#freed.length === 0 || this.#stopped) return;
-    this.#post({ t: 'free', ids: this.#freed });
-    this.#freed = [];
   }
 }

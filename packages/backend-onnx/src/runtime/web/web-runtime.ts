@@ -1,5 +1,6 @@
-import type { Feed, HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
+import type { HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
 import { unwrap } from '../protocol.js';
+import { WorkerClient } from '../worker-client.js';
 import { OnnxWorkerStoppedError } from '../worker-stopped.js';
 import type { InitRequest } from './ort-web-worker.js';
 
@@ -29,33 +30,22 @@ function startWorker(): Worker {
  * If the worker fails outside a graph run (an uncaught error, or `terminateWorker`), every
  * pending and later read rejects with OnnxWorkerStoppedError and `stopped` holds it.
  */
-export class WebRuntime implements ValueRuntime {
+export class WebRuntime extends WorkerClient implements ValueRuntime {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>();
-  #stopped: OnnxWorkerStoppedError | null = null;
-  #nextSid = 1;
-  #nextId = 1;
-  #nextRid = 1;
-  #freed: number[] = [];
-  /** Graph runs posted so far. */
-  runs = 0;
 
   constructor(readonly config: WebRuntimeConfig) {
+    super();
     const worker = startWorker();
     this.#worker = worker;
-    worker.onmessage = (e: MessageEvent<Reply>) => {
-      const p = this.#pending.get(e.data.rid!);
-      this.#pending.delete(e.data.rid!);
-      p?.resolve(e.data);
-    };
+    worker.onmessage = (e: MessageEvent<Reply>) => this.settle(e.data);
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      this.#stop(
+      this.stop(
         new OnnxWorkerStoppedError(`error: ${e.message || 'the worker script failed'}`, null),
       );
     };
     worker.onmessageerror = () => {
-      this.#stop(
+      this.stop(
         new OnnxWorkerStoppedError('error: a message from the worker could not be read', null),
       );
     };
@@ -63,98 +53,37 @@ export class WebRuntime implements ValueRuntime {
     worker.postMessage(init);
   }
 
-  get stopped(): OnnxWorkerStoppedError | null {
-    return this.#stopped;
-  }
-
   /**
    * Ends the worker now, wherever it is (even inside a graph run); pending and later reads fail
    * with OnnxWorkerStoppedError naming `reason`. Tests use it to end the worker on purpose.
    */
   terminateWorker(reason: string): void {
-    if (this.#stopped) return;
+    if (this.stopped) return;
     this.#worker.terminate();
-    this.#stop(new OnnxWorkerStoppedError(`terminated: ${reason}`, null));
+    this.stop(new OnnxWorkerStoppedError(`terminated: ${reason}`, null));
   }
 
-  #stop(err: OnnxWorkerStoppedError): void {
-    if (this.#stopped) return;
-    this.#stopped = err;
-    for (const p of this.#pending.values()) p.reject(err);
-    this.#pending.clear();
-    this.#freed = [];
-  }
-
-  #check(): void {
-    if (this.#stopped) throw this.#stopped;
-  }
-
-  #post(m: Request): void {
+  protected post(m: Request): void {
     this.#worker.postMessage(m);
   }
 
-  load(
-    model: Uint8Array,
-    inputs: readonly string[],
-    outputs: readonly string[],
-    loops = false,
-  ): number {
-    this.#check();
-    const sid = this.#nextSid++;
-    this.#post({ t: 'load', sid, model, inputs, outputs, options: { loops } });
-    return sid;
-  }
-
-  run(sid: number, feeds: readonly Feed[], outputs: number): number[] {
-    this.#check();
-    const outs = Array.from({ length: outputs }, () => this.#nextId++);
-    this.#post({ t: 'run', sid, feeds, outs });
-    this.runs++;
-    // after the run: inputs disposed while it was traced are freed once it has read them
-    this.#flushFrees();
-    return outs;
+  protected loadOptions(loops: boolean): object {
+    return { loops };
   }
 
   async read(id: number): Promise<HostValue> {
-    return unwrap(await this.#ask({ t: 'read', id }));
+    return unwrap(await this.ask({ t: 'read', id }));
   }
 
   /** Values and sessions the worker holds, once it has handled every message sent so far. */
   async stats(): Promise<{ values: number; sessions: number }> {
-    const [values, sessions] = unwrap(await this.#ask({ t: 'stats' })).data;
+    const [values, sessions] = unwrap(await this.ask({ t: 'stats' })).data;
     return { values, sessions };
   }
 
-  #ask(m: Extract<Request, { t: 'read' | 'stats' }>): Promise<Reply> {
-    this.#check();
-    this.#flushFrees();
-    const rid = this.#nextRid++;
-    const reply = new Promise<Reply>((resolve, reject) =>
-      this.#pending.set(rid, { resolve, reject }),
-    );
-    this.#post({ ...m, rid });
-    return reply;
-  }
-
-  free(id: number): void {
-    if (this.#stopped) return;
-    this.#freed.push(id);
-    if (this.#freed.length >= 256) this.#flushFrees();
-  }
-
-  drop(sid: number): void {
-    if (!this.#stopped) this.#post({ t: 'drop', sid });
-  }
-
   dispose(): void {
-    if (this.#stopped) return;
+    if (this.stopped) return;
     this.#worker.terminate();
-    this.#stop(new OnnxWorkerStoppedError('the backend was disposed', null));
-  }
-
-  #flushFrees(): void {
-    if (this.#freed.length === 0 || this.#stopped) return;
-    this.#post({ t: 'free', ids: this.#freed });
-    this.#freed = [];
+    this.stop(new OnnxWorkerStoppedError('the backend was disposed', null));
   }
 }
