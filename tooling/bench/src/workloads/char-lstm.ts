@@ -20,7 +20,7 @@ function charLstm(name: string, label: string, fused: boolean): Workload {
     name,
     description: `tiny Shakespeare, CharLM emb 128 + LSTM 128 (${fused ? 'fused' : 'composed'} cell kernels), batch 32 × seq 64 contiguous streams with TBPTT carry, Adam 2e-3: train chars/s over 20 steps after 3 warm-up${fused ? ', loss after 200 steps (not on tfjs-cpu)' : ''} (quick: 1 + 3 steps)`,
     async run(ctx: BenchContext) {
-      const { vocab, ids } = shakespeareIds();
+      const { vocab, ids } = shakespeareIds(ctx.corpus());
       const row = await trainCharLM({
         stepsPerCall: ctx.stepsPerCall,
         workload: label,
