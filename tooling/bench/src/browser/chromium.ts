@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { type Browser, chromium } from 'playwright-core';
+
+// Headless Chromium from the system (Debian's `chromium` package), driven by playwright-core:
+// Playwright's own browser download is not used. CHROMIUM_PATH overrides the lookup. The flags
+// are the playground's page test's, plus WebGPU's adapter on SwiftShader for onnx-webgpu.
+
+export function chromiumPath(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`])
+        .toString()
+        .trim();
+    } catch {
+      // not this one
+    }
+  }
+  throw new Error(
+    'the browser bench needs Chromium and found none: install it (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary',
+  );
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      // CI runs as root, where Chromium's sandbox cannot start.
+      '--no-sandbox',
+      // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU.
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--enable-unsafe-webgpu',
+      '--use-webgpu-adapter=swiftshader',
+    ],
+  });
+}
