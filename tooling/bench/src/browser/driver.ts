@@ -1,5 +1,5 @@
+import { launchChromium } from '@rnnkit/chromium';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import { type Collected, collect } from './collect.js';
 import {
   type BackendRequest,
@@ -69,13 +69,47 @@ export function chooseWorkloads(asked?: string[]): string[] {
   return known.filter((w) => asked.includes(w));
 }
 
+/** A built and served page and a headless Chromium, for one or more runs. */
+export interface BrowserBench {
+  /** Runs the asked backends in a fresh tab; the result holds that tab's events only. */
+  run(o: BrowserBenchOptions): Promise<BrowserBenchResult>;
+  close(): Promise<void>;
+}
+
+export async function openBrowserBench(): Promise<BrowserBench> {
+  const [server, browser] = await Promise.allSettled([buildAndServe(), launchChromium()]);
+  if (server.status === 'rejected' || browser.status === 'rejected') {
+    if (server.status === 'fulfilled') await server.value.close();
+    if (browser.status === 'fulfilled') await browser.value.close();
+    throw server.status === 'rejected' ? server.reason : (browser as PromiseRejectedResult).reason;
+  }
+  return {
+    run: (o) => runInTab(browser.value, server.value.url, o),
+    close: async () => {
+      await browser.value.close();
+      await server.value.close();
+    },
+  };
+}
+
+/** Opens the bench, runs once and closes it. */
 export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBenchResult> {
-  const workloads = chooseWorkloads(o.workloads);
-  let browser: Browser | undefined;
-  let server: Awaited<ReturnType<typeof buildAndServe>> | undefined;
+  const bench = await openBrowserBench();
   try {
-    [server, browser] = await Promise.all([buildAndServe(), launchChromium()]);
-    const page = await browser.newPage();
+    return await bench.run(o);
+  } finally {
+    await bench.close();
+  }
+}
+
+async function runInTab(
+  browser: Browser,
+  url: string,
+  o: BrowserBenchOptions,
+): Promise<BrowserBenchResult> {
+  const workloads = chooseWorkloads(o.workloads);
+  const page = await browser.newPage();
+  try {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
@@ -90,7 +124,7 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
       events.push(e);
       o.onEvent?.(e);
     });
-    await page.goto(server.url);
+    await page.goto(url);
     await page.waitForFunction(() => (globalThis as unknown as BenchWindow).benchBackends);
     const about = await page.evaluate(() => {
       const w = globalThis as unknown as BenchWindow;
@@ -119,7 +153,6 @@ export async function runBrowserBench(o: BrowserBenchOptions): Promise<BrowserBe
       pageErrors,
     };
   } finally {
-    await browser?.close();
-    await server?.close();
+    await page.close();
   }
 }

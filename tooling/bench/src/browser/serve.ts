@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type InlineConfig, preview } from 'vite';
+import { type Served, buildAndServe as serveBuild } from '@rnnkit/chromium';
 
 // Builds the browser bench's page (src/browser/page, bundled by Vite from the TypeScript sources,
 // workloads included) into a temporary folder and serves it with `vite preview` on a free port,
@@ -26,33 +26,28 @@ function pageRoot(): string {
   }
 }
 
-export async function buildAndServe(): Promise<{ url: string; close(): Promise<void> }> {
+export async function buildAndServe(): Promise<Served> {
   const outDir = mkdtempSync(join(tmpdir(), 'rnnkit-bench-browser-'));
-  const config: InlineConfig = {
-    root: pageRoot(),
-    configFile: false,
-    logLevel: 'error',
-    worker: { format: 'es' },
-    // Not minified: tfjs-wasm starts its threads from its factory's source text, which a
-    // minifier can break (see apps/playground/vite.config.ts); a bench page gains nothing from it.
-    build: {
-      outDir,
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: false,
-      chunkSizeWarningLimit: 1e6,
-    },
-    preview: { port: 0, host: '127.0.0.1', headers: ISOLATION },
-  };
   try {
-    await build(config);
-    const server = await preview(config);
-    const url = server.resolvedUrls?.local[0];
-    if (!url) throw new Error('vite preview started but reported no local URL');
+    const served = await serveBuild({
+      root: pageRoot(),
+      configFile: false,
+      worker: { format: 'es' },
+      // Not minified: tfjs-wasm starts its threads from its factory's source text, which a
+      // minifier can break (see apps/playground/vite.config.ts); a bench page gains nothing.
+      build: {
+        outDir,
+        emptyOutDir: true,
+        target: 'es2022',
+        minify: false,
+        chunkSizeWarningLimit: 1e6,
+      },
+      preview: { headers: ISOLATION },
+    });
     return {
-      url,
+      url: served.url,
       close: async () => {
-        await server.close();
+        await served.close();
         rmSync(outDir, { recursive: true, force: true });
       },
     };

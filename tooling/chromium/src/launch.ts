@@ -4,7 +4,7 @@ import { type Browser, chromium } from 'playwright-core';
 // Headless Chromium from the system (Debian's `chromium` package), driven by playwright-core:
 // Playwright's own browser download is not used. CHROMIUM_PATH overrides the lookup.
 
-function chromiumPath(): string {
+export function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     try {
@@ -16,21 +16,20 @@ function chromiumPath(): string {
     }
   }
   throw new Error(
-    'the playground test needs Chromium and found none: install it (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary',
+    'the page tests and the browser bench need Chromium and found none: install it (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary',
   );
 }
 
+export const CHROMIUM_ARGS = [
+  // CI runs as root, where Chromium's sandbox cannot start.
+  '--no-sandbox',
+  // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU.
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
+];
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      // CI runs as root, where Chromium's sandbox cannot start.
-      '--no-sandbox',
-      // WebGL (and WebGPU) on the CPU through SwiftShader: CI machines have no GPU.
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
 }
