@@ -88,6 +88,9 @@ for (const backend of values.node as string[]) {
     console.error(`node ${backend} failed: ${error}`);
   }
 }
+// the Node rows beside the browser's, by workload (stable: the Node rows after them)
+const workloadOrder = [...new Set(rows.map((r) => r.workload))];
+rows.sort((a, b) => workloadOrder.indexOf(a.workload) - workloadOrder.indexOf(b.workload));
 loads.push(loadavg()[0]);
 const seconds = (performance.now() - started) / 1000;
 const ratios = ratioRows(rows, new Set(result.offered.filter((b) => b.peer).map((b) => b.name)));
