@@ -22,16 +22,19 @@ const b = new Parameter(tensor([0]));
 
 let loss = Number.POSITIVE_INFINITY;
 for (let step = 1; step <= 500 && loss > 1e-6; step++) {
-  loss = tidy(() => {
+  const value = tidy(() => {
     const { value, grads } = valueAndGrad(() => mean(square(sub(add(mul(xs, w), b), ys))), [w, b]);
     w.assign(sub(w, mul(grads[0], tensor([0.1]))));
     b.assign(sub(b, mul(grads[1], tensor([0.1]))));
-    return value.item();
+    return value;
   });
+  // reads are asynchronous: a backend need not read synchronously (a WebGPU one cannot)
+  [loss] = await value.data();
+  value.dispose();
   if (step % 50 === 0 || loss <= 1e-6)
     console.log(`step ${String(step).padStart(3)}  loss ${loss.toExponential(3)}`);
 }
-const [wv, bv] = [w.dataSync()[0], b.dataSync()[0]];
+const [[wv], [bv]] = [await w.data(), await b.data()];
 console.log(
   `backend ${getBackend().name}: learned y = ${wv.toFixed(4)}x + ${bv.toFixed(4)} (target y = 2x + 1), loss ${loss.toExponential(2)}`,
 );

@@ -304,7 +304,7 @@ program
     }
     const notice = topKNotice(o.topK, run.vocabulary.size);
     if (notice) console.error(notice);
-    generate(model, run.vocabulary, {
+    await generate(model, run.vocabulary, {
       length: o.length,
       temperature: o.temperature,
       topK: o.topK,
@@ -342,7 +342,7 @@ program
     );
     seq = Math.min(seq, Math.floor((ids.length - 1) / batch));
     const data = new CharStreamDataset(ids, { batchSize: batch, seqLength: seq });
-    const loss = evaluate(model, charLoss(model), data, true);
+    const loss = await evaluate(model, charLoss(model), data, true);
     console.log(
       `eval ${run.path}\n  text ${o.text}: ${fmt(data.layout.charsPerPass)} of ${fmt(ids.length)} characters scored (${batch} streams × ${seq})`,
     );

@@ -71,7 +71,7 @@ export function scoreWithProgress(
   loss: LossFn<TokenBatch>,
   data: CharStreamDataset,
   progress: ScoreProgress,
-): number {
+): Promise<number> {
   const total = data.numBatches();
   const perBatch = data.layout.batchSize * data.layout.seqLength;
   progress(0, total, perBatch);

@@ -70,10 +70,10 @@ describe('sampleFromLogits', () => {
 });
 
 describe('generate', () => {
-  it('carries the state one character at a time: greedy steps match one forward over the text', () => {
+  it('carries the state one character at a time: greedy steps match one forward over the text', async () => {
     const m = model();
     const prime = 'abc de';
-    const text = generate(m, vocab, { length: 25, temperature: 0, prime, rng: new Rng(0) });
+    const text = await generate(m, vocab, { length: 25, temperature: 0, prime, rng: new Rng(0) });
     expect([...text]).toHaveLength(25);
     // Scoring prime + text in one pass must give, at every position, the character chosen next.
     const all = vocab.encode(prime + text);
@@ -91,18 +91,18 @@ describe('generate', () => {
     }
   });
 
-  it('is reproducible with a seed, streams every character, and frees its tensors', () => {
+  it('is reproducible with a seed, streams every character, and frees its tensors', async () => {
     for (const cell of ['lstm', 'gru'] as const) {
       const m = model(cell);
       const before = memory().numTensors;
       const streamed: string[] = [];
-      const a = generate(m, vocab, {
+      const a = await generate(m, vocab, {
         length: 60,
         rng: new Rng(9),
         onChar: (c) => streamed.push(c),
       });
-      const b = generate(m, vocab, { length: 60, rng: new Rng(9) });
-      const c = generate(m, vocab, { length: 60, rng: new Rng(10) });
+      const b = await generate(m, vocab, { length: 60, rng: new Rng(9) });
+      const c = await generate(m, vocab, { length: 60, rng: new Rng(10) });
       expect(a).toBe(b);
       expect(a).not.toBe(c);
       expect(streamed.join('')).toBe(a);
@@ -111,24 +111,28 @@ describe('generate', () => {
     }
   });
 
-  it('top-k 1 and temperature 0 give the same text', () => {
+  it('top-k 1 and temperature 0 give the same text', async () => {
     const m = model('gru', 4);
-    const greedy = generate(m, vocab, { length: 40, temperature: 0, rng: new Rng(1) });
-    expect(generate(m, vocab, { length: 40, topK: 1, rng: new Rng(2) })).toBe(greedy);
-    expect(generate(m, vocab, { length: 40, temperature: 1e-4, rng: new Rng(3) })).toBe(greedy);
+    const greedy = await generate(m, vocab, { length: 40, temperature: 0, rng: new Rng(1) });
+    expect(await generate(m, vocab, { length: 40, topK: 1, rng: new Rng(2) })).toBe(greedy);
+    expect(await generate(m, vocab, { length: 40, temperature: 1e-4, rng: new Rng(3) })).toBe(
+      greedy,
+    );
   });
 
-  it('rejects a prime with unknown characters, listing them, and bad options', () => {
+  it('rejects a prime with unknown characters, listing them, and bad options', async () => {
     const m = model();
-    expect(() => generate(m, vocab, { length: 5, prime: 'ABa', rng: new Rng(0) })).toThrow(
+    await expect(generate(m, vocab, { length: 5, prime: 'ABa', rng: new Rng(0) })).rejects.toThrow(
       UnknownCharacterError,
     );
-    expect(() => generate(m, vocab, { length: 5, prime: 'ABa', rng: new Rng(0) })).toThrow(
+    await expect(generate(m, vocab, { length: 5, prime: 'ABa', rng: new Rng(0) })).rejects.toThrow(
       "the prime text \"ABa\" has 2 characters the vocabulary does not know: 'A', 'B'",
     );
-    expect(() => generate(m, vocab, { length: 5, temperature: -1, rng: new Rng(0) })).toThrow(
-      'temperature must be a number ≥ 0',
+    await expect(
+      generate(m, vocab, { length: 5, temperature: -1, rng: new Rng(0) }),
+    ).rejects.toThrow('temperature must be a number ≥ 0');
+    await expect(generate(m, vocab, { length: 5, topK: 1.5, rng: new Rng(0) })).rejects.toThrow(
+      'top-k',
     );
-    expect(() => generate(m, vocab, { length: 5, topK: 1.5, rng: new Rng(0) })).toThrow('top-k');
   });
 });

@@ -1,5 +1,15 @@
 import type { CharLM } from '@rnnkit/cells';
-import { getBackend, noGrad, type Rng, RnnkitError, reshape, tensor, tidy } from '@rnnkit/core';
+import {
+  getBackend,
+  noGrad,
+  type Rng,
+  RnnkitError,
+  reshape,
+  slice,
+  type Tensor,
+  tensor,
+  tidy,
+} from '@rnnkit/core';
 import type { Vocabulary } from '@rnnkit/data';
 
 export interface SamplingOptions {
@@ -79,9 +89,14 @@ function drawsInLoop(o: SamplingOptions, n: number): boolean {
 /**
  * Generates text one character at a time, carrying the recurrent state from each step to the next
  * (the prime is read once; no window is ever fed again) with the model's `stepper()`. Returns the generated characters, without
- * the prime. Characters of the prime the vocabulary lacks throw an `UnknownCharacterError`.
+ * the prime. Characters of the prime the vocabulary lacks throw an `UnknownCharacterError`. The
+ * logits are read back with await (reads are asynchronous by contract).
  */
-export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): string {
+export async function generate(
+  model: CharLM,
+  vocab: Vocabulary,
+  o: GenerateOptions,
+): Promise<string> {
   checkSampling(o);
   if (!(Number.isInteger(o.length) && o.length >= 0))
     throw new RnnkitError(`length must be a whole number ≥ 0, got ${o.length}`);
@@ -96,13 +111,15 @@ export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): 
   let out = '';
   try {
     // Read the prime in one pass: the logits of its last character give the first draw.
-    let logits = tidy(() =>
-      noGrad(() => {
-        const f = model.forward(tensor(primeIds, [1, primeIds.length], 'int32'));
-        stepper.reset(f.state);
-        const all = reshape(f.logits, [primeIds.length, vocab.size]).dataSync();
-        return Float32Array.from(all.subarray((primeIds.length - 1) * vocab.size));
-      }),
+    let logits = await readLogits(
+      tidy(() =>
+        noGrad(() => {
+          const f = model.forward(tensor(primeIds, [1, primeIds.length], 'int32'));
+          stepper.reset(f.state);
+          const last = primeIds.length - 1;
+          return reshape(slice(f.logits, [0, last, 0], [1, 1, vocab.size]), [vocab.size]);
+        }),
+      ),
     );
     if (o.length > 0 && drawsInLoop(o, vocab.size)) {
       // A compiling backend (onnx) draws whole chunks inside one graph call (CharLMStepper.sample)
@@ -114,7 +131,7 @@ export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): 
       emit(id);
       for (let left = o.length - 1; left > 0; ) {
         const n = Math.min(LOOP_CHUNK, left);
-        const ids = stepper.sample(Int32Array.of(id), n, {
+        const ids = await stepper.sample(Int32Array.of(id), n, {
           rng: o.rng,
           temperature: o.temperature,
         });
@@ -130,15 +147,22 @@ export function generate(model: CharLM, vocab: Vocabulary, o: GenerateOptions): 
       out += ch;
       o.onChar?.(ch);
       if (i === o.length - 1) break;
-      logits = tidy(() =>
-        Float32Array.from(stepper.step(tensor(Int32Array.of(id), [1], 'int32')).dataSync()),
-      );
+      logits = await readLogits(tidy(() => stepper.step(tensor(Int32Array.of(id), [1], 'int32'))));
     }
   } finally {
     stepper.dispose();
     model.train(wasTraining);
   }
   return out;
+}
+
+/** The values of a logits tensor, read with await; the tensor is freed. */
+async function readLogits(t: Tensor): Promise<Float32Array> {
+  try {
+    return Float32Array.from(await t.data());
+  } finally {
+    t.dispose();
+  }
 }
 
 /** A notice when `--top-k` is more than the vocabulary: it is clamped to all characters. */

@@ -312,7 +312,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
           });
           if (io.stopRequested()) controller.abort();
         },
-        onValidation(v) {
+        async onValidation(v) {
           extra.elapsedSeconds = elapsed();
           runLog.validation({
             step: v.step,
@@ -325,7 +325,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
           });
           if (t.sampleLength > 0) {
             // Its own generator, seeded by the step: sampling never disturbs the training's RNGs.
-            const text = generate(model, vocabulary, {
+            const text = await generate(model, vocabulary, {
               length: t.sampleLength,
               temperature: DEFAULTS.sampleTemperature,
               rng: new Rng(t.seed * 1_000_003 + v.step),
@@ -375,7 +375,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
     log(
       `final validation on ${summary.finalValWhole ? 'the whole validation split, ' : ''}${fmt(summary.finalValChars)} characters (${final.layout.batchSize} streams × ${final.layout.seqLength})`,
     );
-    summary.finalValLoss = scoreWithProgress(model, loss, final, io.scoring);
+    summary.finalValLoss = await scoreWithProgress(model, loss, final, io.scoring);
     runLog.validation({
       step: fit.steps,
       epoch: lastEpoch,

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 const ENTRY = `
 import '@rnnkit/backend-js';
 import '@rnnkit/backend-tfjs';
+import '@rnnkit/backend-onnx/web';
 export * as core from '@rnnkit/core';
 export * as cells from '@rnnkit/cells';
 export * as data from '@rnnkit/data';
@@ -36,6 +37,7 @@ describe('the browser entries', () => {
     expect(inputs.filter((p) => p.startsWith('node:'))).toEqual([]);
     // the browser entries, not the Node ones, were read
     expect(inputs.some((p) => p.endsWith('backend-tfjs/dist/browser.js'))).toBe(true);
+    expect(inputs.some((p) => p.endsWith('backend-onnx/dist/web.js'))).toBe(true);
     expect(inputs.some((p) => p.endsWith('train/dist/portable.js'))).toBe(true);
     expect(inputs.some((p) => p.endsWith('data/dist/portable.js'))).toBe(true);
   });

@@ -1,6 +1,8 @@
 // The backends the page offers, in the picker's order. Each entry loads its package only when
 // chosen (a dynamic import, so Vite splits it into its own chunk); adding a backend is one line.
-// `threads` says what the backend computes with, for the status line.
+// `threads` says what the backend computes with and `notice` why, for the status line.
+
+import type { Backend } from '@rnnkit/core';
 
 export interface OfferedBackend {
   /** The rnnkit backend name (`setBackend(name)`). */
@@ -9,7 +11,9 @@ export interface OfferedBackend {
   /** Imports the package that registers `name` and prepares it (runs in the worker). */
   load(): Promise<void>;
   /** Threads (or 'GPU') the backend computes with, once started. */
-  threads(): Promise<string>;
+  threads(backend: Backend): Promise<string>;
+  /** One line on how it runs, where the backend chose something for this page (threads). */
+  notice?(backend: Backend): Promise<string>;
 }
 
 export const BACKENDS: readonly OfferedBackend[] = [
@@ -31,7 +35,33 @@ export const BACKENDS: readonly OfferedBackend[] = [
     load: async () => void (await import('@rnnkit/backend-tfjs')),
     threads: async () => 'GPU',
   },
+  {
+    name: 'onnx-wasm',
+    label: 'onnx-wasm (ONNX Runtime Web WebAssembly)',
+    load: async () => void (await import('@rnnkit/backend-onnx/web')),
+    threads: async (backend) => String((await ortThreads(backend)).threads),
+    notice: async (backend) => (await ortThreads(backend)).notice,
+  },
+  {
+    name: 'onnx-webgpu',
+    label: 'onnx-webgpu (ONNX Runtime Web WebGPU)',
+    load: async () => void (await import('@rnnkit/backend-onnx/web')),
+    threads: async (backend) => `GPU + ${(await ortThreads(backend)).threads} wasm`,
+    notice: async (backend) =>
+      `Kernels run on WebGPU; training and evaluation steps (graphs with loops) on WebAssembly. ${(await ortThreads(backend)).notice}`,
+  },
 ];
+
+/**
+ * The WebAssembly threads an ONNX Runtime Web backend computes with, and the backend's own line
+ * on why (cross-origin isolated or not); the page registers them with their defaults.
+ */
+async function ortThreads(backend: Backend): Promise<{ threads: number; notice: string }> {
+  const { WebOnnxBackend, wasmThreads } = await import('@rnnkit/backend-onnx/web');
+  if (!(backend instanceof WebOnnxBackend))
+    throw new Error(`backend '${backend.name}' is not an ONNX Runtime Web backend`);
+  return { threads: backend.config.threads, notice: wasmThreads().notice.replace(/^rnnkit: /, '') };
+}
 
 export function offeredBackend(name: string): OfferedBackend {
   const b = BACKENDS.find((x) => x.name === name);

@@ -26,7 +26,7 @@ export type ToWorker =
   | { type: 'export-onnx' };
 
 export type FromWorker =
-  | { type: 'backend'; name: string; threads: string }
+  | { type: 'backend'; name: string; threads: string; notice?: string }
   | { type: 'step'; step: number; loss: number; charsPerSecond: number }
   | { type: 'validation'; step: number; loss: number }
   | { type: 'forecast'; forecast: Forecast }

@@ -23,7 +23,12 @@ async function useBackend(name: string): Promise<string> {
   const offered = offeredBackend(name);
   await offered.load();
   const backend = await setBackend(name);
-  send({ type: 'backend', name: backend.name, threads: await offered.threads() });
+  send({
+    type: 'backend',
+    name: backend.name,
+    threads: await offered.threads(backend),
+    notice: await offered.notice?.(backend),
+  });
   return backend.name;
 }
 
@@ -114,7 +119,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'export-onnx': {
       const t = needModel();
       const { exportOnnx } = await import('@rnnkit/onnx');
-      const bytes = exportOnnx(t.model.model);
+      const bytes = await exportOnnx(t.model.model);
       send({ type: 'bytes', kind: 'onnx', bytes }, [bytes.buffer]);
       return;
     }

@@ -6,7 +6,7 @@ import { asciiForecast } from './ascii.js';
 import { forecastAutoregressive } from './run.js';
 
 describe('forecastAutoregressive', () => {
-  it('feeds each prediction back as the newest value of the window', () => {
+  it('feeds each prediction back as the newest value of the window', async () => {
     const model = new SequenceRegressor({
       cell: 'gru',
       inputSize: 1,
@@ -15,7 +15,7 @@ describe('forecastAutoregressive', () => {
       rng: new Rng(3),
     });
     const seed = Float32Array.from([0.1, -0.2, 0.3, 0.05]);
-    const got = forecastAutoregressive(model, seed, 3);
+    const got = await forecastAutoregressive(model, seed, 3);
     // The same thing by hand: predict, shift the window, append, repeat.
     const window = Array.from(seed);
     for (let i = 0; i < 3; i++) {

@@ -103,15 +103,15 @@ export async function runSine(c: SineConfig): Promise<SineResult> {
     stepsPerCall: c.stepsPerCall,
   });
   const trainEval = new WindowDataset(split.train, { batchSize: 256 });
-  const trainMse = evaluate(model, loss, trainEval);
-  const validationMse = evaluate(model, loss, validation);
+  const trainMse = await evaluate(model, loss, trainEval);
+  const validationMse = await evaluate(model, loss, validation);
 
   // Autoregressive forecast past the end of the series, one period by default.
   const dt = c.tEnd / (c.points - 1);
   const steps = c.forecastSteps ?? Math.round((2 * Math.PI) / dt);
   const futureT = Float32Array.from(linspace(c.tEnd + dt, c.tEnd + steps * dt, steps));
   const truth = futureT.map((v) => Math.sin(v));
-  const forecast = forecastAutoregressive(model, y.subarray(y.length - c.window), steps);
+  const forecast = await forecastAutoregressive(model, y.subarray(y.length - c.window), steps);
   let se = 0;
   for (let i = 0; i < steps; i++) se += (forecast[i] - truth[i]) ** 2;
   return {
@@ -127,19 +127,28 @@ export async function runSine(c: SineConfig): Promise<SineResult> {
   };
 }
 
-/** Feeds the model its own predictions: each step predicts from the last `window` values. */
-export function forecastAutoregressive(
+/**
+ * Feeds the model its own predictions: each step predicts from the last `window` values, read
+ * back with await (reads are asynchronous by contract).
+ */
+export async function forecastAutoregressive(
   model: SequenceRegressor,
   seed: Float32Array,
   steps: number,
-): Float32Array {
+): Promise<Float32Array> {
   model.eval();
   const window = Float32Array.from(seed);
   const out = new Float32Array(steps);
   for (let i = 0; i < steps; i++) {
-    const next = tidy(() =>
-      noGrad(() => (model.forward(tensor(window, [1, window.length, 1])) as Tensor).item()),
+    const y = tidy(() =>
+      noGrad(() => model.forward(tensor(window, [1, window.length, 1])) as Tensor),
     );
+    let next: number;
+    try {
+      next = (await y.data())[0];
+    } finally {
+      y.dispose();
+    }
     out[i] = next;
     window.copyWithin(0, 1);
     window[window.length - 1] = next;

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   cellForOnnxOp,
   fromOnnxWeights,
@@ -26,6 +23,7 @@ import {
   valueAndGrad,
 } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
+import { readFixtureFile } from '#fixture-file';
 import type { Ctx } from './context.js';
 
 /**
@@ -65,15 +63,13 @@ interface Fixture {
 /**
  * The fixtures' JSON files, which the build copies from packages/cells/fixtures into this
  * package's dist/fixtures, so the published suite carries them (the cells package ships none).
- * The same path from src/ (the tests here) and from dist/.
+ * `#fixture-file` reads them with node:fs in Node and with fetch in a browser.
  */
-const FIXTURES = fileURLToPath(new URL('../dist/fixtures/', import.meta.url));
-
-const cache = new Map<string, Fixture>();
-function loadFixture(name: string): Fixture {
+const cache = new Map<string, Promise<Fixture>>();
+function loadFixture(name: string): Promise<Fixture> {
   let fx = cache.get(name);
   if (!fx) {
-    fx = JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as Fixture;
+    fx = readFixtureFile(name) as Promise<Fixture>;
     cache.set(name, fx);
   }
   return fx;
@@ -87,14 +83,14 @@ function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-function torchCase(
+async function torchCase(
   be: Backend,
   name: string,
   fused: boolean,
   TOL: number,
   compiled: boolean,
-): void {
-  const fx = loadFixture(name);
+): Promise<void> {
+  const fx = await loadFixture(name);
   const cfg = fx.config;
   const t = (k: string): Tensor =>
     tensor(Float32Array.from(fx.tensors[k].data), fx.tensors[k].shape, 'float32', be);
@@ -140,29 +136,36 @@ function torchCase(
       return loss;
     }, wrt);
   const { value, grads } = compiled ? compile(run)() : run();
-  const check = (got: Tensor, ref: string) => {
+  const check = async (got: Tensor, ref: string) => {
     expect(got.shape, ref).toEqual(fx.tensors[ref].shape);
-    expect(maxRelErr(got.dataSync(), fx.tensors[ref].data), ref).toBeLessThan(TOL);
+    expect(maxRelErr(await got.data(), fx.tensors[ref].data), ref).toBeLessThan(TOL);
   };
-  check(out!.y, 'y');
-  check(out!.hn, 'hn');
-  if (isLstm) check(out!.cn!, 'cn');
+  await check(out!.y, 'y');
+  await check(out!.hn, 'hn');
+  if (isLstm) await check(out!.cn!, 'cn');
   const loss = fx.tensors.loss.data[0];
-  expect(Math.abs(value.item() - loss) / (1 + Math.abs(loss))).toBeLessThan(TOL);
-  check(grads[0], 'grad.x');
-  check(grads[1], 'grad.h0');
-  if (c0) check(grads[2], 'grad.c0');
+  const got = (await value.data())[0];
+  expect(Math.abs(got - loss) / (1 + Math.abs(loss))).toBeLessThan(TOL);
+  await check(grads[0], 'grad.x');
+  await check(grads[1], 'grad.h0');
+  if (c0) await check(grads[2], 'grad.c0');
   const off = c0 ? 3 : 2;
   expect(named.length).toBe(params.length);
-  named.forEach(([n], i) => {
+  for (const [i, [n]] of named.entries()) {
     const torchName = params.find((p) => fromTorchName(p) === n)!;
-    check(grads[off + i], `grad.${torchName}`);
-  });
+    await check(grads[off + i], `grad.${torchName}`);
+  }
   dispose([out, value, grads, x, h0, c0, wy, wh, wc, layer.parameters()]);
 }
 
-function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compiled: boolean): void {
-  const fx = loadFixture(name);
+async function ortCase(
+  be: Backend,
+  name: string,
+  fused: boolean,
+  TOL: number,
+  compiled: boolean,
+): Promise<void> {
+  const fx = await loadFixture(name);
   const c = fx.config;
   const f32 = (k: string) => Float32Array.from(fx.tensors[k].data);
   const t = (k: string): Tensor => tensor(f32(k), fx.tensors[k].shape, 'float32', be);
@@ -209,10 +212,10 @@ function ortCase(be: Backend, name: string, fused: boolean, TOL: number, compile
   };
   const { r, y } = compiled ? compile(run)() : run();
   expect(y.shape).toEqual(fx.tensors.Y.shape);
-  expect(maxRelErr(y.dataSync(), fx.tensors.Y.data), 'Y').toBeLessThan(TOL);
-  expect(maxRelErr(r.state.h.dataSync(), fx.tensors.Y_h.data), 'Y_h').toBeLessThan(TOL);
+  expect(maxRelErr(await y.data(), fx.tensors.Y.data), 'Y').toBeLessThan(TOL);
+  expect(maxRelErr(await r.state.h.data(), fx.tensors.Y_h.data), 'Y_h').toBeLessThan(TOL);
   if (hasC) {
-    expect(maxRelErr(r.state.c!.dataSync(), fx.tensors.Y_c.data), 'Y_c').toBeLessThan(TOL);
+    expect(maxRelErr(await r.state.c!.data(), fx.tensors.Y_c.data), 'Y_c').toBeLessThan(TOL);
   }
   dispose([inputs, y, r, layer.parameters()]);
 }

@@ -15,12 +15,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 // module.to(backend) between two real backends: shared by the backend packages' own test files
 // (not part of runConformance, whose one backend need not come with the JS backend beside it).
 
-const bits = (t: Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
-const hostWeights = (m: Module): Record<string, HostTensor> =>
+// Reads are asynchronous by contract: the backend under test need not read synchronously.
+const bits = async (t: Tensor) =>
+  Array.from(new Uint32Array(Float32Array.from(await t.data()).buffer));
+const allBits = (ts: Tensor[]) => Promise.all(ts.map(bits));
+const hostWeights = async (m: Module): Promise<Record<string, HostTensor>> =>
   Object.fromEntries(
-    m
-      .namedParameters()
-      .map(([n, p]) => [n, { shape: p.shape, data: Float32Array.from(p.dataSync()) }]),
+    await Promise.all(
+      m
+        .namedParameters()
+        .map(async ([n, p]) => [n, { shape: p.shape, data: Float32Array.from(await p.data()) }]),
+    ),
   );
 
 const build = (be: Backend) =>
@@ -76,15 +81,14 @@ async function moveAndCompare(fromName: string, toName: string) {
   const moved = build(from);
   const optMoved = new Adam(moved.parameters(), { lr: 0.02 });
   await trainSteps(moved, optMoved, from, 3); // Adam's m and v now exist on `from`
-  const before = moved.namedParameters().map(([n, p]) => [n, bits(p)]);
-  const weights = hostWeights(moved);
-  const state = optMoved.stateDict();
+  const named = moved.namedParameters();
+  const before = await allBits(named.map(([, p]) => p));
+  const weights = await hostWeights(moved);
+  const state = await optMoved.stateDict();
 
-  expect(moved.to(toName)).toBe(moved);
-  for (const [n, p] of moved.namedParameters()) {
-    expect(p.backend, n).toBe(to);
-    expect([n, bits(p)]).toEqual(before.find(([m]) => m === n));
-  }
+  expect(await moved.to(toName)).toBe(moved);
+  expect(named.map(([n, p]) => [n, p.backend])).toEqual(named.map(([n]) => [n, to]));
+  expect(await allBits(named.map(([, p]) => p))).toEqual(before);
 
   const fresh = build(to);
   fresh.loadStateDict(weights);
@@ -96,9 +100,9 @@ async function moveAndCompare(fromName: string, toName: string) {
   expect(lossesMoved).toHaveLength(4);
   expect(lossesMoved).toEqual(lossesFresh);
   expect(lossesMoved.every(Number.isFinite)).toBe(true);
-  expect(moved.parameters().map(bits)).toEqual(fresh.parameters().map(bits));
+  expect(await allBits(moved.parameters())).toEqual(await allBits(fresh.parameters()));
   // the optimizer's state followed its parameters
-  expect(optMoved.stateDict()).toEqual(optFresh.stateDict());
+  expect(await optMoved.stateDict()).toEqual(await optFresh.stateDict());
 }
 
 /**
@@ -135,7 +139,7 @@ export function runMoveToTests(name: string): void {
           `inputs live on different backends .*model\\.to\\('${quoted}'\\) moves a model's parameters`,
         ),
       );
-      model.to(name);
+      await model.to(name);
       expect((await model.forward(x).data()).length).toBe(4);
     });
   });

@@ -110,8 +110,8 @@ export function optimizerTests(ctx: Ctx): void {
         }
         const what = has(be, c.kernel) ? `${be.name}'s ${c.kernel}` : 'the definition';
         assertClose(await values(pK), await values(pD), ctx.tol, ctx.tol, `${what}: parameter`);
-        const k = viaKernel.stateDict().tensors;
-        const d = viaDefinition.stateDict().tensors;
+        const k = (await viaKernel.stateDict()).tensors;
+        const d = (await viaDefinition.stateDict()).tensors;
         expect(Object.keys(k).sort()).toEqual(Object.keys(d).sort());
         for (const name of Object.keys(d)) {
           const e = Array.from(d[name].data);
@@ -149,7 +149,7 @@ export function optimizerTests(ctx: Ctx): void {
         assertClose(await values(p), [0.95], 1e-6);
         opt.step([g]);
         // buf = 0.9·0.5 + 0.5 = 0.95; p = 0.95 − 0.095
-        assertClose(Array.from(opt.stateDict().tensors['0.momentum'].data), [0.95], 1e-6);
+        assertClose(Array.from((await opt.stateDict()).tensors['0.momentum'].data), [0.95], 1e-6);
         assertClose(await values(p), [0.855], 1e-6);
         p.dispose();
         g.dispose();

@@ -86,7 +86,7 @@ async function train(extra: Partial<FitOptions<Batch>>, src = data(), onLoss = (
     calls: runs() - before,
     blocks: blocksOf(at),
     weights: model.parameters().map((p) => Array.from(p.dataSync())),
-    state: optimizer.stateDict(),
+    state: await optimizer.stateDict(),
   };
 }
 
@@ -108,6 +108,23 @@ describe('automatic steps per call on onnx', () => {
     expect(one.calls).toBe(27);
     expect(auto.calls).toBeLessThan(27);
     expect(auto.blocks.some(([a, b]) => b > a)).toBe(true);
+    expect(auto.fit.trainLoss).toEqual(one.fit.trainLoss);
+    expect(auto.weights).toEqual(one.weights);
+    expect(auto.state).toEqual(one.state);
+  });
+
+  it('with clipping at every step, trains as one step per call does, bit for bit', async () => {
+    const norms: number[][] = [[], []];
+    const clipped = (k: number): Partial<FitOptions<Batch>> => ({
+      clipNorm: 0.01, // below every step's norm
+      clipValue: 0.002,
+      callbacks: [{ onStep: ({ gradNorm }) => norms[k].push(gradNorm ?? 0) }],
+    });
+    const one = await train({ ...clipped(0), stepsPerCall: 1 });
+    const auto = await train(clipped(1));
+    expect(auto.blocks.some(([a, b]) => b > a)).toBe(true);
+    expect(norms[0].every((n) => n > 0.01)).toBe(true);
+    expect(norms[1]).toEqual(norms[0]);
     expect(auto.fit.trainLoss).toEqual(one.fit.trainLoss);
     expect(auto.weights).toEqual(one.weights);
     expect(auto.state).toEqual(one.state);

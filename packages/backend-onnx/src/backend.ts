@@ -1,16 +1,13 @@
 import { availableParallelism } from 'node:os';
-import type { Backend, DType, KernelTensor, LoopSpec, Shape, TypedArray } from '@rnnkit/core';
-import { DataType } from '@rnnkit/onnx/format';
-import { compileOn, lowerScanOn, readOn, replayOn } from './compile.js';
+import type { Backend, KernelTensor, TypedArray } from '@rnnkit/core';
+import { OnnxBackendBase } from './backend-base.js';
+import { readOn } from './compile.js';
 import { EagerRunner } from './eager.js';
 import type { KernelCall } from './graph/emit.js';
 import { GraphCache } from './graph/graph-cache.js';
-import { OnnxKernels } from './kernels.js';
 import { RemoteRuntime } from './runtime/node/remote.js';
-import type { SessionConfig, WorkerMode } from './runtime/node/runtime.js';
-import type { OnnxWorkerStoppedError } from './runtime/node/worker-stopped.js';
-import { hostDataAsync, OnnxStorage, releaseRemote } from './storage.js';
-import type { KernelSink } from './trace/kernel-sink.js';
+import { Session, type SessionConfig, type WorkerMode } from './runtime/node/runtime.js';
+import { OnnxStorage } from './storage.js';
 
 type S = OnnxStorage;
 type KT = KernelTensor<S>;
@@ -28,41 +25,27 @@ export interface OnnxBackendOptions {
 }
 
 /**
- * rnnkit kernels on ONNX Runtime. Outside `compile` every kernel runs as a cached one-kernel
- * session on host values; inside it, kernels add nodes to the traced graph instead. The kernels
- * (src/kernels.ts) are `Lower`s (src/lower/) handed to `call`, so both paths share one lowering;
- * this class adds the dispatch, host storage and the runtime.
+ * rnnkit kernels on ONNX Runtime in Node (onnxruntime-node). Outside `compile` every kernel runs
+ * as a cached one-kernel session on host values; inside it, kernels add nodes to the traced
+ * graph instead. The kernels (src/kernels.ts) are `Lower`s (src/lower/) handed to `call`, so both
+ * paths share one lowering; backend-base.ts holds what every runtime shares, and this class adds
+ * the dispatch, synchronous reads and onnxruntime-node's sessions.
  */
-export class OnnxBackend extends OnnxKernels implements Backend<S> {
-  readonly name: string;
+export class OnnxBackend extends OnnxBackendBase implements Backend<S> {
   readonly config: SessionConfig;
   readonly eager: EagerRunner;
   /** Sessions of compiled graphs. */
   readonly graphs: GraphCache;
-  /** Set while a compile() trace runs. */
-  sink: KernelSink | null = null;
 
   constructor(name: string, config: SessionConfig) {
-    super();
-    this.name = name;
+    super(name);
     this.config = config;
     this.eager = new EagerRunner(config);
-    this.graphs = new GraphCache(config, config.worker ? () => new RemoteRuntime(config) : null);
-  }
-
-  /** core's `compile`: see compile.ts. */
-  compile<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-    return compileOn(this, fn);
-  }
-
-  /** core's `scan` inside compile: an ONNX Scan node. */
-  lowerScan(loop: LoopSpec<S>): S[] | null {
-    return lowerScanOn(this, loop);
-  }
-
-  /** core's scan backward: the forward step's values instead of recomputing them. */
-  replayScan<T>(key: object, fn: () => T): T {
-    return replayOn(this, key, fn);
+    this.graphs = new GraphCache(
+      config,
+      (g) => new Session(g.model, g.inputs, g.outputs, config, g.loops),
+      config.worker ? () => new RemoteRuntime(config) : null,
+    );
   }
 
   protected override get sequentialScatter(): boolean {
@@ -76,56 +59,9 @@ export class OnnxBackend extends OnnxKernels implements Backend<S> {
     return outs.map((o) => OnnxStorage.host(o.data, o.shape));
   }
 
-  // --- storage ---------------------------------------------------------------------------
-  upload(values: TypedArray, shape: Shape): S {
-    return OnnxStorage.host(values, shape);
-  }
-  async read(x: KT): Promise<TypedArray> {
-    // a value in the worker: wait for it without blocking the event loop
-    if (x.storage.remote && !this.sink) return (await hostDataAsync(x)).slice();
-    return this.readSync(x);
-  }
   readSync(x: KT): TypedArray {
     // a snapshot: the caller may modify it
     return readOn(this, x).slice();
-  }
-  dispose(storage: S): void {
-    storage.disposed = true;
-    releaseRemote(storage);
-  }
-  fill(shape: Shape, value: number, dtype: DType): S {
-    if (this.sink) {
-      // while tracing, a constant made in the graph (zeros for unused gradients, ones for seeds)
-      // instead of a host array fed on every run
-      const t = {
-        name: 'value',
-        dims: [1],
-        data_type: dtype === 'int32' ? DataType.INT32 : DataType.FLOAT,
-        ...(dtype === 'int32' ? { int32_data: [value] } : { float_data: [value] }),
-      };
-      return this.call(
-        {
-          key: `fill|${dtype}|${value}|${shape.join(',')}`,
-          scalars: [],
-          outDtypes: [dtype],
-          lower: (e) => [e.g.op('ConstantOfShape', [e.ints(shape)], { value: t })],
-        },
-        [],
-      )[0];
-    }
-    const n = shape.reduce((a, b) => a * b, 1);
-    const out = dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
-    if (value !== 0) out.fill(value);
-    return OnnxStorage.host(out, shape);
-  }
-
-  /**
-   * Why this backend can run no more compiled graphs (its ONNX Runtime worker thread stopped, or
-   * it was disposed); null while it can. Compiled calls and reads of values the worker held throw
-   * this error.
-   */
-  get failure(): OnnxWorkerStoppedError | null {
-    return this.graphs.remote?.stopped ?? null;
   }
 
   threads(): number {

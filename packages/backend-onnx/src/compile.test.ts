@@ -348,18 +348,20 @@ describe('compile splits at readbacks', () => {
 });
 
 describe('in-graph sampling', () => {
-  it('CharLMStepper.sample runs n steps as one Scan graph and draws what the JS backend draws', () => {
-    const draw = (be: Backend) =>
-      on(be, () => {
+  it('CharLMStepper.sample runs n steps as one Scan graph and draws what the JS backend draws', async () => {
+    const draw = async (be: Backend) => {
+      const { s, first } = on(be, () => {
         const lm = new CharLM({ vocabSize: 13, hiddenSize: 16, cell: 'lstm', rng: new Rng(5) });
         const s = lm.stepper();
-        const ids = s.sample(Int32Array.of(3), 60, { rng: new Rng(11), temperature: 0.8 });
-        const more = s.sample(Int32Array.of(ids[59]), 20, { rng: new Rng(12) });
-        s.dispose();
-        return [...ids, ...more];
+        return { s, first: s.sample(Int32Array.of(3), 60, { rng: new Rng(11), temperature: 0.8 }) };
       });
+      const ids = await first;
+      const more = await on(be, () => s.sample(Int32Array.of(ids[59]), 20, { rng: new Rng(12) }));
+      s.dispose();
+      return [...ids, ...more];
+    };
     const builds = onnx.graphs.builds;
-    const a = draw(onnx);
+    const a = await draw(onnx);
     expect(onnx.graphs.builds).toBe(builds + 2); // 60 and 20 steps: two shapes, one graph each
     const graph = decodeModel(onnx.graphs.last!.model).graph!;
     const ops = graph.node.map((n) => n.op_type);
@@ -371,13 +373,13 @@ describe('in-graph sampling', () => {
     // the drawn index stays int64 in the loop and is cast to int32 once after it (argmax-index.ts)
     expect(body.map((n) => n.op_type)).not.toContain('Cast');
     expect(ops.slice(ops.indexOf('Scan'))).toContain('Cast');
-    expect(a).toEqual(draw(js));
+    expect(a).toEqual(await draw(js));
   });
 
-  it('draws what the JS backend draws for 2-layer GRU and RNN models and 3 sequences', () => {
+  it('draws what the JS backend draws for 2-layer GRU and RNN models and 3 sequences', async () => {
     for (const cell of ['gru', 'rnn'] as const) {
-      const draw = (be: Backend) =>
-        on(be, () => {
+      const draw = async (be: Backend) => {
+        const { s, first } = on(be, () => {
           const lm = new CharLM({
             vocabSize: 17,
             hiddenSize: 24,
@@ -386,14 +388,17 @@ describe('in-graph sampling', () => {
             rng: new Rng(5),
           });
           const s = lm.stepper();
-          const ids = s.sample(Int32Array.of(1, 7, 3), 40, { rng: new Rng(9), temperature: 0.7 });
-          const more = s.sample(ids.slice(-3), 20, { rng: new Rng(10) });
-          s.dispose();
-          return [...ids, ...more];
+          const o = { rng: new Rng(9), temperature: 0.7 };
+          return { s, first: s.sample(Int32Array.of(1, 7, 3), 40, o) };
         });
-      const a = draw(onnx);
+        const ids = await first;
+        const more = await on(be, () => s.sample(ids.slice(-3), 20, { rng: new Rng(10) }));
+        s.dispose();
+        return [...ids, ...more];
+      };
+      const a = await draw(onnx);
       expect(a).toHaveLength(180);
-      expect(a).toEqual(draw(js));
+      expect(a).toEqual(await draw(js));
     }
   });
 });

@@ -7,7 +7,7 @@ import { loadOrt, Session, type SessionConfig, type WorkerMode } from './runtime
 export { OnnxBackend, type OnnxBackendOptions } from './backend.js';
 export type { KernelCall, Lower } from './graph/emit.js';
 export { loadOrt, type SessionConfig } from './runtime/node/runtime.js';
-export { OnnxWorkerStoppedError } from './runtime/node/worker-stopped.js';
+export { OnnxWorkerStoppedError } from './runtime/worker-stopped.js';
 export { OnnxStorage } from './storage.js';
 export type { KernelSink } from './trace/kernel-sink.js';
 export { OnnxRuntimeError };

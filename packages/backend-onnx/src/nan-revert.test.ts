@@ -80,7 +80,7 @@ for (const name of ['onnx-nan-worker', 'onnx-nan-thread']) {
       expect(err).toBeInstanceOf(NonFiniteLossError);
       expect(err.message).toMatch(/loss became NaN at step 4/);
       expect(weights()).toEqual(before!.weights);
-      expect(optimizer.stateDict()).toEqual(before!.state);
+      expect(await optimizer.stateDict()).toEqual(await before!.state);
       expect(optimizer.stepCount).toBe(3);
       // nothing left behind but the Adam buffers (m and v per parameter)
       expect(memory().numTensors - tensorsBefore).toBe(2 * model.parameters().length);
@@ -119,7 +119,7 @@ for (const name of ['onnx-nan-worker', 'onnx-nan-thread']) {
         .catch((e) => e);
       expect(err).toBeInstanceOf(NonFiniteLossError);
       expect(weights()).toEqual(start);
-      const state = optimizer.stateDict();
+      const state = await optimizer.stateDict();
       expect(state.stepCount).toBe(0);
       // the buffers the bad step created are back to the zeros they started as
       for (const t of Object.values(state.tensors)) expect(t.data.every((v) => v === 0)).toBe(true);
@@ -156,7 +156,7 @@ for (const name of ['onnx-nan-worker', 'onnx-nan-thread']) {
         .catch((e) => e);
       expect(err.message).toBe('update failed');
       expect(weights()).toEqual(after2!.weights);
-      expect(optimizer.stateDict()).toEqual(after2!.state);
+      expect(await optimizer.stateDict()).toEqual(await after2!.state);
       expect(optimizer.stepCount).toBe(2);
     });
   });

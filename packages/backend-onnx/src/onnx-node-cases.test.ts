@@ -44,7 +44,7 @@ describe('ONNX recurrent node cases on the onnx backend', () => {
     const model = importOnnx(new Uint8Array(readFileSync(fixture(`onnx-node/${c.model}`))), {
       backend,
     });
-    const out = model.run(
+    const out = await model.run(
       Object.fromEntries(
         Object.entries(c.inputs).map(([k, v]) => [k, { data: v.data, shape: v.shape }]),
       ),

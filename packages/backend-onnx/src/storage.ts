@@ -1,5 +1,11 @@
-import type { DType, KernelTensor, Shape, TypedArray } from '@rnnkit/core';
-import type { RemoteRuntime } from './runtime/node/remote.js';
+import {
+  type DType,
+  type KernelTensor,
+  RnnkitError,
+  type Shape,
+  type TypedArray,
+} from '@rnnkit/core';
+import type { ValueRuntime } from './runtime/protocol.js';
 
 /** A value pending in a graph that `compile` is tracing: the graph and the value's name in it. */
 export interface SymRef {
@@ -23,8 +29,8 @@ export class OnnxStorage {
   disposed = false;
   /** Set by the tracer on a value replayed from a forward loop (opaque here). */
   residual?: unknown;
-  /** A value a compiled graph left in the worker (see remote.ts); `data` caches it once read. */
-  remote: { readonly rt: RemoteRuntime; readonly id: number } | null = null;
+  /** A value a graph left in the worker (see runtime/protocol.ts); `data` caches it once read. */
+  remote: { readonly rt: ValueRuntime; readonly id: number } | null = null;
 
   constructor(data: TypedArray | null, shape: Shape, dtype: DType, sym: SymRef | null = null) {
     this.data = data;
@@ -44,7 +50,15 @@ export class OnnxStorage {
  */
 export function hostData(x: Pick<KernelTensor<OnnxStorage>, 'storage' | 'shape'>): TypedArray {
   const s = x.storage;
-  if (s.data === null && s.remote) s.data = s.remote.rt.readSync(s.remote.id).data;
+  if (s.data === null && s.remote) {
+    const { rt, id } = s.remote;
+    if (!rt.readSync) {
+      throw new RnnkitError(
+        `onnx backend: tensor [${x.shape.join(', ')}] is held by ONNX Runtime's worker and this backend cannot read synchronously (a browser thread may not block); use await tensor.data()`,
+      );
+    }
+    s.data = rt.readSync(id).data;
+  }
   const d = s.data;
   if (d === null) {
     throw new Error(

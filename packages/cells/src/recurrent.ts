@@ -12,6 +12,7 @@ import {
   linear,
   Module,
   mul,
+  noGrad,
   type OptionKeys,
   Parameter,
   type Rng,
@@ -22,6 +23,7 @@ import {
   stack,
   type Tensor,
   tensor,
+  tidy,
   transpose,
   unstack,
   zeros,
@@ -441,12 +443,27 @@ function zeroPadded(seq: Tensor, lengths: readonly number[] | Int32Array): Tenso
   return reshape(gather(table, tensor(idx, [T * B], 'int32', seq.backend)), [T, B, F]);
 }
 
-/** Sets the forget-gate block (rows H..2H) of b_ih to `value` and of b_hh to 0. */
+/**
+ * Sets the forget-gate block (rows H..2H) of b_ih to `value` and of b_hh to 0 with ops, reading
+ * nothing back (reads are asynchronous by contract): b·keep + fill, keep 0 on the block and 1
+ * elsewhere, fill `value` (b_ih) or 0 (b_hh) on the block and 0 elsewhere. Other rows keep their
+ * values exactly (x·1 + 0 is x), and the block gets +0, not the −0 of a negative x·0.
+ */
 function setForgetBias(bIh: Tensor, bHh: Tensor, H: number, value: number): void {
-  const a = bIh.dataSync() as Float32Array;
-  const b = bHh.dataSync() as Float32Array;
-  a.fill(value, H, 2 * H);
-  b.fill(0, H, 2 * H);
-  bIh.replaceStorage(bIh.backend.upload(a, bIh.shape, 'float32'));
-  bHh.replaceStorage(bHh.backend.upload(b, bHh.shape, 'float32'));
+  const { shape, backend } = bIh;
+  const host = (outside: number, block: number) =>
+    tensor(
+      new Float32Array(bIh.size).fill(outside).fill(block, H, 2 * H),
+      shape,
+      'float32',
+      backend,
+    );
+  const [a, b] = tidy(() =>
+    noGrad(() => {
+      const keepRows = host(1, 0);
+      return [add(mul(bIh, keepRows), host(0, value)), add(mul(bHh, keepRows), host(0, 0))];
+    }),
+  );
+  bIh.moveStorageFrom(a);
+  bHh.moveStorageFrom(b);
 }

@@ -23,11 +23,11 @@ describe('CharLMStepper.sample (in-loop sampling)', () => {
     new CharLM({ vocabSize: 11, hiddenSize: 8, numLayers: 2, cell, rng: new Rng(3), backend: be });
 
   for (const cell of ['lstm', 'gru'] as const) {
-    it(`${cell}: draws the same tokens as stepping with host Gumbel-max draws`, () => {
+    it(`${cell}: draws the same tokens as stepping with host Gumbel-max draws`, async () => {
       const lm = make(cell);
       const n = 40;
       const a = lm.stepper();
-      const ids = a.sample(Int32Array.of(2, 5), n, { rng: new Rng(7), temperature: 0.9 });
+      const ids = await a.sample(Int32Array.of(2, 5), n, { rng: new Rng(7), temperature: 0.9 });
       expect(ids.length).toBe(n * 2);
       // the same draws by hand: uniforms in the same order (step, sequence, token)
       const V = 11;
@@ -74,13 +74,13 @@ describe('CharLMStepper.sample (in-loop sampling)', () => {
     });
   });
 
-  it('rejects a start token outside the vocabulary and a bad temperature', () => {
+  it('rejects a start token outside the vocabulary and a bad temperature', async () => {
     const s = make('lstm').stepper();
-    expect(() => s.sample(Int32Array.of(11), 3, { rng: new Rng(0) })).toThrow(
+    await expect(s.sample(Int32Array.of(11), 3, { rng: new Rng(0) })).rejects.toThrow(
       /outside the vocabulary/,
     );
-    expect(() => s.sample(Int32Array.of(1), 3, { rng: new Rng(0), temperature: 0 })).toThrow(
-      /temperature must be positive/,
-    );
+    await expect(
+      s.sample(Int32Array.of(1), 3, { rng: new Rng(0), temperature: 0 }),
+    ).rejects.toThrow(/temperature must be positive/);
   });
 });

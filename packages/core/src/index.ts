@@ -45,3 +45,4 @@ export { substitute } from './substitute.js';
 export { type Backward, isRecording, noGrad, record } from './tape.js';
 export { Tensor } from './tensor.js';
 export { dispose, keep, memory, tidy } from './tidy.js';
+export { withoutSyncReads } from './without-sync-reads.js';

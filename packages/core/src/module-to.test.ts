@@ -35,7 +35,7 @@ function bits(t: Tensor): number[] {
 }
 
 describe('Module.to', () => {
-  it('moves parameters and buffers in place, values bit for bit, and returns the module', () => {
+  it('moves parameters and buffers in place, values bit for bit, and returns the module', async () => {
     const js = useBackend('js');
     const net = new Net(js);
     const before = [...net.namedParameters(), ...net.namedBuffers()].map(([n, t]) => [
@@ -45,7 +45,7 @@ describe('Module.to', () => {
     ]);
     const other = useBackend('js-other');
     expect(other).not.toBe(js);
-    expect(net.to(other)).toBe(net);
+    expect(await net.to(other)).toBe(net);
     for (const [name, t, b] of before) {
       const now = name === 'runningMean' ? net.runningMean : (t as Tensor);
       expect(now).toBe(t); // the same objects: references held elsewhere stay valid
@@ -54,16 +54,16 @@ describe('Module.to', () => {
     }
     expect(net.namedBuffers().map(([n]) => n)).toEqual(['runningMean']);
     // and back, by name
-    net.to('js');
+    await net.to('js');
     for (const [, t] of net.namedParameters()) expect(t.backend).toBe(js);
     expect(net.runningMean.backend).toBe(js);
     expect(bits(net.weight)).toEqual(before[0][2]);
   });
 
-  it('keeps the tensor count; ops on the moved model run on the new backend', () => {
+  it('keeps the tensor count; ops on the moved model run on the new backend', async () => {
     const net = new Net(useBackend('js'));
     const live = memory().numTensors;
-    net.to('js-other');
+    await net.to('js-other');
     expect(memory().numTensors).toBe(live);
     const other = useBackend('js-other');
     const y = matmul(tensor([1, 2], [1, 2]), net.weight);
@@ -73,24 +73,25 @@ describe('Module.to', () => {
 
   it('needs an asynchronously starting backend to be started first, and says how', async () => {
     const net = new Net(useBackend('js'));
-    expect(() => net.to('js-async')).toThrow(BackendError);
-    expect(() => net.to('js-async')).toThrow(
+    const moving = net.to('js-async');
+    await expect(moving).rejects.toThrow(BackendError);
+    await expect(moving).rejects.toThrow(
       "backend 'js-async' starts asynchronously and is not started yet: await setBackend('js-async') first",
     );
     const started = await setBackend('js-async');
     useBackend('js');
-    expect(net.to('js-async').weight.backend).toBe(started);
+    expect((await net.to('js-async')).weight.backend).toBe(started);
   });
 
-  it('rejects what is not a backend, and unknown names name the package to install', () => {
+  it('rejects what is not a backend, and unknown names name the package to install', async () => {
     const net = new Net(useBackend('js'));
-    expect(() => net.to(3 as never)).toThrow(
+    await expect(net.to(3 as never)).rejects.toThrow(
       "Net.to: expected a backend name ('js', 'tfjs-cpu', 'onnx', …) or a Backend, got number 3",
     );
-    expect(() => net.to('onnx')).toThrow(/install @rnnkit\/backend-onnx/);
+    await expect(net.to('onnx')).rejects.toThrow(/install @rnnkit\/backend-onnx/);
   });
 
-  it('the mixed-backend error names .to() and the selected backend', () => {
+  it('the mixed-backend error names .to() and the selected backend', async () => {
     const js = useBackend('js');
     const net = new Net(js);
     useBackend('js-other');
@@ -104,7 +105,7 @@ describe('Module.to', () => {
     expect(err).toBeInstanceOf(RnnkitError);
     expect((err as Error).message).toContain("model.to('js') moves a model's parameters");
     // the selected backend is the second one (also named 'js'): moving the model there fixes it
-    net.to(getBackend());
+    await net.to(getBackend());
     expect(Array.from(add(x, net.layers[0]).dataSync())).toHaveLength(3);
     useBackend('js');
   });

@@ -17,11 +17,20 @@ export class Parameter extends Tensor {
     keep(this);
   }
 
-  /** Copies values from another tensor of the same shape into this parameter. */
+  /**
+   * Copies values from another tensor of the same shape into this parameter. A tensor of another
+   * backend is read synchronously, which only a backend with `readSync` can: from one without,
+   * move it first (`await src.moveTo(parameter.backend)`) or pass host values to loadStateDict.
+   */
   assign(src: Tensor): void {
     if (!sameShape(src.shape, this.shape)) {
       throw new RnnkitError(
         `Parameter.assign: shape ${fmtShape(src.shape)} does not match ${fmtShape(this.shape)}`,
+      );
+    }
+    if (src.backend !== this.backend && !src.backend.readSync) {
+      throw new RnnkitError(
+        `Parameter.assign: the source tensor is on backend '${src.backend.name}', which cannot read synchronously, and this parameter on '${this.backend.name}'; move it first: await src.moveTo('${this.backend.name}')`,
       );
     }
     const storage =
@@ -74,12 +83,13 @@ export abstract class Module {
    * one that starts asynchronously, such as 'onnx', must be started first with
    * `await setBackend(name)`), in place, as PyTorch's `module.to(device)`: the parameter objects
    * stay the same, so an optimizer built on them keeps working (its state follows its parameters
-   * at the next step), and the values are copied bit for bit. Returns the module.
+   * at the next step), and the values are copied bit for bit. The values are read back
+   * asynchronously, so await it: `await model.to('onnx')`. Resolves to the module.
    */
-  to(backend: Backend | string): this {
+  async to(backend: Backend | string): Promise<this> {
     const target = resolveTarget(`${this.constructor.name}.to`, backend);
-    for (const [, p] of this.namedParameters()) p.moveTo(target);
-    for (const [, b] of this.namedBuffers()) b.moveTo(target);
+    for (const [, p] of this.namedParameters()) await p.moveTo(target);
+    for (const [, b] of this.namedBuffers()) await b.moveTo(target);
     return this;
   }
 

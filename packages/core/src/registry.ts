@@ -214,7 +214,7 @@ export function getBackend(): Backend {
 /**
  * The backend of this name, started but not selected: for moving a model or tensor there
  * (`module.to(name)`). A backend that starts asynchronously must have been started already
- * (`await setBackend(name)`), since moving is synchronous.
+ * (`await setBackend(name)`): this lookup is synchronous, as `tensor.moveToSync` needs.
  */
 export function backendNamed(name: string): Backend {
   const e = entryOf(name);

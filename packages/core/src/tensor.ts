@@ -10,7 +10,8 @@ let nextId = 1;
 
 /**
  * An n-dimensional array whose storage belongs to a backend. Create tensors with `tensor`,
- * `zeros`, ... and combine them with the ops; read values back with `data()` or `dataSync()`.
+ * `zeros`, ... and combine them with the ops; read values back with `await t.data()`
+ * (`dataSync()` only where the backend can read synchronously).
  */
 export class Tensor implements KernelTensor {
   readonly id: number;
@@ -86,17 +87,40 @@ export class Tensor implements KernelTensor {
   /**
    * Moves the values to another backend in place (PyTorch's `t.data = t.to(device)`): this object,
    * its id and every reference to it (a module's property, an optimizer's parameter list) now
-   * live on `backend`. The values are read back and uploaded unchanged, bit for bit; the old
-   * storage is freed. Takes a Backend or the name of a started one; `Module.to` moves a model.
+   * live on `backend`. The values are read back asynchronously (reads are asynchronous by
+   * contract) and uploaded unchanged, bit for bit; the old storage is freed. Takes a Backend or
+   * the name of a started one; `Module.to` moves a model.
    */
-  moveTo(backend: Backend | string): this {
+  async moveTo(backend: Backend | string): Promise<this> {
     const target = resolveTarget('Tensor.moveTo', backend);
     if (target === this.backend) return this;
-    const storage = target.upload(this.dataSync().slice(), this.shape, this.dtype);
+    const values = (await this.data()).slice();
+    this.#rehome(target, target.upload(values, this.shape, this.dtype));
+    return this;
+  }
+
+  /**
+   * `moveTo` without waiting, for code that cannot await: only where this tensor's backend can
+   * read synchronously (`backend.readSync`), which code must check first; elsewhere it throws
+   * naming `await tensor.moveTo(...)`.
+   */
+  moveToSync(backend: Backend | string): this {
+    const target = resolveTarget('Tensor.moveToSync', backend);
+    if (target === this.backend) return this;
+    if (!this.backend.readSync) {
+      throw new RnnkitError(
+        `Tensor.moveToSync: backend '${this.backend.name}' cannot read synchronously; use await tensor.moveTo('${target.name}')`,
+      );
+    }
+    this.#rehome(target, target.upload(this.dataSync().slice(), this.shape, this.dtype));
+    return this;
+  }
+
+  /** Frees the storage on the current backend and takes `storage` on `target` as this tensor's. */
+  #rehome(target: Backend, storage: unknown): void {
     this.backend.dispose(this.storage);
     (this as { backend: Backend }).backend = target;
     this.#storage = storage;
-    return this;
   }
 
   /** Reads the values back to the host. */
@@ -104,18 +128,22 @@ export class Tensor implements KernelTensor {
     return this.backend.read(this);
   }
 
-  /** Reads the values back synchronously; throws on backends that cannot. */
+  /**
+   * Reads the values back synchronously, a capability: only backends with `readSync` have it (a
+   * WebGPU-style backend has none), so code that calls this must check `tensor.backend.readSync`
+   * first; elsewhere it throws naming the backend and `await tensor.data()`.
+   */
   dataSync(): TypedArray {
     const read = this.backend.readSync;
     if (!read) {
       throw new RnnkitError(
-        `backend '${this.backend.name}' cannot read synchronously; use await tensor.data()`,
+        `backend '${this.backend.name}' cannot read synchronously (reads are asynchronous by contract); use await tensor.data()`,
       );
     }
     return read.call(this.backend, this);
   }
 
-  /** The single value of a one-element tensor, synchronously. */
+  /** The single value of a one-element tensor, synchronously: a capability, as `dataSync()`. */
   item(): number {
     if (this.size !== 1) {
       throw new RnnkitError(

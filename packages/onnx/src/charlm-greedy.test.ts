@@ -115,7 +115,7 @@ describe('a trained CharLM sampled through ONNX Runtime gives the same greedy te
       const N = 80;
       const want = greedyRnnkit(model, prompt, N);
 
-      const bytes = exportOnnx(model);
+      const bytes = await exportOnnx(model);
       const shape = [2, 1, 24];
       const s = await session(bytes);
       const viaOrt = await greedyWith(
@@ -137,7 +137,7 @@ describe('a trained CharLM sampled through ONNX Runtime gives the same greedy te
       const imported = importOnnx(bytes);
       const viaImport = await greedyWith(
         async (tok, h, c) => {
-          const r = imported.run({
+          const r = await imported.run({
             tokens: { data: [tok], shape: [1, 1] },
             h0: tensor(h, shape),
             ...(cell === 'lstm' ? { c0: tensor(c, shape) } : {}),

@@ -35,7 +35,7 @@ describe('rnnkit-onnx: file errors say what was being done (item 12)', () => {
     const lm = new CharLM({ ...model, cell: 'lstm', rng: new Rng(1) });
     const ckpt = join(dir, 'lm.safetensors');
     saveCheckpoint(ckpt, {
-      model: modelTensors(lm),
+      model: await modelTensors(lm),
       progress: { step: 1, epoch: 0, batchInEpoch: 1 },
       config: { app: 'rnnkit-char-text', model, vocabulary: { chars: 'abcde' } },
     });

@@ -144,12 +144,14 @@ async function cmdRun(file: string, v: Record<string, string | boolean | undefin
     const f: Record<string, Feed> = Object.fromEntries(
       Object.entries(feeds).map(([k, x]) => [k, { data: x.data, shape: x.shape }]),
     );
-    const out = m.run(f);
+    const out = await m.run(f);
     results.rnnkit = Object.fromEntries(
-      Object.entries(out).map(([k, t]: [string, Tensor]) => [
-        k,
-        { shape: [...t.shape], data: Array.from(t.dataSync()) },
-      ]),
+      await Promise.all(
+        Object.entries(out).map(async ([k, t]: [string, Tensor]) => [
+          k,
+          { shape: [...t.shape], data: Array.from(await t.data()) },
+        ]),
+      ),
     );
   }
   if (engine !== 'rnnkit') {
@@ -242,7 +244,7 @@ async function cmdExport(file: string, v: Record<string, string | boolean | unde
   const model = buildModel(desc);
   train.restoreModel(model, ckpt, file);
   const seq = v.seq === undefined || v.seq === 'dynamic' ? 'dynamic' : Number(v.seq);
-  const bytes = exportOnnx(model.eval(), {
+  const bytes = await exportOnnx(model.eval(), {
     sequenceLength: seq,
     withState: !v['no-state'],
     tokenType: (v['token-type'] as 'int64' | 'int32' | undefined) ?? 'int64',

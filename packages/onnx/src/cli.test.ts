@@ -81,7 +81,7 @@ describe('rnnkit-onnx CLI', () => {
     const lm = new CharLM({ ...model, cell: 'gru', rng: new Rng(3) });
     const ckpt = join(dir, 'last.safetensors');
     saveCheckpoint(ckpt, {
-      model: modelTensors(lm),
+      model: await modelTensors(lm),
       progress: { step: 12, epoch: 0, batchInEpoch: 12 },
       config: { app: 'rnnkit-char-text', model, vocabulary: { chars: 'abcde' } },
     });
@@ -104,7 +104,7 @@ describe('rnnkit-onnx CLI', () => {
         (await import('@rnnkit/core')).tensor(Int32Array.from([1, 2, 3]), [1, 3], 'int32'),
       ).logits;
     // Same numbers up to float32 rounding: CharLM projects its embedding table, the graph gathers first.
-    const got = m.run(feeds).logits.dataSync();
+    const got = (await m.run(feeds)).logits.dataSync();
     const ref = want.dataSync();
     expect(got.length).toBe(ref.length);
     for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(1e-5);
@@ -114,7 +114,7 @@ describe('rnnkit-onnx CLI', () => {
     const lstm = new LSTM({ inputSize: 2, hiddenSize: 3, peephole: true, rng: new Rng(1) });
     const ckpt = join(dir, 'lstm.safetensors');
     saveCheckpoint(ckpt, {
-      model: modelTensors(lstm),
+      model: await modelTensors(lstm),
       progress: { step: 1, epoch: 0, batchInEpoch: 1 },
       config: { app: 'other' },
     });

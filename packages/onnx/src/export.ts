@@ -12,7 +12,7 @@ import {
   SequenceRegressor,
   toOnnxWeights,
 } from '@rnnkit/cells';
-import { RnnkitError, type Tensor } from '@rnnkit/core';
+import { type Module, RnnkitError, type Tensor } from '@rnnkit/core';
 import { DataType, type Dim, GraphBuilder } from './builder.js';
 import { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription } from './model-metadata.js';
 import { encodeModel, FloatsAttr, type ModelProto } from './proto.js';
@@ -57,13 +57,23 @@ export { IO_NAMES, MODEL_METADATA_KEY, type ModelDescription };
  * Inputs: `input` float [batch, time, features] (time-major for a layer with batchFirst false) or
  * CharLM's `tokens` [batch, time]; with state, `h0` (`c0`). Outputs: `output` (CharLM: `logits`),
  * with state `hn` (`cn`). Dropout is not exported (inference graph).
+ *
+ * Asynchronous: the weights are read with `await tensor.data()` (reads are asynchronous by
+ * contract), so a model on a backend that cannot read synchronously (WebGPU, ONNX Runtime Web on
+ * a page's main thread) exports where it is.
  */
-export function exportOnnx(model: ExportableModel, options: ExportOptions = {}): Uint8Array {
-  return encodeModel(exportOnnxModel(model, options));
+export async function exportOnnx(
+  model: ExportableModel,
+  options: ExportOptions = {},
+): Promise<Uint8Array> {
+  return encodeModel(await exportOnnxModel(model, options));
 }
 
-/** As `exportOnnx`, returning the ModelProto object instead of its bytes. */
-export function exportOnnxModel(model: ExportableModel, options: ExportOptions = {}): ModelProto {
+/** As `exportOnnx`, resolving to the ModelProto object instead of its bytes. */
+export async function exportOnnxModel(
+  model: ExportableModel,
+  options: ExportOptions = {},
+): Promise<ModelProto> {
   const seq = options.sequenceLength ?? 'dynamic';
   if (seq !== 'dynamic' && !(Number.isInteger(seq) && seq > 0))
     throw new RnnkitError(
@@ -71,17 +81,24 @@ export function exportOnnxModel(model: ExportableModel, options: ExportOptions =
     );
   const T: Dim = seq === 'dynamic' ? 'sequence' : seq;
   const withState = options.withState ?? true;
-  const b = new GraphBuilder('rnnkit');
-  let desc: ModelDescription;
-  const layer = model instanceof CharLM || model instanceof SequenceRegressor ? model.rnn : model;
-  if (layer instanceof RecurrentLayer) onnxMapping(layer);
-  if (model instanceof CharLM) desc = exportCharLM(b, model, T, withState, options.tokenType);
-  else if (model instanceof SequenceRegressor) desc = exportRegressor(b, model, T, withState);
-  else if (model instanceof RecurrentLayer) desc = exportLayer(b, model, T, withState);
-  else
+  if (
+    !(
+      model instanceof CharLM ||
+      model instanceof SequenceRegressor ||
+      model instanceof RecurrentLayer
+    )
+  )
     throw new RnnkitError(
       `exportOnnx: cannot export ${describeValue(model)}; pass an RNN, LSTM or GRU layer, a SequenceRegressor or a CharLM from @rnnkit/cells`,
     );
+  onnxMapping(model instanceof RecurrentLayer ? model : model.rnn);
+  // The graph is built in one synchronous pass from the weights read here, all at once.
+  const host = await readWeights(model);
+  const b = new GraphBuilder('rnnkit');
+  let desc: ModelDescription;
+  if (model instanceof CharLM) desc = exportCharLM(b, host, model, T, withState, options.tokenType);
+  else if (model instanceof SequenceRegressor) desc = exportRegressor(b, host, model, T, withState);
+  else desc = exportLayer(b, host, model, T, withState);
   return b.model({
     docString: options.docString,
     metadata: { ...options.metadata, [MODEL_METADATA_KEY]: JSON.stringify(desc) },
@@ -126,13 +143,30 @@ interface StackResult {
   lastH: () => string;
 }
 
-function host(t: Tensor | null | undefined): Float32Array | null {
-  return t ? Float32Array.from(t.dataSync() as Float32Array) : null;
+/** A weight's values as read before the graph is built (null for a weight the model lacks). */
+type Host = (t: Tensor | null | undefined) => Float32Array | null;
+
+/** Reads every parameter of `model` with the asynchronous read, in one batch. */
+async function readWeights(model: Module): Promise<Host> {
+  const params = model.parameters();
+  const values = await Promise.all(params.map((p) => p.data()));
+  const byTensor = new Map<Tensor, Float32Array>(
+    params.map((p, i) => [p, Float32Array.from(values[i] as Float32Array)]),
+  );
+  return (t) => {
+    if (!t) return null;
+    const v = byTensor.get(t);
+    // every weight export writes is a parameter of the model: a miss is a bug here, not the user's
+    if (!v)
+      throw new RnnkitError(`exportOnnx: weight ${t.toString()} is not a parameter of the model`);
+    return v;
+  };
 }
 
 /** Emits one recurrent node per layer of `layer`; `xTm` is time-major [T, B, F]. */
 function emitStack(
   b: GraphBuilder,
+  host: Host,
   layer: RecurrentLayer,
   xTm: string,
   state: { h0?: string; c0?: string },
@@ -239,7 +273,14 @@ function stateOutputs(b: GraphBuilder, layer: RecurrentLayer, r: StackResult): v
 }
 
 /** Linear on [B, F] as Gemm, on [.., F] as MatMul (+ Add), as PyTorch exports nn.Linear. */
-function emitLinear(b: GraphBuilder, lin: Linear, x: string, rank: number, prefix: string): string {
+function emitLinear(
+  b: GraphBuilder,
+  host: Host,
+  lin: Linear,
+  x: string,
+  rank: number,
+  prefix: string,
+): string {
   const w = host(lin.weight)!;
   const bias = host(lin.bias);
   const [O, I] = [lin.outFeatures, lin.inFeatures];
@@ -280,6 +321,7 @@ function layerOptions(layer: RecurrentLayer): Record<string, unknown> {
 
 function exportLayer(
   b: GraphBuilder,
+  host: Host,
   layer: RecurrentLayer,
   T: Dim,
   withState: boolean,
@@ -292,7 +334,7 @@ function exportLayer(
   );
   const s = stateIO(b, layer, withState);
   const xTm = layer.batchFirst ? b.op('Transpose', [x], { perm: [1, 0, 2] }) : x;
-  const r = emitStack(b, layer, xTm, s, withState, 'rnn');
+  const r = emitStack(b, host, layer, xTm, s, withState, 'rnn');
   const DH = layer.hiddenSize * layer.numDirections;
   if (!layer.returnSequences) b.output(IO_NAMES.output, DataType.FLOAT, ['batch', DH], r.lastH());
   else if (layer.batchFirst) {
@@ -312,6 +354,7 @@ function exportLayer(
 
 function exportRegressor(
   b: GraphBuilder,
+  host: Host,
   m: SequenceRegressor,
   T: Dim,
   withState: boolean,
@@ -320,18 +363,23 @@ function exportRegressor(
   const x = b.input(IO_NAMES.input, DataType.FLOAT, ['batch', T, layer.inputSize]);
   const s = stateIO(b, layer, withState);
   const xTm = b.op('Transpose', [x], { perm: [1, 0, 2] });
-  const r = emitStack(b, layer, xTm, s, withState, 'rnn');
+  const r = emitStack(b, host, layer, xTm, s, withState, 'rnn');
   const O = m.head.outFeatures;
   if (m.headMode === 'last') {
     b.output(
       IO_NAMES.output,
       DataType.FLOAT,
       ['batch', O],
-      emitLinear(b, m.head, r.lastH(), 2, 'head'),
+      emitLinear(b, host, m.head, r.lastH(), 2, 'head'),
     );
   } else {
     const y = b.op('Transpose', [r.yTm()], { perm: [1, 0, 2] });
-    b.output(IO_NAMES.output, DataType.FLOAT, ['batch', T, O], emitLinear(b, m.head, y, 3, 'head'));
+    b.output(
+      IO_NAMES.output,
+      DataType.FLOAT,
+      ['batch', T, O],
+      emitLinear(b, host, m.head, y, 3, 'head'),
+    );
   }
   stateOutputs(b, layer, r);
   const { inputSize, hiddenSize, numLayers, bias, bidirectional, ...rest } = layerOptions(layer);
@@ -353,6 +401,7 @@ function exportRegressor(
 
 function exportCharLM(
   b: GraphBuilder,
+  host: Host,
   m: CharLM,
   T: Dim,
   withState: boolean,
@@ -373,9 +422,9 @@ function exportCharLM(
   const table = b.float('embedding.weight', [V, E], host(m.embedding.weight)!);
   const tTm = b.op('Transpose', [tokens], { perm: [1, 0] });
   const xTm = b.op('Gather', [table, tTm], { axis: 0 }, 'embedding/Gather');
-  const r = emitStack(b, layer, xTm, s, withState, 'rnn');
+  const r = emitStack(b, host, layer, xTm, s, withState, 'rnn');
   const y = b.op('Transpose', [r.yTm()], { perm: [1, 0, 2] });
-  const logits = emitLinear(b, m.head, y, 3, 'head');
+  const logits = emitLinear(b, host, m.head, y, 3, 'head');
   b.output(IO_NAMES.logits, DataType.FLOAT, ['batch', T, m.vocabSize], logits);
   stateOutputs(b, layer, r);
   const { inputSize: _i, bidirectional: _b, ...rest } = layerOptions(layer);

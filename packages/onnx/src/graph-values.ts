@@ -1,5 +1,6 @@
 import { type Backend, concat, slice, type Tensor, tensor } from '@rnnkit/core';
 import { type IntArray, intArray, type sliceRanges } from './host.js';
+import { readInts } from './int-reads.js';
 
 /** A value flowing through the graph: float tensors live on the backend, integers on the host. */
 export type Val = Tensor | IntArray;
@@ -12,10 +13,13 @@ export function toTensor(v: Val, be: Backend): Tensor {
   return tensor(Float32Array.from(v.data), v.shape, 'float32', be);
 }
 
-/** A graph value as host integers (float tensors are read back and truncated). */
+/**
+ * A graph value as host integers (float tensors are read back, by the running pass's reader, and
+ * truncated).
+ */
 export function toInts(v: Val): IntArray {
   if (isInt(v)) return v;
-  const d = v.dataSync();
+  const d = readInts(v);
   return intArray(
     Array.from(d, (x) => Math.trunc(x)),
     [...v.shape],

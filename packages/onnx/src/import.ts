@@ -34,7 +34,9 @@ import {
   type TensorProto,
   type ValueInfoProto,
 } from './proto.js';
+import { runSteps, runStepsSync } from './run-graph.js';
 import { SUPPORTED_OPS, type SupportedOp } from './supported-ops.js';
+import { readSyncOrExplain } from './sync-read.js';
 
 export interface ImportOptions {
   /** Backend that holds the weights and runs the model (default: the current backend). */
@@ -59,6 +61,9 @@ export type Feed =
     };
 
 export { SUPPORTED_OPS };
+
+const isTensor = (f: Feed): f is Tensor =>
+  (f as Tensor).dataSync !== undefined && (f as Tensor).backend !== undefined;
 
 const SUPPORTED = new Set<string>(SUPPORTED_OPS);
 
@@ -143,65 +148,132 @@ export class OnnxModel extends Module {
 
   /**
    * Runs the graph. `feeds` maps input names to tensors (float inputs) or host arrays (integer
-   * inputs such as token ids take Int32Array, BigInt64Array or numbers). Returns every graph output
-   * as a tensor (integer outputs as int32).
+   * inputs such as token ids take Int32Array, BigInt64Array or numbers). Resolves to every graph
+   * output as a tensor (integer outputs as int32).
+   *
+   * Reads only with await, so it runs on every backend, one that cannot read synchronously
+   * included: an integer input given as a tensor, a float one on another backend, and integers
+   * the graph computes as floats are read with `await tensor.data()`.
    */
-  run(feeds: Record<string, Feed>): Record<string, Tensor> {
+  async run(feeds: Record<string, Feed>): Promise<Record<string, Tensor>> {
+    const env = this.#env();
+    const made = new Set<Tensor>();
+    // every feed is checked before any is read or made, so a refused one leaves nothing behind
+    const given = this.#given(feeds).map(([inp, f]) => [inp, f, this.#mustRead(inp, f)] as const);
+    for (const [inp, f, mustRead] of given) {
+      const host = mustRead ? { data: await (f as Tensor).data(), shape: f.shape } : f;
+      const v = this.#feed(inp, host);
+      if (v !== f && !isInt(v)) made.add(v);
+      env.set(inp.name, v);
+    }
+    return runSteps(this.#steps, env, (e) => this.#results(e), made);
+  }
+
+  /**
+   * `run` in one synchronous pass, for a loss function inside valueAndGrad (fine-tuning), which
+   * is synchronous. Where it must read a tensor (an integer input given as a tensor, a float one
+   * on another backend, integers computed as floats) it needs a backend that can read
+   * synchronously, and otherwise throws naming the fix.
+   */
+  runSync(feeds: Record<string, Feed>): Record<string, Tensor> {
+    return tidy(() => this.#runSync(feeds));
+  }
+
+  #runSync(feeds: Record<string, Feed>): Record<string, Tensor> {
+    const env = this.#env();
+    for (const [inp, f] of this.#given(feeds)) {
+      const host = this.#mustRead(inp, f)
+        ? {
+            data: readSyncOrExplain(
+              f,
+              `OnnxModel.runSync: input '${inp.name}'`,
+              'pass its values instead: { data: await tensor.data(), shape: tensor.shape }, or use await model.run(feeds)',
+            ),
+            shape: f.shape,
+          }
+        : f;
+      env.set(inp.name, this.#feed(inp, host));
+    }
+    const read = (t: Tensor) =>
+      readSyncOrExplain(
+        t,
+        'OnnxModel.runSync',
+        'this model computes integers (shapes, indices) as float tensors, which are read back where they are used: use await model.run(feeds), which reads them with await',
+      );
+    return runStepsSync(this.#steps, env, (e) => this.#results(e), read);
+  }
+
+  /** The values known before any input: constants and the float initializers' parameters. */
+  #env(): Map<string, Val> {
     const env = new Map<string, Val>(this.#consts);
     for (const [name, p] of this.initializers.namedParameters()) env.set(name, p);
+    return env;
+  }
+
+  /**
+   * Each declared input with its feed. Unknown and missing inputs, and feeds of the wrong rank or
+   * fixed size, are errors naming them.
+   */
+  #given(feeds: Record<string, Feed>): [TensorInfo, Feed][] {
     const known = new Set(this.inputs.map((i) => i.name));
     for (const k of Object.keys(feeds))
       if (!known.has(k) && !this.#inputTypes.has(k))
         throw new RnnkitError(
           `OnnxModel.run: unknown input '${k}'; the model's inputs are ${this.inputs.map((i) => `'${i.name}'`).join(', ')}`,
         );
-    for (const inp of this.inputs) {
+    return this.inputs.map((inp) => {
       const f = feeds[inp.name];
       if (f === undefined)
         throw new RnnkitError(
           `OnnxModel.run: missing input '${inp.name}' ${inp.elemType} [${inp.shape.join(', ')}]`,
         );
-      env.set(inp.name, this.#feed(inp, f));
-    }
-    return tidy(() => {
-      for (const s of this.#steps) s(env);
-      const out: Record<string, Tensor> = {};
-      for (const o of this.outputs) {
-        const v = env.get(o.name);
-        if (v === undefined)
-          throw new RnnkitError(`OnnxModel.run: output '${o.name}' was not computed`);
-        out[o.name] = isInt(v)
-          ? tensor(Int32Array.from(v.data), v.shape, 'int32', this.backend)
-          : v;
-      }
-      return out;
+      const [got, want] = [f.shape, inp.shape];
+      if (got.length !== want.length || want.some((d, i) => typeof d === 'number' && d !== got[i]))
+        throw new ShapeError(
+          `OnnxModel.run: input '${inp.name}' must be [${want.join(', ')}], got [${got.join(', ')}]`,
+        );
+      return [inp, f];
     });
   }
 
-  #feed(inp: TensorInfo, f: Feed): Val {
-    const isTensor = (f as Tensor).dataSync !== undefined && (f as Tensor).backend !== undefined;
-    const shape = [...f.shape];
-    const want = inp.shape;
-    if (
-      shape.length !== want.length ||
-      want.some((d, i) => typeof d === 'number' && d !== shape[i])
-    )
-      throw new ShapeError(
-        `OnnxModel.run: input '${inp.name}' must be [${want.join(', ')}], got [${shape.join(', ')}]`,
+  /**
+   * Whether `f` is a tensor whose values must come to the host (an integer input) or move to the
+   * model's backend (a float one on another backend). A float tensor already on the model's
+   * backend is used as it is. A tensor of the wrong dtype is refused before any read.
+   */
+  #mustRead(inp: TensorInfo, f: Feed): f is Tensor {
+    if (!isTensor(f)) return false;
+    const float = inp.elemType === 'float32' || inp.elemType === 'float64';
+    if (float && f.dtype !== 'float32')
+      throw new RnnkitError(
+        `OnnxModel.run: input '${inp.name}' is ${inp.elemType}; pass a float32 tensor`,
       );
-    const data = isTensor ? (f as Tensor).dataSync() : (f as Exclude<Feed, Tensor>).data;
-    if (inp.elemType === 'float32' || inp.elemType === 'float64') {
-      if (isTensor && (f as Tensor).dtype !== 'float32')
-        throw new RnnkitError(
-          `OnnxModel.run: input '${inp.name}' is ${inp.elemType}; pass a float32 tensor`,
-        );
-      if (isTensor && (f as Tensor).backend === this.backend) return f as Tensor;
-      return tensor(Float32Array.from(data as ArrayLike<number>), shape, 'float32', this.backend);
-    }
-    if (isTensor && (f as Tensor).dtype !== 'int32')
+    if (!float && f.dtype !== 'int32')
       throw new RnnkitError(
         `OnnxModel.run: input '${inp.name}' is ${inp.elemType}; pass an int32 tensor or integer values`,
       );
+    return !(float && f.backend === this.backend);
+  }
+
+  /** The graph outputs from the values the steps left in `env`. */
+  #results(env: Map<string, Val>): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const o of this.outputs) {
+      const v = env.get(o.name);
+      if (v === undefined)
+        throw new RnnkitError(`OnnxModel.run: output '${o.name}' was not computed`);
+      out[o.name] = isInt(v) ? tensor(Int32Array.from(v.data), v.shape, 'int32', this.backend) : v;
+    }
+    return out;
+  }
+
+  /** One input's value: `f` is host data, or a float tensor already on the model's backend. */
+  #feed(inp: TensorInfo, f: Feed): Val {
+    if (isTensor(f)) return f;
+    const shape = [...f.shape];
+    const { data } = f;
+    if (inp.elemType === 'float32' || inp.elemType === 'float64')
+      return tensor(Float32Array.from(data as ArrayLike<number>), shape, 'float32', this.backend);
     const nums =
       data instanceof BigInt64Array
         ? Array.from(data, Number)

@@ -35,7 +35,7 @@ interface Checked {
 const WRITE = process.env.RNNKIT_WRITE_EXPORTS === '1';
 const CASES = pythonCheckCases();
 
-function rnnkitOutputs(c: ExportCase, bytes: Uint8Array): Record<string, Tensor> {
+function rnnkitOutputs(c: ExportCase, bytes: Uint8Array): Promise<Record<string, Tensor>> {
   // rnnkit's own outputs, computed by the imported model (itself checked against rnnkit's layers
   // in roundtrip.test.ts) so every model kind is fed the same way
   const feeds = Object.fromEntries(
@@ -51,11 +51,11 @@ function rnnkitOutputs(c: ExportCase, bytes: Uint8Array): Record<string, Tensor>
 
 describe('rnnkit exports checked by onnx.checker and Python onnxruntime', () => {
   if (WRITE) {
-    it('writes fixtures/rnnkit_*.onnx and their inputs and rnnkit outputs', () => {
+    it('writes fixtures/rnnkit_*.onnx and their inputs and rnnkit outputs', async () => {
       const dir = fixturePath('.');
       for (const c of CASES) {
-        const bytes = exportOnnx(c.model, c.options);
-        const out = rnnkitOutputs(c, bytes);
+        const bytes = await exportOnnx(c.model, c.options);
+        const out = await rnnkitOutputs(c, bytes);
         writeFileSync(`${dir}/rnnkit_${c.name}.onnx`, bytes);
         const outputs = Object.fromEntries(
           Object.entries(out).map(([k, t]) => [
@@ -78,9 +78,9 @@ describe('rnnkit exports checked by onnx.checker and Python onnxruntime', () => 
   });
   it.each(CASES.map((c) => [c.name, c] as const))(
     '%s: same bytes as checked, checker ok, ORT within 1e-5',
-    (name, c) => {
+    async (name, c) => {
       const entry = checked.models[name];
-      const bytes = exportOnnx(c.model, c.options);
+      const bytes = await exportOnnx(c.model, c.options);
       expect(
         createHash('sha256').update(bytes).digest('hex'),
         'exportOnnx no longer writes the bytes Python checked; regenerate as the header of this file says',

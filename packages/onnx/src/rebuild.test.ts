@@ -9,7 +9,7 @@ import { seeded } from './test-utils/cases.js';
 import { loadBytes } from './test-utils/fixtures.js';
 
 describe('toRnnkitModel: the rnnkit model back from its export', () => {
-  it('CharLM: same class, same parameters, same logits', () => {
+  it('CharLM: same class, same parameters, same logits', async () => {
     const m = new CharLM({
       vocabSize: 6,
       embeddingDim: 3,
@@ -18,7 +18,7 @@ describe('toRnnkitModel: the rnnkit model back from its export', () => {
       cell: 'lstm-peephole',
       rng: new Rng(4),
     });
-    const back = toRnnkitModel(importOnnx(exportOnnx(m)));
+    const back = toRnnkitModel(importOnnx(await exportOnnx(m)));
     expect(back).toBeInstanceOf(CharLM);
     const want = m.stateDict();
     const got = back.stateDict();
@@ -31,7 +31,7 @@ describe('toRnnkitModel: the rnnkit model back from its export', () => {
     );
   });
 
-  it('SequenceRegressor and a bare GRU layer (resetAfter false, bidirectional)', () => {
+  it('SequenceRegressor and a bare GRU layer (resetAfter false, bidirectional)', async () => {
     const r = new SequenceRegressor({
       cell: 'rnn',
       nonlinearity: 'relu',
@@ -42,7 +42,7 @@ describe('toRnnkitModel: the rnnkit model back from its export', () => {
       rng: new Rng(1),
     });
     const x = seeded([2, 5, 3], 1);
-    const rb = toRnnkitModel(importOnnx(exportOnnx(r))) as SequenceRegressor;
+    const rb = toRnnkitModel(importOnnx(await exportOnnx(r))) as SequenceRegressor;
     expect(Array.from(rb.forward(x).dataSync())).toEqual(Array.from(r.forward(x).dataSync()));
     const g = new GRU({
       inputSize: 3,
@@ -52,14 +52,14 @@ describe('toRnnkitModel: the rnnkit model back from its export', () => {
       batchFirst: false,
       rng: new Rng(2),
     });
-    const gb = toRnnkitModel(importOnnx(exportOnnx(g))) as GRU;
+    const gb = toRnnkitModel(importOnnx(await exportOnnx(g))) as GRU;
     expect([gb.resetAfter, gb.bidirectional, gb.batchFirst]).toEqual([false, true, false]);
     expect(Array.from(gb.forward(x).output.dataSync())).toEqual(
       Array.from(g.forward(x).output.dataSync()),
     );
   });
 
-  it('says so for graphs from other producers', () => {
+  it('says so for graphs from other producers', async () => {
     expect(() => toRnnkitModel(importOnnx(loadBytes('torch_lstm_2l.onnx')))).toThrow(
       /not exported by rnnkit .*producer 'pytorch 2.13.0'.*OnnxModel.run/,
     );

@@ -38,7 +38,7 @@ describe('round trip through ONNX Runtime: every cell and option', () => {
     const state: LayerState = layer.kind === 'lstm' ? { h: h0, c: c0 } : { h: h0 };
     const ref = layer.forward(x, state);
 
-    const bytes = exportOnnx(layer);
+    const bytes = await exportOnnx(layer);
     const feeds = {
       input: ortFloat(x),
       h0: ortFloat(h0),
@@ -50,7 +50,7 @@ describe('round trip through ONNX Runtime: every cell and option', () => {
     expectClose(got.hn.data, ref.state.h, 'hn');
     if (state.c) expectClose(got.cn.data, ref.state.c!, 'cn');
 
-    const back = importOnnx(bytes).run({ input: x, h0, ...(state.c ? { c0 } : {}) });
+    const back = await importOnnx(bytes).run({ input: x, h0, ...(state.c ? { c0 } : {}) });
     expectClose(back.output.dataSync(), ref.output, 'importOnnx output');
     expectClose(back.hn.dataSync(), ref.state.h, 'importOnnx hn');
   });
@@ -58,7 +58,7 @@ describe('round trip through ONNX Runtime: every cell and option', () => {
   it('withState: false has no state inputs or outputs and starts from zeros', async () => {
     const layer = buildLayer(VARIANTS[4], SHAPES[3]);
     const x = seeded([B, T, INPUT], 1);
-    const s = await session(exportOnnx(layer, { withState: false }));
+    const s = await session(await exportOnnx(layer, { withState: false }));
     expect(s.inputNames).toEqual(['input']);
     expect(s.outputNames).toEqual(['output']);
     const got = await runOrt(s, { input: ortFloat(x) });
@@ -67,13 +67,13 @@ describe('round trip through ONNX Runtime: every cell and option', () => {
 
   it("sequenceLength 'dynamic' runs any length; a number fixes it", async () => {
     const layer = buildLayer(VARIANTS[5], SHAPES[1]);
-    const dyn = await session(exportOnnx(layer, { withState: false }));
+    const dyn = await session(await exportOnnx(layer, { withState: false }));
     for (const t of [1, 3, 8]) {
       const x = seeded([3, t, INPUT], t);
       const got = await runOrt(dyn, { input: ortFloat(x) });
       expectClose(got.output.data, layer.forward(x).output, `T=${t}`);
     }
-    const fixed = await session(exportOnnx(layer, { withState: false, sequenceLength: 4 }));
+    const fixed = await session(await exportOnnx(layer, { withState: false, sequenceLength: 4 }));
     await expect(runOrt(fixed, { input: ortFloat(seeded([1, 5, INPUT], 1)) })).rejects.toThrow();
     const x = seeded([1, 4, INPUT], 1);
     expectClose(
@@ -85,7 +85,7 @@ describe('round trip through ONNX Runtime: every cell and option', () => {
 
   it('streams: two chunks through ONNX Runtime carrying hn/cn equal one pass in rnnkit', async () => {
     const layer = buildLayer(VARIANTS[4], SHAPES[1]);
-    const s = await session(exportOnnx(layer));
+    const s = await session(await exportOnnx(layer));
     const x = seeded([B, 7, INPUT], 4);
     const L = layer.numLayers;
     const zeros = tensor(new Float32Array(L * B * HIDDEN), [L, B, HIDDEN]);
@@ -123,11 +123,11 @@ describe('round trip: ready models', () => {
     });
     const x = seeded([B, T, INPUT], 5);
     const ref = m.forward(x);
-    const bytes = exportOnnx(m, { withState: false });
+    const bytes = await exportOnnx(m, { withState: false });
     const got = await runOrt(await session(bytes), { input: ortFloat(x) });
     expect(got.output.dims).toEqual(ref.shape);
     expectClose(got.output.data, ref, 'output');
-    expectClose(importOnnx(bytes).run({ input: x }).output.dataSync(), ref, 'importOnnx');
+    expectClose((await importOnnx(bytes).run({ input: x })).output.dataSync(), ref, 'importOnnx');
   });
 
   it.each(['lstm', 'gru', 'rnn'] as const)('CharLM %s: logits and state', async (cell) => {
@@ -142,7 +142,7 @@ describe('round trip: ready models', () => {
     m.eval();
     const toks = Int32Array.from([1, 3, 0, 6, 2, 2, 5, 4, 1, 0]);
     const ref = m.forward(tensor(toks, [B, T], 'int32'));
-    const bytes = exportOnnx(m);
+    const bytes = await exportOnnx(m);
     const L = 2;
     const z = new Float32Array(L * B * HIDDEN);
     const feeds: Record<string, ReturnType<typeof ortFloat>> = {
@@ -155,7 +155,7 @@ describe('round trip: ready models', () => {
     expectClose(got.logits.data, ref.logits, 'logits');
     expectClose(got.hn.data, ref.state.h, 'hn');
 
-    const i32 = await session(exportOnnx(m, { tokenType: 'int32', withState: false }));
+    const i32 = await session(await exportOnnx(m, { tokenType: 'int32', withState: false }));
     const { ort } = await import('./test-utils/ort.js');
     const got32 = await runOrt(i32, { tokens: new ort.Tensor('int32', toks, [B, T]) });
     expectClose(got32.logits.data, ref.logits, 'int32 tokens');

@@ -40,7 +40,7 @@ describe.each(BACKENDS)('torch.onnx.export fixtures on the %s backend', (beName)
     }
   });
 
-  it.each(CASES)('%s: importOnnx reproduces PyTorch within 1e-5', (name) => {
+  it.each(CASES)('%s: importOnnx reproduces PyTorch within 1e-5', async (name) => {
     const fx = loadJson(`torch_${name}.json`);
     const model = importOnnx(loadBytes(`torch_${name}.onnx`), { backend });
     expect(model.inputs.map((i) => i.name)).toEqual(Object.keys(fx.cases[0].inputs));
@@ -48,7 +48,7 @@ describe.each(BACKENDS)('torch.onnx.export fixtures on the %s backend', (beName)
       const feeds = Object.fromEntries(
         Object.entries(c.inputs).map(([k, v]) => [k, { data: v.data, shape: v.shape }]),
       );
-      const out = model.run(feeds);
+      const out = await model.run(feeds);
       for (const [k, want] of Object.entries(c.outputs)) {
         expect(out[k].shape, k).toEqual(want.shape);
         expect(maxAbsDiff(out[k].dataSync(), want.data), `${name} ${k}`).toBeLessThan(TOL);

@@ -41,20 +41,30 @@ const VERSION = 1;
  */
 export const CHECKSUM_KEY = 'rnnkit.crc32';
 
-function hostOf(t: Tensor): HostTensor {
-  return { shape: [...t.shape], data: t.dataSync() as Float32Array };
+// Reads are asynchronous by contract: every read is issued before the first await, so the copies
+// are of one moment even if training went on meanwhile.
+async function hostOf(t: Tensor): Promise<HostTensor> {
+  return { shape: [...t.shape], data: (await t.data()) as Float32Array };
 }
 
-/** Host copies of a module's parameters, by name. */
-export function modelTensors(model: Module): Record<string, HostTensor> {
-  return Object.fromEntries(model.namedParameters().map(([n, p]) => [n, hostOf(p)]));
+async function hostEntries(
+  entries: [string, Tensor | undefined][],
+): Promise<Record<string, HostTensor>> {
+  const present = entries.filter((e): e is [string, Tensor] => e[1] !== undefined);
+  const read = await Promise.all(present.map(([, t]) => hostOf(t)));
+  return Object.fromEntries(present.map(([k], i) => [k, read[i]]));
 }
 
-/** Host copies of named tensors (e.g. a carried LSTM state { h, c }). */
-export function hostTensors(ts: Record<string, Tensor | undefined>): Record<string, HostTensor> {
-  const out: Record<string, HostTensor> = {};
-  for (const [k, t] of Object.entries(ts)) if (t) out[k] = hostOf(t);
-  return out;
+/** Host copies of a module's parameters, by name, read asynchronously. */
+export function modelTensors(model: Module): Promise<Record<string, HostTensor>> {
+  return hostEntries(model.namedParameters());
+}
+
+/** Host copies of named tensors (e.g. a carried LSTM state { h, c }), read asynchronously. */
+export function hostTensors(
+  ts: Record<string, Tensor | undefined>,
+): Promise<Record<string, HostTensor>> {
+  return hostEntries(Object.entries(ts));
 }
 
 /** Loads checkpoint weights into a model; a different architecture gives an error naming the mismatch. */

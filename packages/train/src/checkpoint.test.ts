@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } fr
 import { join } from 'node:path';
 import { SequenceRegressor } from '@rnnkit/cells';
 import { defaultRng, manualSeed, Rng, RnnkitError, tensor, valueAndGrad } from '@rnnkit/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import {
   type CheckpointData,
@@ -34,36 +34,36 @@ const xs = () =>
   );
 const ys = () => tensor(Float32Array.from([0.1, -0.2, 0.3, 0.4]), [4, 1]);
 
-function trainSteps(model: SequenceRegressor, opt: Adam, n: number): number[] {
+async function trainSteps(model: SequenceRegressor, opt: Adam, n: number): Promise<number[]> {
   const losses: number[] = [];
   for (let i = 0; i < n; i++) {
     const { value, grads } = valueAndGrad(
       () => mseLoss(model.forward(xs()), ys()),
       model.parameters(),
     );
-    losses.push(value.item());
+    losses.push((await value.data())[0]);
     opt.step(grads);
   }
   return losses;
 }
 
 /** A checkpoint of a real LSTM regressor after 3 Adam steps, with every field filled in. */
-function makeCheckpoint(seed = 1): {
+async function makeCheckpoint(seed = 1): Promise<{
   model: SequenceRegressor;
   opt: Adam;
   data: CheckpointData;
-} {
+}> {
   const model = regressor(seed, { cell: 'lstm', hiddenSize: 6, numLayers: 1, dropout: 0 });
   const opt = new Adam(model.parameters(), { lr: 0.01 });
-  trainSteps(model, opt, 3);
+  await trainSteps(model, opt, 3);
   const extraRng = new Rng(99);
   extraRng.random();
   const data: CheckpointData = {
-    model: modelTensors(model),
-    optimizer: opt.stateDict(),
+    model: await modelTensors(model),
+    optimizer: await opt.stateDict(),
     rng: { default: defaultRng.getState(), shuffle: extraRng.getState() },
     progress: { step: 3, epoch: 1, batchInEpoch: 2 },
-    carry: hostTensors({ h: tensor([0.5, -0.25], [1, 1, 2]), c: undefined }),
+    carry: await hostTensors({ h: tensor([0.5, -0.25], [1, 1, 2]), c: undefined }),
     config: { cell: 'lstm', hiddenSize: 6, layers: [1, 2], nested: { name: 'ünïcode', ok: true } },
     extra: { vocab: 'abc' },
     metrics: { bestValLoss: 0.125, sinceBest: 2 },
@@ -76,8 +76,8 @@ function bitsOf(d: ArrayLike<number>): number[] {
 }
 
 describe('checkpoint round trip', () => {
-  it('keeps weights, optimizer state, RNG states, progress, carry, config, extra and metrics', () => {
-    const { data } = makeCheckpoint();
+  it('keeps weights, optimizer state, RNG states, progress, carry, config, extra and metrics', async () => {
+    const { data } = await makeCheckpoint();
     const path = join(dir, 'run', 'last.safetensors'); // the folder is created
     saveCheckpoint(path, data);
     const back = loadCheckpoint(path);
@@ -101,25 +101,25 @@ describe('checkpoint round trip', () => {
     expect(back.metrics).toEqual({ bestValLoss: 0.125, sinceBest: 2 });
   });
 
-  it('restoring into a fresh model and optimizer continues training exactly', () => {
-    const { model, opt, data } = makeCheckpoint(1);
+  it('restoring into a fresh model and optimizer continues training exactly', async () => {
+    const { model, opt, data } = await makeCheckpoint(1);
     const path = join(dir, 'ckpt.safetensors');
     saveCheckpoint(path, data);
-    const expected = trainSteps(model, opt, 3);
+    const expected = await trainSteps(model, opt, 3);
 
     const fresh = regressor(2, { cell: 'lstm', hiddenSize: 6, numLayers: 1, dropout: 0 });
-    expect(weights(fresh)).not.toEqual(weights(model));
+    expect(await weights(fresh)).not.toEqual(await weights(model));
     const freshOpt = new Adam(fresh.parameters(), { lr: 0.01 });
     const back = loadCheckpoint(path);
     restoreModel(fresh, back);
     freshOpt.loadStateDict(back.optimizer!);
     expect(freshOpt.stepCount).toBe(3);
-    expect(trainSteps(fresh, freshOpt, 3)).toEqual(expected);
-    expect(weights(fresh)).toEqual(weights(model));
+    expect(await trainSteps(fresh, freshOpt, 3)).toEqual(expected);
+    expect(await weights(fresh)).toEqual(await weights(model));
   });
 
-  it('restores RNG states exactly', () => {
-    const { data } = makeCheckpoint();
+  it('restores RNG states exactly', async () => {
+    const { data } = await makeCheckpoint();
     const back = decodeCheckpoint(encodeCheckpoint(data));
     const next = defaultRng.random();
     manualSeed(12345);
@@ -127,8 +127,8 @@ describe('checkpoint round trip', () => {
     expect(defaultRng.random()).toBe(next);
   });
 
-  it('is a plain safetensors file: prefixed tensor names and the rest as JSON in __metadata__', () => {
-    const { data } = makeCheckpoint();
+  it('is a plain safetensors file: prefixed tensor names and the rest as JSON in __metadata__', async () => {
+    const { data } = await makeCheckpoint();
     const { tensors, metadata } = decodeSafetensors(encodeCheckpoint(data));
     expect(Object.keys(tensors).sort()).toEqual(
       [
@@ -151,7 +151,7 @@ describe('checkpoint round trip', () => {
     expect(meta.optimizer.tensors).toBeUndefined();
   });
 
-  it('a minimal checkpoint (weights and progress only) round-trips', () => {
+  it('a minimal checkpoint (weights and progress only) round-trips', async () => {
     const data: CheckpointData = {
       model: { w: { shape: [2], data: Float32Array.from([1, 2]) } },
       progress: { step: 0, epoch: 0, batchInEpoch: 0 },
@@ -165,10 +165,10 @@ describe('checkpoint round trip', () => {
 });
 
 describe('atomic save', () => {
-  it('writes a complete temporary file in the same folder, then renames it over the target', () => {
+  it('writes a complete temporary file in the same folder, then renames it over the target', async () => {
     const path = join(dir, 'last.safetensors');
-    const v1 = makeCheckpoint(1).data;
-    const v2 = makeCheckpoint(2).data;
+    const v1 = (await makeCheckpoint(1)).data;
+    const v2 = (await makeCheckpoint(2)).data;
     saveCheckpoint(path, v1);
     let seen: string[] = [];
     saveCheckpoint(path, v2, {
@@ -186,12 +186,12 @@ describe('atomic save', () => {
     expect(readFileSync(path)).toEqual(Buffer.from(encodeCheckpoint(v2)));
   });
 
-  it('a save interrupted before the rename leaves the previous checkpoint intact and loadable', () => {
+  it('a save interrupted before the rename leaves the previous checkpoint intact and loadable', async () => {
     const path = join(dir, 'last.safetensors');
-    const v1 = makeCheckpoint(1).data;
+    const v1 = (await makeCheckpoint(1)).data;
     saveCheckpoint(path, v1);
     const before = readFileSync(path);
-    const v2 = makeCheckpoint(2).data;
+    const v2 = (await makeCheckpoint(2)).data;
     expect(() =>
       saveCheckpoint(path, v2, {
         beforeRename: () => {
@@ -206,9 +206,9 @@ describe('atomic save', () => {
     expect(back.model['rnn.weightIhL0'].data).not.toEqual(v2.model['rnn.weightIhL0'].data);
   });
 
-  it('a truncated temporary file left by a crash mid-write does not affect loading, and the next save replaces it', () => {
+  it('a truncated temporary file left by a crash mid-write does not affect loading, and the next save replaces it', async () => {
     const path = join(dir, 'last.safetensors');
-    const v1 = makeCheckpoint(1).data;
+    const v1 = (await makeCheckpoint(1)).data;
     saveCheckpoint(path, v1);
     const before = readFileSync(path);
     // What a process killed mid-write leaves behind: a partial temporary file (here under this
@@ -219,7 +219,7 @@ describe('atomic save', () => {
         tmpName = readdirSync(dir).find((f) => f !== 'last.safetensors')!;
       },
     });
-    const partial = encodeCheckpoint(makeCheckpoint(2).data);
+    const partial = encodeCheckpoint((await makeCheckpoint(2)).data);
     writeFileSync(join(dir, tmpName), partial.subarray(0, partial.length >> 1));
     writeFileSync(join(dir, '.last.safetensors.tmp-999999'), partial.subarray(0, 100));
     expect(readFileSync(path).equals(before)).toBe(true);
@@ -227,15 +227,18 @@ describe('atomic save', () => {
     // The partial file itself is recognised as corrupt, not half-loaded.
     expect(() => loadCheckpoint(join(dir, tmpName))).toThrow(CorruptFileError);
 
-    const v3 = { ...makeCheckpoint(3).data, progress: { step: 9, epoch: 2, batchInEpoch: 0 } };
+    const v3 = {
+      ...(await makeCheckpoint(3)).data,
+      progress: { step: 9, epoch: 2, batchInEpoch: 0 },
+    };
     saveCheckpoint(path, v3);
     expect(loadCheckpoint(path).progress).toEqual(v3.progress);
     expect(existsSync(join(dir, tmpName))).toBe(false);
   });
 
-  it('a checkpoint truncated on disk is reported, not loaded', () => {
+  it('a checkpoint truncated on disk is reported, not loaded', async () => {
     const path = join(dir, 'last.safetensors');
-    saveCheckpoint(path, makeCheckpoint(1).data);
+    saveCheckpoint(path, (await makeCheckpoint(1)).data);
     truncateSync(path, 300);
     expect(() => loadCheckpoint(path)).toThrow(CorruptFileError);
     expect(() => loadCheckpoint(path)).toThrow(
@@ -247,10 +250,14 @@ describe('atomic save', () => {
 });
 
 describe('loading into a different architecture', () => {
-  const ckpt = () => makeCheckpoint(1).data; // LSTM, hidden 6, one layer
+  let saved: CheckpointData;
+  beforeAll(async () => {
+    saved = (await makeCheckpoint(1)).data; // LSTM, hidden 6, one layer
+  });
+  const ckpt = () => saved;
 
-  function errorOf(model: SequenceRegressor): Error {
-    const before = weights(model);
+  async function errorOf(model: SequenceRegressor): Promise<Error> {
+    const before = await weights(model);
     let err: unknown;
     try {
       restoreModel(model, ckpt(), 'checkpoint last.safetensors');
@@ -259,7 +266,7 @@ describe('loading into a different architecture', () => {
     }
     expect(err).toBeInstanceOf(RnnkitError);
     // Nothing was loaded: a failed restore leaves the model as it was.
-    expect(weights(model)).toEqual(before);
+    expect(await weights(model)).toEqual(before);
     return err as Error;
   }
 
@@ -268,8 +275,8 @@ describe('loading into a different architecture', () => {
     return new SequenceRegressor({ cell, inputSize: 1, hiddenSize, outputSize: 1 });
   };
 
-  it('another hidden size: names the tensor and both shapes', () => {
-    const e = errorOf(make('lstm', 4));
+  it('another hidden size: names the tensor and both shapes', async () => {
+    const e = await errorOf(make('lstm', 4));
     expect(e.message).toMatch(
       /^checkpoint last\.safetensors was made by a different architecture than this SequenceRegressor/,
     );
@@ -278,18 +285,22 @@ describe('loading into a different architecture', () => {
     expect(e.message).toContain('head.weight: expected shape [1, 4], got [1, 6]');
   });
 
-  it('another cell: GRU and plain RNN of the same hidden size', () => {
-    expect(errorOf(make('gru', 6)).message).toContain(
+  it('another cell: GRU and plain RNN of the same hidden size', async () => {
+    expect((await errorOf(make('gru', 6))).message).toContain(
       'rnn.weightIhL0: expected shape [18, 1], got [24, 1]',
     );
-    expect(errorOf(make('rnn', 6)).message).toContain('rnn.biasHhL0: expected shape [6], got [24]');
+    expect((await errorOf(make('rnn', 6))).message).toContain(
+      'rnn.biasHhL0: expected shape [6], got [24]',
+    );
   });
 
-  it('an LSTM with peepholes: names the missing tensor', () => {
-    expect(errorOf(make('lstm-peephole', 6)).message).toContain('missing keys: rnn.peepholeL0');
+  it('an LSTM with peepholes: names the missing tensor', async () => {
+    expect((await errorOf(make('lstm-peephole', 6))).message).toContain(
+      'missing keys: rnn.peepholeL0',
+    );
   });
 
-  it('a deeper stack: names the unexpected and missing layers', () => {
+  it('a deeper stack: names the unexpected and missing layers', async () => {
     manualSeed(5);
     const two = new SequenceRegressor({
       cell: 'lstm',
@@ -298,27 +309,27 @@ describe('loading into a different architecture', () => {
       numLayers: 2,
       outputSize: 1,
     });
-    expect(errorOf(two).message).toMatch(/missing keys: rnn\.weightIhL1, rnn\.weightHhL1/);
+    expect((await errorOf(two)).message).toMatch(/missing keys: rnn\.weightIhL1, rnn\.weightHhL1/);
   });
 
-  it('the same architecture loads', () => {
+  it('the same architecture loads', async () => {
     const m = make('lstm', 6);
     restoreModel(m, ckpt());
-    expect(weights(m)).toEqual(
+    expect(await weights(m)).toEqual(
       Object.fromEntries(Object.entries(ckpt().model).map(([k, t]) => [k, Array.from(t.data)])),
     );
   });
 });
 
 describe('unreadable checkpoints give a clear error', () => {
-  it('a missing file names the path and the reason', () => {
+  it('a missing file names the path and the reason', async () => {
     const path = join(dir, 'nope.safetensors');
     expect(() => loadCheckpoint(path)).toThrow(
       /cannot read checkpoint .*nope\.safetensors: ENOENT/,
     );
   });
 
-  it('garbage bytes', () => {
+  it('garbage bytes', async () => {
     const path = join(dir, 'garbage.safetensors');
     writeFileSync(path, 'this is not a checkpoint at all');
     expect(() => loadCheckpoint(path)).toThrow(CorruptFileError);
@@ -327,7 +338,7 @@ describe('unreadable checkpoints give a clear error', () => {
     );
   });
 
-  it('a safetensors file that is not an rnnkit checkpoint', () => {
+  it('a safetensors file that is not an rnnkit checkpoint', async () => {
     const path = join(dir, 'weights.safetensors');
     writeFileSync(path, encodeSafetensors({ w: { shape: [1], data: Float32Array.from([1]) } }));
     expect(() => loadCheckpoint(path)).toThrow(
@@ -335,7 +346,7 @@ describe('unreadable checkpoints give a clear error', () => {
     );
   });
 
-  it('rnnkit metadata that does not parse, or lacks progress', () => {
+  it('rnnkit metadata that does not parse, or lacks progress', async () => {
     const w = { w: { shape: [1], data: Float32Array.from([1]) } };
     expect(() => decodeCheckpoint(encodeSafetensors(w, { rnnkit: '{oops' }))).toThrow(
       /its rnnkit metadata does not parse/,

@@ -26,25 +26,30 @@ function sumsOfSquares(grads: readonly Tensor[]): Tensor {
 
 /**
  * torch.nn.utils.clip_grad_norm_: if the global L2 norm of all gradients exceeds maxNorm, scale
- * them all by maxNorm / (norm + 1e-6). Returns the (possibly new) gradients and the norm before
- * clipping. Reads the norm back to the host once.
+ * them all by maxNorm / (norm + 1e-6). Resolves to the (possibly new) gradients and the norm
+ * before clipping. Reads the norm back to the host once, asynchronously (reads are asynchronous
+ * by contract); clipGradNormOps reads nothing.
  */
-export function clipGradNorm(
+export async function clipGradNorm(
   grads: readonly Tensor[],
   maxNorm: number,
-): { grads: Tensor[]; norm: number } {
+): Promise<{ grads: Tensor[]; norm: number }> {
   checkMaxNorm(maxNorm);
-  return noGrad(() => {
-    if (grads.length === 0) return { grads: [], norm: 0 };
-    // Every tensor's sum of squares on the backend, one readback, summed on the host in float64.
-    const sums = tidy(() => sumsOfSquares(grads)).dataSync();
-    let sq = 0;
-    for (let i = 0; i < sums.length; i++) sq += sums[i];
-    const norm = Math.sqrt(sq);
-    const coef = maxNorm / (norm + 1e-6);
-    if (coef >= 1) return { grads: [...grads], norm };
-    return { grads: grads.map((g) => mulScalar(g, coef)), norm };
-  });
+  if (grads.length === 0) return { grads: [], norm: 0 };
+  // Every tensor's sum of squares on the backend, one readback, summed on the host in float64.
+  const sumsOnBackend = noGrad(() => tidy(() => sumsOfSquares(grads)));
+  let sums: ArrayLike<number>;
+  try {
+    sums = await sumsOnBackend.data();
+  } finally {
+    sumsOnBackend.dispose();
+  }
+  let sq = 0;
+  for (let i = 0; i < sums.length; i++) sq += sums[i];
+  const norm = Math.sqrt(sq);
+  const coef = maxNorm / (norm + 1e-6);
+  if (coef >= 1) return { grads: [...grads], norm };
+  return { grads: noGrad(() => grads.map((g) => mulScalar(g, coef))), norm };
 }
 
 /**

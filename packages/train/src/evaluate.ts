@@ -4,14 +4,15 @@ import type { BatchSource, Carry, LossFn } from './fit-types.js';
 /**
  * Mean loss over a dataset in evaluation mode, without gradients (carrying state when tbptt).
  * `onBatch` hears the number of batches scored so far after each one (for a progress display).
+ * Each batch's loss is read back asynchronously (reads are asynchronous by contract).
  */
-export function evaluate<B>(
+export async function evaluate<B>(
   model: Module,
   loss: LossFn<B>,
   data: BatchSource<B>,
   tbptt = false,
   onBatch?: (done: number) => void,
-): number {
+): Promise<number> {
   const wasTraining = model.training;
   model.eval();
   let total = 0;
@@ -28,9 +29,12 @@ export function evaluate<B>(
           }),
         ),
       )();
-      total += r.loss.item();
+      try {
+        total += (await r.loss.data())[0];
+      } finally {
+        dispose(r.loss);
+      }
       n++;
-      dispose(r.loss);
       if (tbptt) {
         if (carry) dispose(carry);
         carry = r.carry;

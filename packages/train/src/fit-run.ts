@@ -125,6 +125,7 @@ export class FitRun<B> {
 
   async run(): Promise<FitResult> {
     try {
+      await this.o.optimizer.followParameters();
       for (; this.epoch < this.epochs; this.epoch++) {
         if (await this.runEpoch()) break;
         this.skip = 0;
@@ -269,11 +270,11 @@ export class FitRun<B> {
       (!o.validateEvery && atEpochEnd)
     ) {
       // Progress b (not 0) at an epoch's end: resuming from it must not redo the epoch.
-      if (this.validate()) this.save('best.safetensors', b);
+      if (await this.validate()) await this.save('best.safetensors', b);
       if (o.earlyStopping && this.sinceBest >= o.earlyStopping.patience) stop = 'earlyStopping';
     }
     if (o.checkpoint?.every && this.step % o.checkpoint.every === 0)
-      this.save('last.safetensors', b);
+      await this.save('last.safetensors', b);
     if (o.maxSteps !== undefined && this.step >= o.maxSteps) stop = 'maxSteps';
     if (o.minutes !== undefined && performance.now() - this.start > o.minutes * 60_000)
       stop = 'minutes';
@@ -284,10 +285,10 @@ export class FitRun<B> {
   }
 
   /** Scores the validation data; true when the loss is the best so far. */
-  private validate(): boolean {
+  private async validate(): Promise<boolean> {
     const { o, step } = this;
     if (!o.validation) return false;
-    const valLoss = evaluate(o.model, o.loss, o.validation, o.tbptt);
+    const valLoss = await evaluate(o.model, o.loss, o.validation, o.tbptt);
     const improved = valLoss < this.best - (o.earlyStopping?.minDelta ?? 0);
     this.result.validation.push({ step, loss: valLoss });
     if (improved) {
@@ -300,25 +301,25 @@ export class FitRun<B> {
         : formatLoss(valLoss);
     this.report.log(`validation at step ${step}: loss ${shown}${improved ? ' — best so far' : ''}`);
     for (const c of o.callbacks ?? [])
-      c.onValidation?.({ step, epoch: this.epoch, valLoss, improved });
+      await c.onValidation?.({ step, epoch: this.epoch, valLoss, improved });
     return improved;
   }
 
-  private save(name: string, batchInEpoch: number): void {
+  private async save(name: string, batchInEpoch: number): Promise<void> {
     if (!this.o.checkpoint) return;
     const path = `${this.o.checkpoint.dir}/${name}`;
-    saveCheckpoint(path, this.checkpointData(batchInEpoch));
+    saveCheckpoint(path, await this.checkpointData(batchInEpoch));
     if (name === 'last.safetensors') this.lastGood = path;
   }
 
-  private checkpointData(batchInEpoch: number): CheckpointData {
+  private async checkpointData(batchInEpoch: number): Promise<CheckpointData> {
     const { o, step, epoch, carry, best, sinceBest } = this;
     return {
-      model: modelTensors(o.model),
-      optimizer: o.optimizer.stateDict(),
+      model: await modelTensors(o.model),
+      optimizer: await o.optimizer.stateDict(),
       rng: Object.fromEntries(Object.entries(this.rngs).map(([k, r]) => [k, r.getState()])),
       progress: { step, epoch, batchInEpoch },
-      carry: o.tbptt && carry ? hostTensors(carry) : undefined,
+      carry: o.tbptt && carry ? await hostTensors(carry) : undefined,
       config: o.checkpoint?.config,
       extra: o.checkpoint?.extra,
       metrics: Number.isFinite(best) ? { bestValLoss: best, sinceBest } : undefined,
@@ -326,12 +327,12 @@ export class FitRun<B> {
   }
 
   /** The last checkpoint and the result: where the run stands, its losses and its time. */
-  private finish(): FitResult {
+  private async finish(): Promise<FitResult> {
     const { stop, skip, result } = this;
     // Inside an epoch (skip batches on resume) or at the start of the next.
     const inEpoch = stop && skip < this.perEpoch ? skip : 0;
     if (stop && skip >= this.perEpoch) this.epoch++;
-    if (this.o.checkpoint) this.save('last.safetensors', inEpoch);
+    if (this.o.checkpoint) await this.save('last.safetensors', inEpoch);
     if (this.carry) dispose(this.carry);
     result.trainLoss = this.losses.entries();
     result.steps = this.step;

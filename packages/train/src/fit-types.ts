@@ -40,7 +40,8 @@ export interface ValidationInfo {
 /** Hooks called during fit; every method optional. */
 export interface Callback {
   onStep?(info: StepInfo): void;
-  onValidation?(info: ValidationInfo): void;
+  /** After each validation; fit awaits what it returns, so it may read (reads are asynchronous). */
+  onValidation?(info: ValidationInfo): void | Promise<void>;
 }
 
 export interface FitOptions<B> {

@@ -45,8 +45,10 @@ class Unfusable extends Error {}
  * loop's carried values, so the step's JavaScript (tracing, autograd bookkeeping) and the call
  * overhead are paid once per block. Each fused step computes what a plain step does.
  *
- * clipNorm is computed in the graph (clipGradNormOps: the norm summed in float32, so results
- * differ from a plain step's by rounding) and each step's norm is read with its loss.
+ * Clipping is computed in the graph as a plain step on a compiling backend computes it (clipNorm
+ * by clipGradNormOps, then clipValue, in trainStep's onePass): the same ops in the same order,
+ * so a block gives the bits of its steps run one per call, and grouping steps by the clock (the
+ * automatic size, a resumed run) changes no result. Each step's norm is read with its loss.
  *
  * Steps that cannot be fused run one by one: other backends, an optimizer without a fused update
  * (SGD's first momentum step, a subclass that overrides step or update), the first step of a

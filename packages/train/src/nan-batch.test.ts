@@ -20,7 +20,8 @@ async function fitOn(data: ReturnType<typeof windows>, lr: number, optim: 'adam'
   const optimizer =
     optim === 'adam' ? new Adam(model.parameters(), { lr }) : new SGD(model.parameters(), { lr });
   const train = new WindowDataset(data, { batchSize: 16 }); // in order: window k is in batch ⌊k/16⌋
-  let before: Record<string, number[]> = {};
+  // the reads are issued in the callback, so they hold the weights of that moment
+  let before: Promise<Record<string, number[]>> = Promise.resolve({});
   const steps: number[] = [];
   const error = await new Trainer()
     .fit({
@@ -43,7 +44,7 @@ async function fitOn(data: ReturnType<typeof windows>, lr: number, optim: 'adam'
       () => undefined,
       (e: unknown) => e,
     );
-  return { error, steps, before, after: weights(model) };
+  return { error, steps, before: await before, after: await weights(model) };
 }
 
 describe('a non-finite loss names its cause', () => {

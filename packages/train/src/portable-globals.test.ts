@@ -20,10 +20,10 @@ function withoutNodeGlobals(): void {
 }
 
 describe('checkpoint bytes without Node globals', () => {
-  it('encodeCheckpoint gives the bytes saveCheckpoint writes, without Buffer', () => {
+  it('encodeCheckpoint gives the bytes saveCheckpoint writes, without Buffer', async () => {
     const model = regressor(4, { hiddenSize: 5, numLayers: 1, dropout: 0 });
     const data = {
-      model: modelTensors(model),
+      model: await modelTensors(model),
       progress: { step: 3, epoch: 0, batchInEpoch: 3 },
       // A non-ASCII config: the header's length is counted in UTF-8 bytes, not characters.
       config: { corpus: 'Café ✓' },

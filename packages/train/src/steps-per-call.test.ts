@@ -26,7 +26,7 @@ async function run(stepsPerCall: number) {
       stepsPerCall,
       callbacks: [{ onStep: (s) => steps.push(s) }],
     });
-    return { fit, steps, weights: weights(model) };
+    return { fit, steps, weights: await weights(model) };
   } finally {
     cleanup();
   }

@@ -1,6 +1,6 @@
 import '@rnnkit/backend-js';
 import { join } from 'node:path';
-import { keep, type Tensor, tensor, valueAndGrad } from '@rnnkit/core';
+import { keep, tensor, valueAndGrad } from '@rnnkit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from './checkpoint.js';
 import { mseLoss } from './losses.js';
@@ -25,16 +25,16 @@ interface Seen {
   shape: number[];
 }
 
+/** Host copies of a carried state, read asynchronously: the reads are issued at the call. */
+async function seenOf(carry: Carry): Promise<Seen> {
+  const [h, c] = await Promise.all([carry.h!.data(), carry.c!.data()]);
+  return { h: Array.from(h, Number), c: Array.from(c, Number), shape: [...carry.h!.shape] };
+}
+
 /** The stream loss, recording the state each call receives (host copies, or undefined). */
-function streamLoss(model: StreamModel, seen: (Seen | undefined)[]): LossFn<StreamBatch> {
+function streamLoss(model: StreamModel, seen: (Promise<Seen> | undefined)[]): LossFn<StreamBatch> {
   return (b, carry) => {
-    seen.push(
-      carry && {
-        h: Array.from(carry.h!.dataSync()),
-        c: Array.from(carry.c!.dataSync()),
-        shape: [...carry.h!.shape],
-      },
-    );
+    seen.push(carry && seenOf(carry));
     const out = model.forward(b.x, carry);
     return { loss: mseLoss(out.y, b.y), carry: out.carry };
   };
@@ -43,24 +43,24 @@ function streamLoss(model: StreamModel, seen: (Seen | undefined)[]): LossFn<Stre
 async function fitStream(tbptt: boolean, extra: Partial<FitOptions<StreamBatch>> = {}) {
   const model = new StreamModel(11);
   const optimizer = new SGD(model.parameters(), { lr: LR });
-  const seen: (Seen | undefined)[] = [];
+  const reads: (Promise<Seen> | undefined)[] = [];
   const result = await new Trainer().fit({
     model,
     optimizer,
-    loss: streamLoss(model, seen),
+    loss: streamLoss(model, reads),
     train: streamData(2, 5, CHUNKS),
     tbptt,
     progress: 'none',
     ...extra,
   });
-  return { model, optimizer, seen, result };
+  return { model, optimizer, seen: await Promise.all(reads), result };
 }
 
 /**
  * The truncated-BPTT reference, by hand: each chunk starts from the previous chunk's final state
  * as a new constant tensor (so no gradient can reach the previous chunk), plain SGD updates.
  */
-function manualTbptt(epochs: number) {
+async function manualTbptt(epochs: number) {
   const model = new StreamModel(11);
   const opt = new SGD(model.parameters(), { lr: LR });
   const losses: number[] = [];
@@ -78,10 +78,10 @@ function manualTbptt(epochs: number) {
         next = { h: keep(out.carry.h!), c: keep(out.carry.c!) };
         return mseLoss(out.y, b.y);
       }, model.parameters());
-      losses.push(value.item());
+      losses.push((await value.data())[0]);
       opt.step(grads);
-      const h = next.h!.dataSync() as Float32Array;
-      const c = next.c!.dataSync() as Float32Array;
+      const h = (await next.h!.data()) as Float32Array;
+      const c = (await next.c!.data()) as Float32Array;
       prev = { h: h.slice(), c: c.slice(), shape: [...next.h!.shape] };
       finals.push({ h: Array.from(h), c: Array.from(c) });
     }
@@ -92,7 +92,7 @@ function manualTbptt(epochs: number) {
 describe('truncated BPTT (tbptt: true)', () => {
   it('feeds each batch the final state of the previous one, detached, as a hand-written reference does', async () => {
     const { model, seen, result } = await fitStream(true);
-    const ref = manualTbptt(1);
+    const ref = await manualTbptt(1);
     expect(seen).toHaveLength(CHUNKS);
     expect(seen[0]).toBeUndefined();
     for (let i = 1; i < CHUNKS; i++) {
@@ -103,26 +103,24 @@ describe('truncated BPTT (tbptt: true)', () => {
     }
     // Same losses and weights bit for bit: the gradient of each chunk stops at its initial state.
     expect(result.trainLoss.map((l) => l.loss)).toEqual(ref.losses);
-    expect(weights(model)).toEqual(weights(ref.model));
+    expect(await weights(model)).toEqual(await weights(ref.model));
   });
 
-  it('detaching matters here: backpropagating into the previous chunk would give other gradients', () => {
+  it('detaching matters here: backpropagating into the previous chunk would give other gradients', async () => {
     // Chunk 2's gradient at the initial weights, with chunk 1's state detached and not detached.
     const model = new StreamModel(11);
     const [b0, b1] = [...streamData(2, 5, CHUNKS).batches(0)];
-    const gradsOf = (detach: boolean) =>
-      valueAndGrad(() => {
-        const first = model.forward(b0.x).carry;
-        const carry: Carry = detach
-          ? {
-              h: tensor((first.h as Tensor).dataSync().slice(), first.h!.shape),
-              c: tensor((first.c as Tensor).dataSync().slice(), first.c!.shape),
-            }
-          : first;
+    const gradsOf = async (detach: boolean) => {
+      // detached: chunk 1's state computed before the tape records, a constant to it
+      const before = detach ? model.forward(b0.x).carry : undefined;
+      const { grads } = valueAndGrad(() => {
+        const carry: Carry = before ?? model.forward(b0.x).carry;
         return mseLoss(model.forward(b1.x, carry).y, b1.y);
-      }, model.parameters()).grads.map((g) => Array.from(g.dataSync()));
-    const detached = gradsOf(true);
-    const full = gradsOf(false);
+      }, model.parameters());
+      return Promise.all(grads.map(async (g) => Array.from(await g.data(), Number)));
+    };
+    const detached = await gradsOf(true);
+    const full = await gradsOf(false);
     // weightIh and weightHh receive gradient through the carried state when it is not detached.
     expect(full[0]).not.toEqual(detached[0]);
     expect(full[1]).not.toEqual(detached[1]);
@@ -134,7 +132,7 @@ describe('truncated BPTT (tbptt: true)', () => {
     expect(seen[0]).toBeUndefined();
     expect(seen[CHUNKS]).toBeUndefined();
     expect(seen.filter((s) => s === undefined)).toHaveLength(2);
-    const ref = manualTbptt(2);
+    const ref = await manualTbptt(2);
     expect(result.trainLoss.map((l) => l.loss)).toEqual(ref.losses);
   });
 
@@ -148,7 +146,7 @@ describe('truncated BPTT (tbptt: true)', () => {
     const resumed = await fitStream(true, { resume: saved });
     expect(resumed.seen[0]).toEqual(full.seen[2]);
     expect(resumed.result.trainLoss).toEqual(full.result.trainLoss.slice(2));
-    expect(weights(resumed.model)).toEqual(weights(full.model));
+    expect(await weights(resumed.model)).toEqual(await weights(full.model));
   });
 });
 

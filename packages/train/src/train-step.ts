@@ -11,7 +11,7 @@ import {
   valueAndGrad,
 } from '@rnnkit/core';
 import { describeNonFinite, nonFiniteInBatch } from './batch-finite.js';
-import { clipGradNorm, clipGradValue } from './clip.js';
+import { clipGradNorm, clipGradNormOps, clipGradValue } from './clip.js';
 import type { Carry, FitOptions } from './fit-types.js';
 
 /** Raised when a loss is NaN or infinite; parameters and checkpoints are left as they were before that step. */
@@ -68,15 +68,12 @@ function lossAndGrads<B>({ o, params, batch, carry }: StepArgs<B>) {
   return { value, grads, next };
 }
 
-/** Clipping, the learning-rate schedule and the optimizer step; the norm before clipping. */
-function update<B>(o: FitOptions<B>, grads: Tensor[]): number | undefined {
+/** Clipping by value, the learning-rate schedule and the optimizer step (clipNorm comes before). */
+function update<B>(o: FitOptions<B>, grads: Tensor[]): void {
   let g = grads;
-  let norm: number | undefined;
-  if (o.clipNorm) ({ grads: g, norm } = clipGradNorm(g, o.clipNorm));
   if (o.clipValue) g = clipGradValue(g, o.clipValue);
   if (o.schedule) o.optimizer.lr = o.optimizer.baseLr * o.schedule(o.optimizer.stepCount);
   o.optimizer.step(g);
-  return norm;
 }
 
 /**
@@ -96,8 +93,11 @@ async function nonFinite<B>(a: StepArgs<B>, loss: number): Promise<NonFiniteLoss
 }
 
 /**
- * The whole step as one compiled call, its updates revertible. The loss is awaited, not read
- * synchronously, so the event loop (progress bar, Ctrl-C) stays alive while it computes.
+ * The whole step as one compiled call, its updates revertible. The loss (and clipNorm's norm,
+ * computed in the graph by clipGradNormOps: summed in float32) is awaited, not read
+ * synchronously: reads are asynchronous by contract, and the event loop (progress bar, Ctrl-C)
+ * stays alive while it computes. A fused block's loop body (fused-steps.ts) clips with the same
+ * ops in the same order, so that grouping steps into calls never changes a bit: change both.
  */
 async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
   const opt = a.o.optimizer;
@@ -107,13 +107,17 @@ async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
     opt.stepCount = stepCount;
     opt.lr = lr;
   };
-  let run: Revertible<{ value: Tensor; next?: Carry; norm?: number }>;
+  let run: Revertible<{ value: Tensor; next?: Carry; norm?: Tensor }>;
   try {
     run = revertible(() =>
       compile(() =>
         tidy(() => {
           const { value, grads, next } = lossAndGrads(a);
-          return { value, next, norm: update(a.o, grads) };
+          let g = grads;
+          let norm: Tensor | undefined;
+          if (a.o.clipNorm) ({ grads: g, norm } = clipGradNormOps(g, a.o.clipNorm));
+          update(a.o, g);
+          return { value, next, norm };
         }),
       )(),
     );
@@ -121,20 +125,23 @@ async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
     restore();
     throw e;
   }
-  const { value, next, norm } = run.result;
+  const { value, next, norm: normT } = run.result;
   const undo = () => {
     run.revert();
     restore();
     if (next) dispose(next);
   };
   let loss: number;
+  let norm: number | undefined;
   try {
-    loss = (await value.data())[0];
+    const [lossValues, normValues] = await Promise.all([value.data(), normT?.data()]);
+    loss = lossValues[0];
+    norm = normValues?.[0];
   } catch (e) {
     undo();
     throw e;
   } finally {
-    dispose(value);
+    dispose([value, normT]);
   }
   if (!Number.isFinite(loss)) {
     undo();
@@ -146,7 +153,8 @@ async function onePass<B>(a: StepArgs<B>): Promise<StepResult> {
 
 /**
  * Two compiled calls: loss and gradients, then, once the loss is known to be finite, the update.
- * On the onnx backend each is one graph run on its worker thread.
+ * On the onnx backend each is one graph run on its worker thread. clipNorm reads the norm
+ * (asynchronously) between them.
  */
 async function lossFirst<B>(a: StepArgs<B>): Promise<StepResult> {
   const fb = compile(() => tidy(() => lossAndGrads(a)))();
@@ -165,10 +173,14 @@ async function lossFirst<B>(a: StepArgs<B>): Promise<StepResult> {
     drop();
     throw await nonFinite(a, loss);
   }
+  let grads = fb.grads;
   try {
-    const norm = compile(() => tidy(() => update(a.o, fb.grads)))();
+    let norm: number | undefined;
+    if (a.o.clipNorm) ({ grads, norm } = await clipGradNorm(fb.grads, a.o.clipNorm));
+    compile(() => tidy(() => update(a.o, grads)))();
     return { loss, carry: fb.next, norm };
   } finally {
-    dispose([fb.value, ...fb.grads]);
+    // clipping may have made new gradients; the step's own are freed either way
+    dispose([fb.value, fb.grads, grads]);
   }
 }

@@ -26,26 +26,27 @@ async function oneStep(extra: { clipNorm?: number; clipValue?: number }) {
 }
 
 /** The first batch's gradients at the initial weights, and their global L2 norm (float64). */
-function reference() {
+async function reference() {
   const model = regressor(6, { dropout: 0 });
   const batch = [...sineData().train.batches(0)][0] as Batch;
   const { grads } = valueAndGrad(
     () => regressionLoss(model)(batch, undefined) as never,
     model.parameters(),
   );
-  const g = grads.map((t) => Array.from(t.dataSync()));
-  const norm = Math.sqrt(grads.reduce((a, t) => a + sum(mul(t, t)).item(), 0));
-  return { w0: weights(model), names: Object.keys(weights(model)), g, norm };
+  const g = await Promise.all(grads.map(async (t) => Array.from(await t.data(), Number)));
+  const squares = await Promise.all(grads.map(async (t) => (await sum(mul(t, t)).data())[0]));
+  const norm = Math.sqrt(squares.reduce((a, v) => a + v, 0));
+  return { w0: await weights(model), names: Object.keys(await weights(model)), g, norm };
 }
 
 describe('gradient clipping in the Trainer', () => {
   it('clipNorm scales the update by maxNorm / (norm + 1e-6) and reports the pre-clip norm', async () => {
-    const ref = reference();
+    const ref = await reference();
     const maxNorm = ref.norm / 4; // clipping is active
     const { model, info } = await oneStep({ clipNorm: maxNorm });
     expect(info.gradNorm).toBeCloseTo(ref.norm, 6);
     const coef = maxNorm / (ref.norm + 1e-6);
-    const w = weights(model);
+    const w = await weights(model);
     ref.names.forEach((name, i) => {
       const want = ref.w0[name].map((v, j) => v - LR * coef * ref.g[i][j]);
       w[name].forEach((v, j) => {
@@ -56,15 +57,15 @@ describe('gradient clipping in the Trainer', () => {
     const plain = await oneStep({});
     const name = ref.names[0];
     const dClip = w[name][0] - ref.w0[name][0];
-    const dPlain = weights(plain.model)[name][0] - ref.w0[name][0];
+    const dPlain = (await weights(plain.model))[name][0] - ref.w0[name][0];
     expect(dClip / dPlain).toBeCloseTo(0.25, 4);
   });
 
   it('a maxNorm above the norm leaves the update unclipped (and still reports the norm)', async () => {
-    const ref = reference();
+    const ref = await reference();
     const { model, info } = await oneStep({ clipNorm: ref.norm * 10 });
     expect(info.gradNorm).toBeCloseTo(ref.norm, 6);
-    expect(weights(model)).toEqual(weights((await oneStep({})).model));
+    expect(await weights(model)).toEqual(await weights((await oneStep({})).model));
   });
 
   it('without clipNorm no gradNorm is reported', async () => {
@@ -75,11 +76,11 @@ describe('gradient clipping in the Trainer', () => {
   });
 
   it('clipValue clamps each gradient element', async () => {
-    const ref = reference();
+    const ref = await reference();
     const limit = 0.01;
     expect(ref.g.flat().some((v) => Math.abs(v) > limit)).toBe(true);
     const { model } = await oneStep({ clipValue: limit });
-    const w = weights(model);
+    const w = await weights(model);
     ref.names.forEach((name, i) => {
       const want = ref.w0[name].map(
         (v, j) => v - LR * Math.min(limit, Math.max(-limit, ref.g[i][j])),

@@ -63,7 +63,7 @@ describe('determinism', () => {
     expect(a.result.trainLoss).toHaveLength(TOTAL);
     expect(losses(b.result)).toEqual(losses(a.result));
     expect(b.result.validation).toEqual(a.result.validation);
-    expect(weights(b.model)).toEqual(weights(a.model));
+    expect(await weights(b.model)).toEqual(await weights(a.model));
     // The comparison has teeth: another seed changes the losses, and training does train.
     const c = await run(8);
     expect(losses(c.result)).not.toEqual(losses(a.result));
@@ -102,7 +102,7 @@ describe('resume from a checkpoint equals an uninterrupted run', () => {
       checkpoint: { dir: ckptDir, every: 4, config: CONFIG },
       resume: saved,
     });
-    expect(weights(second.model)).not.toEqual(weights(first.model));
+    expect(await weights(second.model)).not.toEqual(await weights(first.model));
     expect(defaultRng.getState()).not.toEqual(saved.rng?.default);
     expect(rngBefore).not.toEqual(saved.rng?.default);
     const rest = await new Trainer().fit(second.options);
@@ -113,7 +113,7 @@ describe('resume from a checkpoint equals an uninterrupted run', () => {
     expect(rest.trainLoss[0].step).toBe(stopAt + 1);
     expect([...first.result.trainLoss, ...rest.trainLoss]).toEqual(full.result.trainLoss);
     expect([...first.result.validation, ...rest.validation]).toEqual(full.result.validation);
-    expect(weights(second.model)).toEqual(weights(full.model));
+    expect(await weights(second.model)).toEqual(await weights(full.model));
     expect(second.optimizer.stepCount).toBe(TOTAL);
     expect(second.optimizer.lr).toBe(full.optimizer.lr);
     expect(rest.bestValLoss).toBe(full.result.bestValLoss);
@@ -177,7 +177,7 @@ describe('resume from a checkpoint equals an uninterrupted run', () => {
     const second = setup(99, { resume: saved });
     const rest = await new Trainer().fit(second.options);
     expect(rest.trainLoss).toEqual(full.result.trainLoss.slice(8));
-    expect(weights(second.model)).toEqual(weights(full.model));
+    expect(await weights(second.model)).toEqual(await weights(full.model));
     expect(readdirSync(ckptDir).sort()).toEqual(['best.safetensors', 'last.safetensors']);
   });
 });

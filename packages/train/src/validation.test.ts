@@ -30,7 +30,8 @@ async function fitScripted(script: number[], extra: Partial<FitOptions<Batch>> =
     if (model.training) return real(b, c);
     return scalar(script[v++] ?? 100);
   };
-  const validations: (ValidationInfo & { weights: Record<string, number[]> })[] = [];
+  // the reads are issued in the callback, so each holds the weights at that validation
+  const validations: (ValidationInfo & { weights: Promise<Record<string, number[]>> })[] = [];
   const result = await new Trainer().fit({
     model,
     optimizer: new Adam(model.parameters(), { lr: 0.01 }),
@@ -38,7 +39,13 @@ async function fitScripted(script: number[], extra: Partial<FitOptions<Batch>> =
     train,
     validation,
     progress: 'none',
-    callbacks: [{ onValidation: (i) => validations.push({ ...i, weights: weights(model) }) }],
+    callbacks: [
+      {
+        onValidation: (i) => {
+          validations.push({ ...i, weights: weights(model) });
+        },
+      },
+    ],
     ...extra,
   });
   return { model, result, validations };
@@ -71,11 +78,11 @@ describe('validation cadence', () => {
     const { validation } = sineData();
     const small = { numBatches: () => 3, batches: () => [...validation.batches(0)].slice(0, 1) };
     const loss = regressionLoss(model);
-    const a = evaluate(model, loss, validation);
-    const b = evaluate(model, loss, validation);
+    const a = await evaluate(model, loss, validation);
+    const b = await evaluate(model, loss, validation);
     expect(a).toBe(b); // no dropout noise
     expect(model.training).toBe(true); // training mode is restored
-    expect(evaluate(model, loss, small)).toBe(a); // one batch holds all 33 windows
+    expect(await evaluate(model, loss, small)).toBe(a); // one batch holds all 33 windows
     // Two one-window batches with the same (all-zero) input and targets 1 and 3: the mean of
     // (p − 1)² and (p − 3)² for the evaluation-mode prediction p.
     const two = new WindowDataset(
@@ -83,9 +90,40 @@ describe('validation cadence', () => {
       { batchSize: 1 },
     );
     model.eval();
-    const p = model.forward([...two.batches(0)][0].x).item();
+    const p = (await model.forward([...two.batches(0)][0].x).data())[0];
     model.train();
-    expect(evaluate(model, loss, two)).toBeCloseTo(((p - 1) ** 2 + (p - 3) ** 2) / 2, 5);
+    expect(await evaluate(model, loss, two)).toBeCloseTo(((p - 1) ** 2 + (p - 3) ** 2) / 2, 5);
+  });
+});
+
+describe('an onValidation callback that returns a promise', () => {
+  it('is awaited before training goes on (it may read, and reads are asynchronous)', async () => {
+    const events: string[] = [];
+    const { result } = await fitScripted([3, 2], {
+      maxSteps: 4,
+      validateEvery: 2,
+      callbacks: [
+        {
+          onStep: (s) => {
+            events.push(`step ${s.step}`);
+          },
+          onValidation: async (v) => {
+            const [loss] = await scalar(v.valLoss).data(); // a read, awaited inside the callback
+            await new Promise((done) => setImmediate(done));
+            events.push(`validated ${v.step}: ${loss}`);
+          },
+        },
+      ],
+    });
+    expect(result.steps).toBe(4);
+    expect(events).toEqual([
+      'step 1',
+      'step 2',
+      'validated 2: 3',
+      'step 3',
+      'step 4',
+      'validated 4: 2',
+    ]);
   });
 });
 
@@ -110,14 +148,14 @@ describe('early stopping', () => {
     const bestWeights = Object.fromEntries(
       Object.entries(best.model).map(([k, t]) => [k, Array.from(t.data)]),
     );
-    expect(bestWeights).toEqual(validations[1].weights);
+    expect(bestWeights).toEqual(await validations[1].weights);
     // …which are not the final weights; last.safetensors has those.
-    expect(bestWeights).not.toEqual(weights(model));
+    expect(bestWeights).not.toEqual(await weights(model));
     const last = loadCheckpoint(join(dir, 'last.safetensors'));
     expect(last.progress.step).toBe(15);
     expect(
       Object.fromEntries(Object.entries(last.model).map(([k, t]) => [k, Array.from(t.data)])),
-    ).toEqual(weights(model));
+    ).toEqual(await weights(model));
   });
 
   it('minDelta: smaller improvements do not count', async () => {

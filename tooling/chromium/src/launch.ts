@@ -23,10 +23,14 @@ export function chromiumPath(): string {
 export const CHROMIUM_ARGS = [
   // CI runs as root, where Chromium's sandbox cannot start.
   '--no-sandbox',
-  // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU.
+  // WebGL and WebGPU on the CPU through SwiftShader: CI machines have no GPU. Vulkan on and
+  // SwiftShader named as the WebGPU adapter, as in tooling/vitest-chromium.ts (the packages'
+  // browser tests), so WebGPU is SwiftShader's on every machine, not whichever adapter Chromium
+  // picks there.
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
   '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
   '--use-webgpu-adapter=swiftshader',
 ];
 

@@ -9,8 +9,12 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export async function buildAndServe(config: InlineConfig): Promise<Served> {
-  await build({ logLevel: 'error', ...config });
+/** `rebuild: false` serves the app's existing build (the caller has checked it is up to date). */
+export async function buildAndServe(
+  config: InlineConfig,
+  { rebuild = true }: { rebuild?: boolean } = {},
+): Promise<Served> {
+  if (rebuild) await build({ logLevel: 'error', ...config });
   const server = await preview({
     logLevel: 'error',
     ...config,

@@ -5,4 +5,7 @@ import { LSTM } from '@rnnkit/cells';
 import { Rng } from '@rnnkit/core';
 import { exportOnnx } from '@rnnkit/onnx';
 
-writeFileSync('model.onnx', exportOnnx(new LSTM({ inputSize: 2, hiddenSize: 4, rng: new Rng(0) })));
+writeFileSync(
+  'model.onnx',
+  await exportOnnx(new LSTM({ inputSize: 2, hiddenSize: 4, rng: new Rng(0) })),
+);

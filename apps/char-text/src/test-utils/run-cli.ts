@@ -52,10 +52,10 @@ export async function ok(
 }
 
 /**
- * A tiny model and short batches, so every run takes well under a second of training. On js: the
- * runs that compare losses bit for bit need one step per call (--backend auto trains on onnx,
- * where steps grouped by the clock agree with single steps only to rounding under --clip);
- * backend-auto.test.ts runs the default.
+ * A tiny model and short batches, so every run takes well under a second of training. On js, the
+ * reference backend, which needs no ONNX Runtime worker; resume-onnx.test.ts runs the bit-for-bit
+ * resume comparisons on onnx (steps grouped into calls by the clock) and backend-auto.test.ts
+ * runs the default backend.
  */
 export const TINY = [
   '--backend',

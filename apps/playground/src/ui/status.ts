@@ -1,12 +1,15 @@
 import type { FromWorker } from '../protocol.js';
 
-// The status line: the backend in use, its threads, the speed, and what the page is doing. The
-// same numbers go to `window.rnnkitPlayground` for scripts (the page test reads them there).
+// The status line: the backend in use, its threads (and its notice on them), the speed, and what
+// the page is doing. The same numbers go to `window.rnnkitPlayground` for scripts (the page test
+// reads them there).
 
 export interface PageState {
   state: 'idle' | 'training' | 'sampling' | 'done' | 'error';
   backend?: string;
   threads?: string;
+  /** The backend's line on how it runs here (why it has the threads it has), if it gives one. */
+  notice?: string;
   losses: number[];
   validation: { step: number; loss: number }[];
   clickLatencies: number[];
@@ -62,6 +65,7 @@ export class Status {
     if (m.type === 'backend') {
       this.page.backend = m.name;
       this.page.threads = m.threads;
+      this.page.notice = m.notice;
     } else if (m.type === 'step') {
       this.page.losses.push(m.loss);
       if (m.charsPerSecond > 0)
@@ -84,7 +88,8 @@ export class Status {
       p.losses.length ? `loss: ${p.losses.at(-1)?.toFixed(4)}` : '',
       p.state === 'error' ? `error: ${p.lastError}` : p.state,
     ].filter(Boolean);
-    this.el.textContent = parts.join(' · ');
+    // The notice goes on a line of its own below (style.css keeps the line break).
+    this.el.textContent = [parts.join(' · '), p.notice].filter(Boolean).join('\n');
     this.el.dataset.state = p.state;
   }
 }

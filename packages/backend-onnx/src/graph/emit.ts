@@ -18,7 +18,53 @@ export interface Emit {
   ints(data: readonly number[]): string;
   /** A float32 scalar constant, baked into the graph. */
   constF(v: number): string;
+  /** How this runtime wants some operators written (see LoweringOptions). */
+  readonly lowering: LoweringOptions;
 }
+
+/**
+ * Per-runtime choices of how kernels are written as ONNX nodes, for execution providers that get
+ * some operators wrong. Node's runtime uses none.
+ */
+export interface LoweringOptions {
+  /**
+   * Split gets its part sizes as an explicit input instead of dividing its input equally.
+   * ONNX Runtime Web's WebGPU provider (1.30) gave zero-sized parts for an equal Split of an input
+   * whose dimensions the graph leaves symbolic; with this option its kernel graphs outside
+   * `compile` are also built with the call's own dimensions, so the sizes are known (the other
+   * options below read shapes too).
+   */
+  readonly explicitSplit?: boolean;
+  /**
+   * Log(0) is made −Infinity with a Where: ONNX Runtime Web's WebGPU Log clamps its input and
+   * gave −88.03 for log(0).
+   */
+  readonly logZero?: boolean;
+  /**
+   * x ** 0.5 is Sqrt and x ** −1 is Reciprocal: WebGPU's Pow computes through exp2 and log2 and
+   * gave 9 ** 0.5 = 3.0000002 and 9 ** −1 a unit in the last place off (other exponents keep Pow).
+   */
+  readonly exactPow?: boolean;
+  /**
+   * ArgMax is the first index where a row equals its ReduceMax: WebGPU's ArgMax returned wrong
+   * indices for rows of 9 (rows of [6, 9] in [−3, 3]).
+   */
+  readonly argmaxByMax?: boolean;
+  /**
+   * A matrix product with an empty inner dimension (k = 0) is zeros of its shape: WebGPU's
+   * MatMul and Gemm refuse zero-sized inputs.
+   */
+  readonly emptyProduct?: boolean;
+}
+
+/** The lowering choices for ONNX Runtime Web's WebGPU provider (1.30); see LoweringOptions. */
+export const WEBGPU_LOWERING: LoweringOptions = {
+  explicitSplit: true,
+  logZero: true,
+  exactPow: true,
+  argmaxByMax: true,
+  emptyProduct: true,
+};
 
 /**
  * A kernel as ONNX nodes: gets its tensor inputs and the names of its float scalar parameters
@@ -37,11 +83,12 @@ export interface KernelCall {
 }
 
 /** Emit on top of a GraphBuilder. */
-export function emitter(g: GraphBuilder): Emit {
+export function emitter(g: GraphBuilder, lowering: LoweringOptions = {}): Emit {
   // one initializer per distinct float constant (1 − x and x > 0 recur in every cell)
   const floats = new Map<FloatKey, string>();
   return {
     g,
+    lowering,
     ints: (data) => g.int64('c', data),
     constF: (v) => {
       const key = floatKey(v);

@@ -1,5 +1,20 @@
-import type { RemoteRuntime } from '../runtime/node/remote.js';
-import { Session, type SessionConfig } from '../runtime/node/runtime.js';
+import type { HostValue, ValueRuntime } from '../runtime/protocol.js';
+import type { LoweringOptions } from './emit.js';
+
+/** A session on the calling thread (Node only: onnxruntime-node runs synchronously there). */
+export interface LocalSession {
+  run(inputs: readonly HostValue[]): HostValue[];
+  dispose(): void;
+}
+
+/** Makes the calling thread's session of a graph. */
+export type MakeLocal = (g: BuiltGraph) => LocalSession;
+
+/** What the cache needs of the session settings: where graphs run, how kernels are lowered. */
+export interface CacheConfig {
+  worker?: boolean | 'auto';
+  lowering?: LoweringOptions;
+}
 
 /** What a trace hands over the first time a graph is seen. */
 export interface BuiltGraph {
@@ -12,7 +27,7 @@ export interface BuiltGraph {
 
 /** A compiled graph: its model, and its session on this thread and/or in the worker. */
 export interface CachedGraph extends BuiltGraph {
-  local?: Session;
+  local?: LocalSession;
   /** Its session id in the worker, once loaded there. */
   sid?: number;
 }
@@ -38,24 +53,28 @@ export class GraphCache {
   /** The graph built last (for inspection: tests check that time stays a loop). */
   last: BuiltGraph | undefined;
   #inWorker: boolean;
-  #remote: RemoteRuntime | null = null;
+  #remote: ValueRuntime | null = null;
 
-  /** `makeRemote` starts the worker, the first time a graph runs there. */
+  /**
+   * `makeLocal` makes sessions on the calling thread (null where there are none: browsers);
+   * `makeRemote` starts the worker, the first time a graph runs there.
+   */
   constructor(
-    readonly config: SessionConfig,
-    private readonly makeRemote: (() => RemoteRuntime) | null = null,
+    readonly config: CacheConfig,
+    private readonly makeLocal: MakeLocal | null,
+    private readonly makeRemote: (() => ValueRuntime) | null = null,
     readonly limit = 64,
   ) {
     this.#inWorker = makeRemote !== null && config.worker === true;
   }
 
   /** The worker's runtime, or null while no graph has run there. */
-  get remote(): RemoteRuntime | null {
+  get remote(): ValueRuntime | null {
     return this.#remote;
   }
 
   /** The worker's runtime, started on first use. */
-  runtime(): RemoteRuntime {
+  runtime(): ValueRuntime {
     this.#remote ??= this.makeRemote!();
     return this.#remote;
   }
@@ -86,8 +105,10 @@ export class GraphCache {
   }
 
   /** `g`'s session on this thread (made on first use). */
-  local(g: CachedGraph): Session {
-    g.local ??= new Session(g.model, g.inputs, g.outputs, this.config, g.loops);
+  local(g: CachedGraph): LocalSession {
+    if (!this.makeLocal)
+      throw new Error('onnx backend: this runtime has no calling-thread sessions');
+    g.local ??= this.makeLocal(g);
     return g.local;
   }
 

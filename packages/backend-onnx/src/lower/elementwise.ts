@@ -12,7 +12,16 @@ export function binary(kind: BinaryKernel): Lower {
 
 /** op(a)·op(b) as Gemm. Key: `matmul|<transA><transB>`. */
 export function matmul(transA: boolean, transB: boolean): Lower {
-  return (e, [a, b]) => [e.g.op('Gemm', [a.name, b.name], { transA: +transA, transB: +transB })];
+  return (e, [a, b]) => {
+    const k = transA ? a.shape[0] : a.shape[1];
+    if (k === 0 && e.lowering.emptyProduct) {
+      // zeros of the product's shape where the runtime refuses an empty Gemm (see LoweringOptions)
+      const m = transA ? a.shape[1] : a.shape[0];
+      const n = transB ? b.shape[0] : b.shape[1];
+      return [e.g.op('ConstantOfShape', [e.ints([m, n])])];
+    }
+    return [e.g.op('Gemm', [a.name, b.name], { transA: +transA, transB: +transB })];
+  };
 }
 
 /**

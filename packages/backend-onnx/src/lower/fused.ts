@@ -12,9 +12,13 @@ const add = (e: Emit, a: string, b: string) => op(e, 'Add', a, b);
 const sub = (e: Emit, a: string, b: string) => op(e, 'Sub', a, b);
 /** 1 − a */
 const oneMinus = (e: Emit, a: string) => sub(e, e.constF(1), a);
-/** Equal parts of x along `axis`. */
-const split = (e: Emit, x: string, parts: number, axis: number) =>
-  e.g.node('Split', [x], { outputs: parts, attrs: { axis } });
+/** Equal parts of x along `axis`, whose length is `size` (given to Split where the runtime asks). */
+const split = (e: Emit, x: string, parts: number, axis: number, size: number) =>
+  e.g.node(
+    'Split',
+    e.lowering.explicitSplit ? [x, e.ints(new Array(parts).fill(size / parts))] : [x],
+    { outputs: parts, attrs: { axis } },
+  );
 /** Σ over the batch axis, kept as a row [1, H]. */
 const colSum = (e: Emit, x: string) => e.g.op('ReduceSum', [x, e.ints([0])], { keepdims: 1 });
 
@@ -25,8 +29,8 @@ const colSum = (e: Emit, x: string) => e.g.op('ReduceSum', [x, e.ints([0])], { k
 export function lstmCell(peep: boolean): Lower {
   if (!peep) return lstmCellPlain;
   return (e, [gates, c, p]) => {
-    const [gi, gf, gg, go] = split(e, gates.name, 4, 1);
-    const [pi, pf, po] = split(e, p.name, 3, 0);
+    const [gi, gf, gg, go] = split(e, gates.name, 4, 1, gates.shape[1]);
+    const [pi, pf, po] = split(e, p.name, 3, 0, p.shape[0]);
     const zi = add(e, gi, mul(e, pi, c.name));
     const zf = add(e, gf, mul(e, pf, c.name));
     const i = op(e, 'Sigmoid', zi);
@@ -47,8 +51,8 @@ export function lstmCell(peep: boolean): Lower {
  * one Sigmoid over all four gates (lstm-gates.ts), so the backward reads one form everywhere.
  */
 const lstmCellPlain: Lower = (e, [gates, c]) => {
-  const [i, f, , o] = split(e, op(e, 'Sigmoid', gates.name), 4, 1);
-  const [, , g] = split(e, op(e, 'Tanh', gates.name), 4, 1);
+  const [i, f, , o] = split(e, op(e, 'Sigmoid', gates.name), 4, 1, gates.shape[1]);
+  const [, , g] = split(e, op(e, 'Tanh', gates.name), 4, 1, gates.shape[1]);
   const cn = add(e, mul(e, f, c.name), mul(e, i, g));
   const h = mul(e, o, op(e, 'Tanh', cn));
   const sg = mul(e, add(e, g, e.constF(1)), e.constF(0.5));
@@ -62,8 +66,8 @@ const lstmCellPlain: Lower = (e, [gates, c]) => {
 export function lstmCellBackward(peep: boolean): Lower {
   if (!peep) return lstmCellBackwardPlain;
   return (e, [act, cPrev, cNew, dh, dc, p]) => {
-    const [i, f, g, o] = split(e, act.name, 4, 1);
-    const [pi, pf, po] = split(e, p.name, 3, 0);
+    const [i, f, g, o] = split(e, act.name, 4, 1, act.shape[1]);
+    const [pi, pf, po] = split(e, p.name, 3, 0, p.shape[0]);
     const cp = cPrev.name;
     const tc = op(e, 'Tanh', cNew.name);
     const dgo = mul(e, mul(e, mul(e, dh.name, tc), o), oneMinus(e, o));
@@ -96,7 +100,7 @@ export function lstmCellBackward(peep: boolean): Lower {
  * products are grouped differently from backend-js's (a rounding-level difference).
  */
 const lstmCellBackwardPlain: Lower = (e, [act, cPrev, cNew, dh, dc]) => {
-  const [i, f, sg, o] = split(e, act.name, 4, 1);
+  const [i, f, sg, o] = split(e, act.name, 4, 1, act.shape[1]);
   const g = sub(e, mul(e, sg, e.constF(2)), e.constF(1)); // tanh(z) = 2σ(2z) − 1
   const tc = op(e, 'Tanh', cNew.name);
   const factors = e.g.op(
@@ -116,8 +120,8 @@ const lstmCellBackwardPlain: Lower = (e, [act, cPrev, cNew, dh, dc]) => {
 
 /** GRU step (reset after the recurrent product): inputs [xg, hg, h], outputs [h', act]. Key: `gruCell`. */
 export const gruCell: Lower = (e, [xg, hg, h]) => {
-  const [xr, xz, xn] = split(e, xg.name, 3, 1);
-  const [hr, hz, hn] = split(e, hg.name, 3, 1);
+  const [xr, xz, xn] = split(e, xg.name, 3, 1, xg.shape[1]);
+  const [hr, hz, hn] = split(e, hg.name, 3, 1, hg.shape[1]);
   const r = op(e, 'Sigmoid', add(e, xr, hr));
   const z = op(e, 'Sigmoid', add(e, xz, hz));
   const n = op(e, 'Tanh', add(e, xn, mul(e, r, hn)));
@@ -131,8 +135,8 @@ export const gruCell: Lower = (e, [xg, hg, h]) => {
  * backward loop by hoist.ts): a step is four nodes instead of twenty. Key: `gruCellBackward`.
  */
 export const gruCellBackward: Lower = (e, [act, hg, h, dh]) => {
-  const [r, z, n] = split(e, act.name, 3, 1);
-  const [, , hn] = split(e, hg.name, 3, 1);
+  const [r, z, n] = split(e, act.name, 3, 1, act.shape[1]);
+  const [, , hn] = split(e, hg.name, 3, 1, hg.shape[1]);
   const fn = mul(e, oneMinus(e, z), oneMinus(e, mul(e, n, n)));
   const fz = mul(e, mul(e, sub(e, h.name, n), z), oneMinus(e, z));
   const fr = mul(e, mul(e, mul(e, fn, hn), r), oneMinus(e, r));

@@ -8,8 +8,8 @@ import {
   type ValueInfoProto,
   valueInfo,
 } from '@rnnkit/onnx/format';
-import { onnxType } from '../eager.js';
-import { emitter } from '../graph/emit.js';
+import { emitter, type LoweringOptions } from '../graph/emit.js';
+import { onnxType } from '../graph/kernel-graph.js';
 import { PASSES } from '../passes/index.js';
 import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
 
@@ -17,20 +17,20 @@ import type { CallOp, Decl, Program, ScanOp } from './trace-program.js';
  * The ONNX model of a traced program (see trace-program.ts), rewritten by each pass of `PASSES`
  * in order (passes/index.ts: unused nodes dropped, then loops simplified, then pruned again).
  */
-export function buildModel(root: Program): Uint8Array {
+export function buildModel(root: Program, lowering: LoweringOptions = {}): Uint8Array {
   const g = new GraphBuilder('rnnkit_compiled', root.prefix);
-  fill(g, root);
+  fill(g, root, lowering);
   const graph = g.graph();
   for (const pass of PASSES) pass.run(graph);
   return g.encode();
 }
 
-function fill(g: GraphBuilder, p: Program): GraphProto {
+function fill(g: GraphBuilder, p: Program, lowering: LoweringOptions): GraphProto {
   for (const d of p.inputs) g.inputs.push(declare(d));
-  const e = emitter(g);
+  const e = emitter(g, lowering);
   for (const op of p.ops) {
     if (op.kind === 'call') emitCall(g, e, op);
-    else emitScan(g, op);
+    else emitScan(g, op, lowering);
   }
   for (const o of p.outputs) {
     if (o.src !== o.name) g.nodes.push(identity(g, o.src, o.name));
@@ -66,9 +66,9 @@ function emitCall(g: GraphBuilder, e: ReturnType<typeof emitter>, op: CallOp): v
   });
 }
 
-function emitScan(g: GraphBuilder, op: ScanOp): void {
+function emitScan(g: GraphBuilder, op: ScanOp, lowering: LoweringOptions): void {
   const b = new GraphBuilder('body', op.body.prefix);
-  fill(b, op.body);
+  fill(b, op.body, lowering);
   op.saved.forEach((s, k) => {
     let src = s.src;
     if (b.outputs.some((o) => o.name === src)) {

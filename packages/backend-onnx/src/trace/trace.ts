@@ -1,7 +1,7 @@
 import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
 import { type FloatKey, floatKey, type KernelCall } from '../graph/emit.js';
 import type { GraphCache } from '../graph/graph-cache.js';
-import type { Feed } from '../runtime/node/remote.js';
+import type { Feed } from '../runtime/protocol.js';
 import { hostData, OnnxStorage } from '../storage.js';
 import type { KernelSink } from './kernel-sink.js';
 import { buildModel } from './trace-build.js';
@@ -278,7 +278,7 @@ export class Trace implements KernelSink {
         dtype: s.dtype,
       }));
       return {
-        model: buildModel(this.#root.program),
+        model: buildModel(this.#root.program, this.cache.config.lowering),
         inputs: [
           ...this.#inputList.map((_, i) => `in${i}`),
           ...this.#scalars.map((_, i) => `s${i}`),

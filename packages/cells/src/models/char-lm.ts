@@ -128,9 +128,10 @@ export class CharLMStepper {
   /**
    * Samples `n` characters per sequence after `start` (token ids, one per sequence), carrying
    * and advancing the state, with the draws inside one loop (see `sampleLoop`): on the onnx
-   * backend the n steps run as one graph call. Returns the ids time-major ([n][B] flattened).
+   * backend the n steps run as one graph call. Resolves to the ids time-major ([n][B] flattened),
+   * read back asynchronously (reads are asynchronous by contract).
    */
-  sample(start: Int32Array, n: number, options: SampleOptions): Int32Array {
+  async sample(start: Int32Array, n: number, options: SampleOptions): Promise<Int32Array> {
     // the ids are read after the compiled call: a read inside it would end the graph there, and
     // every tensor alive at that point (the noise of all the draws) would become an output
     const { ids, states } = compile(() =>
@@ -142,9 +143,11 @@ export class CharLMStepper {
       ),
     )();
     this.#layers.adopt(states);
-    const out = Int32Array.from(ids.dataSync());
-    ids.dispose();
-    return out;
+    try {
+      return Int32Array.from(await ids.data());
+    } finally {
+      ids.dispose();
+    }
   }
 
   /** The carried state ([numLayers, batch, hidden]), or null before the first step. */

@@ -24,7 +24,7 @@ export function backendOf(op: string, ...xs: Tensor[]): Backend {
       const selected = selectedBackend();
       const to = selected === x.backend ? x.backend.name : b.name;
       throw new RnnkitError(
-        `${op}: inputs live on different backends ('${b.name}' and '${x.backend.name}'); move them to one backend first: model.to('${to}') moves a model's parameters and buffers (a model built before setBackend('${to}') stays on the backend it was built on), tensor.moveTo('${to}') moves one tensor`,
+        `${op}: inputs live on different backends ('${b.name}' and '${x.backend.name}'); move them to one backend first: await model.to('${to}') moves a model's parameters and buffers (a model built before setBackend('${to}') stays on the backend it was built on), await tensor.moveTo('${to}') moves one tensor`,
       );
     }
   }

@@ -29,7 +29,7 @@ export async function runNodeCase(name: string, backend: Backend): Promise<Recor
   const feeds = Object.fromEntries(
     Object.entries(c.inputs).map(([k, v]) => [k, { data: v.data, shape: v.shape }]),
   );
-  const out = model.run(feeds);
+  const out = await model.run(feeds);
   const errs: Record<string, number> = {};
   for (const [k, want] of Object.entries(c.outputs)) {
     if (out[k].shape.join() !== want.shape.join())

@@ -129,6 +129,10 @@ export abstract class Optimizer {
         `${this.type}.step: got ${grads.length} gradients for ${this.params.length} parameters`,
       );
     }
+    // state left behind by model.to moves first, so a step that cannot move it changes nothing
+    this.buffers.forEach((m, i) => {
+      for (const [name, b] of m) this.#follow(i, name, b);
+    });
     this.stepCount++;
     this.#stepDefs = [];
     for (let i = 0; i < grads.length; i++) {
@@ -147,7 +151,10 @@ export abstract class Optimizer {
   /**
    * The named buffer of parameter i, created as zeros on first use. State follows its parameter:
    * after `model.to(backend)` moved the parameter, the buffer moves there too (values unchanged)
-   * the next time it is used, so an optimizer built before the move needs no call of its own.
+   * the next time it is used, so an optimizer built before the move needs no call of its own,
+   * as long as the backend it leaves can read synchronously; from one that cannot (reads are
+   * asynchronous by contract), `await optimizer.followParameters()` moves it first (Trainer.fit
+   * does).
    */
   protected buffer(i: number, name: string): Tensor {
     const p = this.params[i];
@@ -155,8 +162,27 @@ export abstract class Optimizer {
     if (!b) {
       b = keep(zeros(p.shape, 'float32', p.backend));
       this.buffers[i].set(name, b);
-    } else if (b.backend !== p.backend) b.moveTo(p.backend);
+    } else this.#follow(i, name, b);
     return b;
+  }
+
+  /** Moves buffer `name` of parameter i to its parameter's backend, synchronously (see buffer). */
+  #follow(i: number, name: string, b: Tensor): void {
+    const p = this.params[i];
+    if (b.backend === p.backend) return;
+    if (!b.backend.readSync) {
+      throw new RnnkitError(
+        `${this.type}: the '${name}' state of parameter ${i} is on backend '${b.backend.name}', which cannot read synchronously, and its parameter on '${p.backend.name}'; after model.to(...) call await optimizer.followParameters() before the next step`,
+      );
+    }
+    b.moveToSync(p.backend);
+  }
+
+  /** Moves every state buffer to its parameter's backend (after `model.to`), reading asynchronously. */
+  async followParameters(): Promise<this> {
+    for (const [i, m] of this.buffers.entries())
+      for (const b of m.values()) await b.moveTo(this.params[i].backend);
+    return this;
   }
 
   protected hasBuffer(i: number, name: string): boolean {
@@ -168,19 +194,23 @@ export abstract class Optimizer {
     return this.params.some((p, i) => p.trainable && !this.hasBuffer(i, name));
   }
 
-  stateDict(): OptimizerState {
-    const tensors: Record<string, HostTensor> = {};
-    this.buffers.forEach((m, i) => {
-      for (const [name, t] of m)
-        tensors[`${i}.${name}`] = { shape: t.shape, data: t.dataSync() as Float32Array };
-    });
-    return {
-      type: this.type,
-      stepCount: this.stepCount,
-      lr: this.lr,
-      hyper: this.hyper(),
-      tensors,
-    };
+  /**
+   * Settings and host copies of the state, read back asynchronously. Every read is issued before
+   * the first await, so the copies and the settings are of the same step.
+   */
+  async stateDict(): Promise<OptimizerState> {
+    const { type, stepCount, lr } = this;
+    const hyper = this.hyper();
+    const reads = this.buffers.flatMap((m, i) =>
+      [...m].map(
+        async ([name, t]): Promise<[string, HostTensor]> => [
+          `${i}.${name}`,
+          { shape: t.shape, data: (await t.data()) as Float32Array },
+        ],
+      ),
+    );
+    const tensors = Object.fromEntries(await Promise.all(reads));
+    return { type, stepCount, lr, hyper, tensors };
   }
 
   loadStateDict(s: OptimizerState): void {

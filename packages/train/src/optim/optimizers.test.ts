@@ -87,12 +87,12 @@ function param(values: ArrayLike<number>, be: Backend = getBackend()): Parameter
   return new Parameter(tensor(Float32Array.from(values), [values.length], 'float32', be));
 }
 
-function values(p: Parameter): number[] {
-  return Array.from(p.dataSync());
+async function values(p: Parameter): Promise<number[]> {
+  return Array.from(await p.data(), Number);
 }
 
 describe('optimizers match torch.optim (fixtures/optim.json)', () => {
-  it('has the documented cases', () => {
+  it('has the documented cases', async () => {
     expect(fixture.cases.map((c) => c.name).sort()).toEqual(
       [
         'adagrad',
@@ -110,19 +110,22 @@ describe('optimizers match torch.optim (fixtures/optim.json)', () => {
     );
   });
 
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: five steps within 1e-6', (_, c) => {
-    expect(c.grads).toHaveLength(5);
-    expect(c.params).toHaveLength(5);
-    const p = param(c.param0);
-    const opt = make(c, p);
-    for (let k = 0; k < c.grads.length; k++) {
-      opt.step([tensor(Float32Array.from(c.grads[k]), [c.grads[k].length])]);
-      expectClose(values(p), c.params[k], 1e-6, `${c.name} after step ${k + 1}`);
-    }
-    expect(opt.stepCount).toBe(5);
-  });
+  it.each(fixture.cases.map((c) => [c.name, c] as const))(
+    '%s: five steps within 1e-6',
+    async (_, c) => {
+      expect(c.grads).toHaveLength(5);
+      expect(c.params).toHaveLength(5);
+      const p = param(c.param0);
+      const opt = make(c, p);
+      for (let k = 0; k < c.grads.length; k++) {
+        opt.step([tensor(Float32Array.from(c.grads[k]), [c.grads[k].length])]);
+        expectClose(await values(p), c.params[k], 1e-6, `${c.name} after step ${k + 1}`);
+      }
+      expect(opt.stepCount).toBe(5);
+    },
+  );
 
-  it('the fixture cases differ from each other (the options matter)', () => {
+  it('the fixture cases differ from each other (the options matter)', async () => {
     // Guards the comparison above: if every case had the same trajectory, a wrong mapping could pass.
     const finals = new Set(
       fixture.cases.map((c) => c.params[4].map((v) => v.toFixed(6)).join(',')),
@@ -148,13 +151,13 @@ function withoutOptimizerKernels(): Backend {
 describe('each optimizer is one definition in core ops', () => {
   it.each(fixture.cases.map((c) => [c.name, c] as const))(
     '%s on a backend without fused optimizer kernels: five steps within 1e-6 of torch.optim',
-    (_, c) => {
+    async (_, c) => {
       const be = withoutOptimizerKernels();
       const p = param(c.param0, be);
       const opt = make(c, p);
       for (let k = 0; k < c.grads.length; k++) {
         opt.step([tensor(Float32Array.from(c.grads[k]), [c.grads[k].length], 'float32', be)]);
-        expectClose(values(p), c.params[k], 1e-6, `${c.name} after step ${k + 1}`);
+        expectClose(await values(p), c.params[k], 1e-6, `${c.name} after step ${k + 1}`);
       }
       expect(p.backend).toBe(be);
     },
@@ -162,7 +165,7 @@ describe('each optimizer is one definition in core ops', () => {
 
   it.each(fixture.cases.map((c) => [c.name, c] as const))(
     '%s: the fused kernel (where there is one) and the definition agree, state included',
-    (_, c) => {
+    async (_, c) => {
       const pK = param(c.param0);
       const pD = param(c.param0);
       const viaKernel = make(c, pK);
@@ -172,9 +175,9 @@ describe('each optimizer is one definition in core ops', () => {
         viaKernel.step([tensor(Float32Array.from(g), [g.length])]);
         viaDefinition.step([tensor(Float32Array.from(g), [g.length])]);
       }
-      expectClose(values(pD), values(pK), 1e-6, `${c.name} parameter`);
-      const k = viaKernel.stateDict();
-      const d = viaDefinition.stateDict();
+      expectClose(await values(pD), await values(pK), 1e-6, `${c.name} parameter`);
+      const k = await viaKernel.stateDict();
+      const d = await viaDefinition.stateDict();
       expect(Object.keys(d.tensors).sort()).toEqual(Object.keys(k.tensors).sort());
       for (const [name, t] of Object.entries(k.tensors))
         expectClose(
@@ -186,7 +189,7 @@ describe('each optimizer is one definition in core ops', () => {
     },
   );
 
-  it('a gradient of another shape is an error naming both shapes, on either path', () => {
+  it('a gradient of another shape is an error naming both shapes, on either path', async () => {
     for (const be of [getBackend(), withoutOptimizerKernels()]) {
       const opt = new Adam([param([1, 2, 3], be), param([1, 2], be)]);
       const g = (n: number) => tensor(new Float32Array(n), [n], 'float32', be);
@@ -196,13 +199,13 @@ describe('each optimizer is one definition in core ops', () => {
     }
   });
 
-  it('a scalar parameter keeps its shape through the definition', () => {
+  it('a scalar parameter keeps its shape through the definition', async () => {
     const be = withoutOptimizerKernels();
     const p = new Parameter(tensor(Float32Array.of(1), [], 'float32', be));
     const opt = new Adam([p], { lr: 0.1 });
     opt.step([tensor(Float32Array.of(0.5), [], 'float32', be)]);
     expect(p.shape).toEqual([]);
-    expectClose(values(p), [0.9], 1e-6, 'Adam first step moves by lr');
+    expectClose(await values(p), [0.9], 1e-6, 'Adam first step moves by lr');
   });
 
   it('core refuses a fused optimizer kernel the backend lacks, naming the kernel and the way out', async () => {
@@ -229,7 +232,7 @@ describe('each optimizer is one definition in core ops', () => {
 describe('optimizer state dict', () => {
   it.each(fixture.cases.map((c) => [c.name, c] as const))(
     '%s: save after 2 steps, load into a new optimizer, continue = uninterrupted',
-    (_, c) => {
+    async (_, c) => {
       const grad = (k: number) => tensor(Float32Array.from(c.grads[k]), [c.grads[k].length]);
       const pA = param(c.param0);
       const a = make(c, pA);
@@ -239,8 +242,8 @@ describe('optimizer state dict', () => {
       const b = make(c, pB);
       b.step([grad(0)]);
       b.step([grad(1)]);
-      const saved = b.stateDict();
-      const weightsAt2 = values(pB);
+      const saved = await b.stateDict();
+      const weightsAt2 = await values(pB);
       // Stepping b further must not change what was saved (host copies).
       const snapshot = JSON.stringify(Object.values(saved.tensors).map((t) => Array.from(t.data)));
       b.step([grad(2)]);
@@ -262,16 +265,16 @@ describe('optimizer state dict', () => {
         cOpt.loadStateDict(state);
         expect(cOpt.stepCount).toBe(2);
         for (let k = 2; k < 5; k++) cOpt.step([grad(k)]);
-        expect(values(pC)).toEqual(values(pA));
+        expect(await values(pC)).toEqual(await values(pA));
       }
     },
   );
 
-  it('stateDict names its buffers and settings', () => {
+  it('stateDict names its buffers and settings', async () => {
     const p = param([1, 2, 3]);
     const opt = new Adam([p], { lr: 0.1, betas: [0.8, 0.9], eps: 1e-6, weightDecay: 0.5 });
     opt.step([tensor([0.1, 0.2, 0.3])]);
-    const s = opt.stateDict();
+    const s = await opt.stateDict();
     expect(s.type).toBe('Adam');
     expect(s.stepCount).toBe(1);
     expect(s.lr).toBe(0.1);
@@ -287,63 +290,66 @@ describe('optimizer state dict', () => {
     expectClose(s.tensors['0.v'].data, [0.1 * 0.6 ** 2, 0.1 * 1.2 ** 2, 0.1 * 1.8 ** 2], 1e-6, 'v');
   });
 
-  it('restores the learning rate a schedule had set', () => {
+  it('restores the learning rate a schedule had set', async () => {
     const p = param([1, 2]);
     const a = new SGD([p], { lr: 0.1 });
     a.lr = 0.025;
     const b = new SGD([param([1, 2])], { lr: 0.1 });
-    b.loadStateDict(a.stateDict());
+    b.loadStateDict(await a.stateDict());
     expect(b.lr).toBe(0.025);
     expect(b.baseLr).toBe(0.1);
   });
 
-  it('loading Adam state into SGD is an error naming both', () => {
+  it('loading Adam state into SGD is an error naming both', async () => {
     const adam = new Adam([param([1, 2])], { lr: 0.1 });
     adam.step([tensor([1, 1])]);
     const sgd = new SGD([param([1, 2])], { lr: 0.1 });
-    expect(() => sgd.loadStateDict(adam.stateDict())).toThrow(/Adam.*SGD/);
+    const adamState = await adam.stateDict();
+    expect(() => sgd.loadStateDict(adamState)).toThrow(/Adam.*SGD/);
     const adamw = new AdamW([param([1, 2])], { lr: 0.1 });
-    expect(() => adamw.loadStateDict(adam.stateDict())).toThrow(
+    expect(() => adamw.loadStateDict(adamState)).toThrow(
       /optimizer state is for Adam, this optimizer is AdamW/,
     );
   });
 
-  it('mismatched hyperparameters are an error naming the setting', () => {
+  it('mismatched hyperparameters are an error naming the setting', async () => {
     const a = new Adam([param([1, 2])], { lr: 0.1, betas: [0.9, 0.999] });
     a.step([tensor([1, 1])]);
     const b = new Adam([param([1, 2])], { lr: 0.1, betas: [0.5, 0.999] });
-    expect(() => b.loadStateDict(a.stateDict())).toThrow(/beta1 0\.5 \(checkpoint 0\.9\)/);
+    const aState = await a.stateDict();
+    expect(() => b.loadStateDict(aState)).toThrow(/beta1 0\.5 \(checkpoint 0\.9\)/);
 
     const s = new SGD([param([1])], { lr: 0.1, momentum: 0.9 });
     const n = new SGD([param([1])], { lr: 0.1, momentum: 0.9, nesterov: true });
-    expect(() => n.loadStateDict(s.stateDict())).toThrow(/nesterov/);
+    const sState = await s.stateDict();
+    expect(() => n.loadStateDict(sState)).toThrow(/nesterov/);
     const r = new RMSprop([param([1])], { alpha: 0.9 });
-    expect(() => new RMSprop([param([1])], { alpha: 0.99 }).loadStateDict(r.stateDict())).toThrow(
-      /alpha/,
-    );
+    const rState = await r.stateDict();
+    expect(() => new RMSprop([param([1])], { alpha: 0.99 }).loadStateDict(rState)).toThrow(/alpha/);
   });
 
-  it('state for a parameter of another size is an error', () => {
+  it('state for a parameter of another size is an error', async () => {
     const a = new Adam([param([1, 2, 3])]);
     a.step([tensor([1, 1, 1])]);
     const b = new Adam([param([1, 2])]);
-    expect(() => b.loadStateDict(a.stateDict())).toThrow(/does not fit parameter 0/);
+    const aState = await a.stateDict();
+    expect(() => b.loadStateDict(aState)).toThrow(/does not fit parameter 0/);
   });
 
-  it('step checks the number of gradients; constructor checks lr and params', () => {
+  it('step checks the number of gradients; constructor checks lr and params', async () => {
     const opt = new SGD([param([1])], { lr: 0.1 });
     expect(() => opt.step([])).toThrow(/got 0 gradients for 1 parameters/);
     expect(() => new SGD([param([1])], { lr: 0 })).toThrow(/lr must be positive/);
     expect(() => new Adam([])).toThrow(/no parameters/);
   });
 
-  it('frozen parameters are not updated', () => {
+  it('frozen parameters are not updated', async () => {
     const p = param([1, 2]);
     p.trainable = false;
     const q = param([1, 2]);
     const opt = new SGD([p, q], { lr: 0.5 });
     opt.step([tensor([1, 1]), tensor([1, 1])]);
-    expect(values(p)).toEqual([1, 2]);
-    expect(values(q)).toEqual([0.5, 1.5]);
+    expect(await values(p)).toEqual([1, 2]);
+    expect(await values(q)).toEqual([0.5, 1.5]);
   });
 });

@@ -50,9 +50,15 @@ export function regressionLoss(model: SequenceRegressor): LossFn<Batch> {
   return (b) => mseLoss(model.forward(b.x), b.y);
 }
 
-/** Host copies of every parameter, by name (for bitwise comparisons). */
-export function weights(model: Module): Record<string, number[]> {
-  return Object.fromEntries(model.namedParameters().map(([n, p]) => [n, Array.from(p.dataSync())]));
+/**
+ * Host copies of every parameter, by name (for bitwise comparisons), read asynchronously (the
+ * tests also run on a backend without synchronous reads). Every read is issued at the call, so
+ * the copies are of that moment.
+ */
+export async function weights(model: Module): Promise<Record<string, number[]>> {
+  const ps = model.namedParameters();
+  const read = await Promise.all(ps.map(([, p]) => p.data()));
+  return Object.fromEntries(ps.map(([n], i) => [n, Array.from(read[i], Number)]));
 }
 
 /** A sequence model whose state can be carried between chunks: LSTM → Linear at every step. */

@@ -44,27 +44,30 @@ export const generateWorkload: Workload = {
       return performance.now() - t0;
     };
     /** One benchmark row from a way of sampling. */
-    const measure = (metric: string, once: (n: number, rng: Rng) => number): BenchRow => ({
+    const measure = async (
+      metric: string,
+      once: (n: number, rng: Rng) => number | Promise<number>,
+    ): Promise<BenchRow> => ({
       workload: 'generate',
       backend: ctx.backend,
       metric: `${metric} (${CHARS} chars, batch 1)`,
       unit: 'chars/s',
       // warm-up (builds the graphs on onnx, lets the JIT settle)
-      ...timeSampling(once, ctx.quick, liveTensors),
+      ...(await timeSampling(once, ctx.quick, liveTensors)),
     });
     // The same model sampling with the draws inside one loop (CharLMStepper.sample): one graph
     // call for all the characters on a compiling backend (onnx), a plain loop elsewhere.
     const startIds = Int32Array.of(start);
-    const inLoop = (n: number, rng: Rng): number => {
+    const inLoop = async (n: number, rng: Rng): Promise<number> => {
       const t1 = performance.now();
       const stepper = model.stepper();
-      stepper.sample(startIds, n, { rng });
+      await stepper.sample(startIds, n, { rng }); // the ids are read back (awaited) in the time
       stepper.dispose();
       return performance.now() - t1;
     };
     return [
-      measure('sampling throughput, draws in the loop', inLoop),
-      measure('sampling throughput', sample),
+      await measure('sampling throughput, draws in the loop', inLoop),
+      await measure('sampling throughput', sample),
     ];
   },
 };
@@ -74,19 +77,20 @@ export const generateWorkload: Workload = {
  * in runs of CHARS (the first run's rate kept as the cold rate), then `runs` timed runs of CHARS;
  * `live` counts live tensors, for the growth over the timed runs.
  */
-export function timeSampling(
-  once: (n: number, rng: Rng) => number,
+export async function timeSampling(
+  once: (n: number, rng: Rng) => number | Promise<number>,
   quick: boolean,
   live: () => number,
-): { value: number; notes: Record<string, number> } {
+): Promise<{ value: number; notes: Record<string, number> }> {
   const cold: number[] = [];
   for (let done = 0; done < (quick ? CHARS : WARMUP); done += CHARS) {
-    cold.push(once(CHARS, new Rng(1)));
+    cold.push(await once(CHARS, new Rng(1)));
   }
   const runs = quick ? 1 : 5;
   const before = live();
   const t0 = clock();
-  const times = Array.from({ length: runs }, () => once(CHARS, new Rng(42)));
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) times.push(await once(CHARS, new Rng(42)));
   const cpu = cpuShare(t0, clock());
   return {
     value: (CHARS * 1000) / median(times),

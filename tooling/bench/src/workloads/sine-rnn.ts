@@ -58,7 +58,7 @@ export const sineRnnWorkload: Workload = {
       ],
     });
     const epochSeconds = ends.map((t, i) => (t.wall - (i === 0 ? start : ends[i - 1]).wall) / 1000);
-    const trainMse = evaluate(model, loss, new WindowDataset(windows, { batchSize: 256 }));
+    const trainMse = await evaluate(model, loss, new WindowDataset(windows, { batchSize: 256 }));
     return [
       {
         workload: 'sine-rnn',

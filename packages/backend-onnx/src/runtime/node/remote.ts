@@ -6,10 +6,10 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import { RnnkitError, type Shape, type TypedArray } from '@rnnkit/core';
-import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
-import { type HostValue, type SessionConfig, sessionOptions } from './runtime.js';
-import { OnnxWorkerStoppedError, stoppedError, type WorkerEnd } from './worker-stopped.js';
+import type { Feed, HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
+import { unwrap } from '../protocol.js';
+import { OnnxWorkerStoppedError, stoppedError, type WorkerEnd } from '../worker-stopped.js';
+import { type SessionConfig, sessionOptions } from './runtime.js';
 
 /** How long a synchronous read polls before it sleeps. */
 const SPIN_MS = 0.5;
@@ -44,16 +44,7 @@ function releaseAtExit(rt: RemoteRuntime): void {
   });
 }
 
-/** An input of a graph run in the worker: host values, or a value the worker already holds. */
-export type Feed = HostValue | { ref: number };
-
-interface Reply {
-  data?: TypedArray;
-  shape?: Shape;
-  error?: string;
-  /** ONNX Runtime's own message, when ONNX Runtime raised `error`. */
-  ort?: string;
-}
+export type { Feed } from '../protocol.js';
 
 /**
  * Compiled graphs run on a `worker_threads` worker (src/ort-worker.mjs), as a GPU runs kernels
@@ -69,7 +60,7 @@ interface Reply {
  * code and error in its message), a blocked synchronous read included, instead of leaving them
  * waiting forever; `stopped` then holds that error.
  */
-export class RemoteRuntime {
+export class RemoteRuntime implements ValueRuntime {
   /** The watching thread; the worker itself is its child. */
   readonly #worker: Worker;
   readonly #bell = new Int32Array(new SharedArrayBuffer(4));
@@ -119,9 +110,9 @@ export class RemoteRuntime {
       },
       transferList: [...ports, status.port2],
     });
-    this.#replies.on('message', (m: Reply & { rid: number }) => {
-      const p = this.#pending.get(m.rid);
-      this.#pending.delete(m.rid);
+    this.#replies.on('message', (m: Reply) => {
+      const p = this.#pending.get(m.rid!);
+      this.#pending.delete(m.rid!);
       if (this.#pending.size === 0) this.#idle();
       p?.resolve(m);
     });
@@ -200,7 +191,7 @@ export class RemoteRuntime {
   #released = false;
 
   /** Posts a message and rings the worker's doorbell (it may be asleep). */
-  #post(m: object): void {
+  #post(m: Request): void {
     this.#requests.postMessage(m);
     Atomics.add(this.#bell, 0, 1);
     Atomics.notify(this.#bell, 0);
@@ -274,12 +265,12 @@ export class RemoteRuntime {
   }
 
   /** Sends a request and blocks for its reply. */
-  #request(m: object): HostValue {
+  #request(m: Request): HostValue {
     return unwrap(this.#exchange(m, Number.POSITIVE_INFINITY)!);
   }
 
   /** Sends a request and blocks for its reply, for at most `limitMs` (undefined past it). */
-  #exchange(m: object, limitMs: number): Reply | undefined {
+  #exchange(m: Request, limitMs: number): Reply | undefined {
     this.#check();
     this.#flushFrees();
     Atomics.store(this.#flag, 0, 0);
@@ -321,12 +312,4 @@ export class RemoteRuntime {
     this.#post({ t: 'free', ids: this.#freed });
     this.#freed = [];
   }
-}
-
-function unwrap(r: Reply): HostValue {
-  if (r.ort !== undefined) {
-    throw new OnnxRuntimeError('onnx backend: running a graph in the worker', r.ort);
-  }
-  if (r.error !== undefined) throw new RnnkitError(`onnx backend: ${r.error}`);
-  return { data: r.data!, shape: r.shape! };
 }

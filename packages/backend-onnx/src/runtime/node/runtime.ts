@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import type { Shape, TypedArray } from '@rnnkit/core';
+import type { TypedArray } from '@rnnkit/core';
 import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
+import type { HostValue } from '../protocol.js';
 
 /**
  * ONNX Runtime, driven synchronously. onnxruntime-node's public `InferenceSession.run` only wraps
@@ -134,11 +135,7 @@ export function sessionOptions(config: SessionConfig, loops: boolean): object {
   };
 }
 
-/** A host value fed to or fetched from a session. */
-export interface HostValue {
-  data: TypedArray;
-  shape: Shape;
-}
+export type { HostValue } from '../protocol.js';
 
 /** One loaded ONNX model with its input and output names, run synchronously. */
 export class Session {

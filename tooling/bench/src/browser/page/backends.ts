@@ -91,6 +91,13 @@ export const BROWSER_BACKENDS: readonly BrowserBackend[] = [
     () => import('@rnnkit/backend-tfjs'),
     async () => undefined,
   ),
+  rnnkit('onnx-wasm', 'ONNX Runtime Web, WebAssembly', () => import('@rnnkit/backend-onnx/web')),
+  rnnkit(
+    'onnx-webgpu',
+    'ONNX Runtime Web, WebGPU',
+    () => import('@rnnkit/backend-onnx/web'),
+    async () => undefined,
+  ),
   layers('tfjs-layers-wasm', 'wasm'),
   layers('tfjs-layers-webgl', 'webgl'),
 ];

@@ -58,7 +58,7 @@ export const layersGenerate: Workload = {
       return performance.now() - t0;
     };
     // warm-up and timing as for rnnkit (see generate.ts)
-    const { value, notes } = timeSampling(sample, ctx.quick, () => tfTensors(tf));
+    const { value, notes } = await timeSampling(sample, ctx.quick, () => tfTensors(tf));
     disposeModel(model);
     return [
       {

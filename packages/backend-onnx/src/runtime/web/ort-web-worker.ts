@@ -1,0 +1,161 @@
+// The ONNX Runtime Web worker of @rnnkit/backend-onnx (see web-runtime.ts, its page side).
+//
+// It owns the sessions (of compiled graphs and of single kernels) and the values they produce:
+// a value stays here, under the id the page gave it, until it is read or freed, as in the Node
+// worker (node/ort-worker.mjs), and it speaks the same requests (runtime/protocol.ts) plus
+// `init`, which picks the execution provider. onnxruntime-web's calls are asynchronous, so
+// messages are chained: each is handled once the one before it has finished, in arrival order,
+// and a read always sees the run that made its value.
+
+import type * as Ort from 'onnxruntime-web';
+import type { Feed, Reply, Request } from '../protocol.js';
+
+/** The first message: which execution provider, how many threads, where the .wasm files are. */
+export interface InitRequest {
+  t: 'init';
+  ep: 'wasm' | 'webgpu';
+  threads: number;
+  wasmPaths?: string;
+}
+
+type Failure = { error: string; ort?: string };
+type Loaded = {
+  session: Ort.InferenceSession;
+  inputs: readonly string[];
+  outputs: readonly string[];
+};
+
+interface WorkerScope {
+  onmessage: ((e: { data: Request | InitRequest }) => void) | null;
+  postMessage(m: Reply): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+let ep: 'wasm' | 'webgpu' = 'wasm';
+/** onnxruntime-web (an optional peer dependency, so loaded on `init`), or why it is missing. */
+let ort: typeof Ort | Failure = { error: 'the worker got no init message' };
+const sessions = new Map<number, Promise<Loaded | Failure>>();
+const values = new Map<number, Ort.Tensor | Failure>();
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const failed = (v: unknown): v is Failure => typeof v === 'object' && v !== null && 'error' in v;
+
+async function init(m: InitRequest): Promise<void> {
+  ep = m.ep;
+  try {
+    ort = await import('onnxruntime-web');
+  } catch (e) {
+    ort = {
+      error: `backend 'onnx-${m.ep}' needs onnxruntime-web, which could not be loaded (${message(e)}): npm install onnxruntime-web@1.30 (a peer dependency of @rnnkit/backend-onnx)`,
+    };
+    return;
+  }
+  ort.env.wasm.numThreads = m.threads;
+  if (m.wasmPaths) ort.env.wasm.wasmPaths = m.wasmPaths;
+  // failures reach the page as errors; ONNX Runtime's own log would repeat them on the console
+  ort.env.logLevel = 'error';
+}
+
+/**
+ * The execution provider of a graph. On WebGPU, graphs with Scan loops run on WebAssembly: ONNX
+ * Runtime Web runs Scan itself on the CPU, and the values a Scan hands to WebGPU nodes after it
+ * came out wrong (1.30: of two Scans' same-sized outputs, each reshaped on the GPU, both reshapes
+ * gave the first one's values, so a bidirectional layer's input gradient was wrong).
+ */
+function providerFor(options: object): 'wasm' | 'webgpu' {
+  return ep === 'webgpu' && (options as { loops?: boolean }).loops ? 'wasm' : ep;
+}
+
+async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failure> {
+  if (failed(ort)) return ort;
+  try {
+    const session = await ort.InferenceSession.create(m.model, {
+      executionProviders: [providerFor(m.options)],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    });
+    return { session, inputs: m.inputs, outputs: m.outputs };
+  } catch (e) {
+    const o = message(e);
+    return { error: `ONNX Runtime Web could not load a graph: ${o}`, ort: o };
+  }
+}
+
+function feed(ort: typeof Ort, f: Feed): Ort.Tensor | Failure {
+  if ('ref' in f)
+    return values.get(f.ref) ?? { error: `value ${f.ref} was freed before a graph read it` };
+  return new ort.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
+}
+
+async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
+  const fail = (failure: Failure) => {
+    for (const id of m.outs) values.set(id, failure);
+  };
+  const s = (await sessions.get(m.sid)) ?? { error: `graph ${m.sid} was dropped before it ran` };
+  if (failed(s)) return fail(s);
+  if (failed(ort)) return fail(ort);
+  const named: Record<string, Ort.Tensor> = {};
+  for (let i = 0; i < m.feeds.length; i++) {
+    const v = feed(ort, m.feeds[i]);
+    if (failed(v)) return fail(v);
+    named[s.inputs[i]] = v;
+  }
+  try {
+    const result = await s.session.run(named);
+    m.outs.forEach((id, i) => {
+      values.set(id, result[s.outputs[i]]);
+    });
+  } catch (e) {
+    fail({ error: message(e), ort: message(e) });
+  }
+}
+
+function read(m: Extract<Request, { t: 'read' }>): void {
+  const v = values.get(m.id);
+  const r: Reply =
+    v === undefined
+      ? { error: `value ${m.id} was freed before it was read` }
+      : failed(v)
+        ? { error: v.error, ort: v.ort }
+        : { data: v.data as Float32Array | Int32Array, shape: [...v.dims] };
+  scope.postMessage({ rid: m.rid, ...r });
+}
+
+async function handle(m: Request | InitRequest): Promise<void> {
+  switch (m.t) {
+    case 'init':
+      return init(m);
+    case 'load':
+      // loading is asynchronous too: later messages wait for it through `sessions`
+      sessions.set(m.sid, load(m));
+      await sessions.get(m.sid);
+      return;
+    case 'run':
+      return run(m);
+    case 'read':
+      return read(m);
+    case 'free':
+      for (const id of m.ids) values.delete(id);
+      return;
+    case 'drop': {
+      const s = await sessions.get(m.sid);
+      sessions.delete(m.sid);
+      if (s && !failed(s)) await s.session.release();
+      return;
+    }
+    case 'stats':
+      scope.postMessage({
+        rid: m.rid,
+        data: Int32Array.of(values.size, sessions.size),
+        shape: [2],
+      });
+      return;
+    case 'close':
+      return;
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+scope.onmessage = (e) => {
+  chain = chain.then(() => handle(e.data));
+};
