@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAndServe, launchChromium } from '@rnnkit/chromium';
 import { setBackend } from '@rnnkit/core';
 import { fromString } from '@rnnkit/data';
 import { inspectOnnx } from '@rnnkit/onnx';
@@ -14,8 +15,7 @@ import { BACKENDS } from '../src/backends.js';
 import { CHAR_DEFAULTS, type CharSettings, trainChars } from '../src/training/char-run.js';
 import { SINE_DEFAULTS, trainSine } from '../src/training/sine-run.js';
 import type { PageState } from '../src/ui/status.js';
-import { launchChromium } from './browser.js';
-import { buildAndServe } from './serve.js';
+import { buildIsFresh } from './fresh-build.js';
 
 // The playground in real headless Chromium: built, served with `vite preview`, driven by
 // playwright-core. On every backend the page offers it trains 20 steps and must give Node's
@@ -49,7 +49,11 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   tmp = mkdtempSync(join(tmpdir(), 'rnnkit-playground-'));
-  [server, browser] = await Promise.all([buildAndServe(), launchChromium()]);
+  // the build and `vite preview` take vite.config.ts (its COOP/COEP headers included)
+  [server, browser] = await Promise.all([
+    buildAndServe({ root: here('..') }, { rebuild: !buildIsFresh(here('..')) }),
+    launchChromium(),
+  ]);
   // The reference: the same training code and settings in this Node process, on the JS backend.
   await setBackend('js');
   const text = readFileSync(EXCERPT, 'utf8');

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getBackend, listBackends, setBackend } from '@rnnkit/core';
 import '@rnnkit/backend-js';
-import { type BenchRow, contention, formatTable, machine } from './harness.js';
+import { loadShakespeare } from './corpus-file.js';
+import { type BenchRow, formatTable, type TfModule } from './harness.js';
+import { contention, machine } from './machine.js';
 import {
   isLayersBackend,
   LAYERS_BACKENDS,
@@ -106,8 +108,9 @@ const started = performance.now();
 for (const backend of backendNames) {
   const layers = isLayersBackend(backend);
   let threads: number;
+  let tf: TfModule | undefined;
   try {
-    if (layers) threads = (await useLayersBackend(backend)).threads;
+    if (layers) ({ tf, threads } = await useLayersBackend(backend));
     else {
       await setBackend(backend);
       threads = getBackend().threads?.() ?? 1;
@@ -132,7 +135,7 @@ for (const backend of backendNames) {
     loads.push(loadavg()[0]);
     const t0 = performance.now();
     try {
-      const got = await w.run({ backend, quick, stepsPerCall });
+      const got = await w.run({ backend, quick, stepsPerCall, corpus: loadShakespeare, tf });
       for (const r of got) {
         r.threads = threads;
         rowWorkload.set(r, index);

@@ -1,5 +1,11 @@
-import { cpus, loadavg, totalmem } from 'node:os';
 import { memory } from '@rnnkit/core';
+import type { TfModule } from './tfjs-layers-api.js';
+
+export type { TfModule } from './tfjs-layers-api.js';
+
+// Everything here runs in Node and in a browser (the browser bench's Web Worker): no node:
+// modules. The machine description and the contention warning, which read node:os, are in
+// machine.ts.
 
 /** One measured row of a benchmark table. */
 export interface BenchRow {
@@ -22,6 +28,13 @@ export interface BenchContext {
   quick: boolean;
   /** The Trainer's stepsPerCall for the training workloads (default: the Trainer sizes them). */
   stepsPerCall?: number;
+  /**
+   * The text of tiny Shakespeare for the char workloads, read when one needs it: from the file
+   * in Node (corpus-file.ts), handed in by the driver in a browser.
+   */
+  corpus: () => string;
+  /** TensorFlow.js for the tfjs-layers peers, its backend already made active by the runner. */
+  tf?: TfModule;
 }
 
 export interface Workload {
@@ -60,9 +73,14 @@ export interface Clock {
   cpu: number;
 }
 
+/** Node's process (absent in a browser, where no CPU clock is readable). */
+const nodeProcess = (globalThis as { process?: { cpuUsage?(): { user: number; system: number } } })
+  .process;
+
+/** The clocks now; `cpu` is NaN in a browser, which has no process CPU time. */
 export function clock(): Clock {
-  const u = process.cpuUsage();
-  return { wall: performance.now(), cpu: (u.user + u.system) / 1000 };
+  const u = nodeProcess?.cpuUsage?.();
+  return { wall: performance.now(), cpu: u ? (u.user + u.system) / 1000 : Number.NaN };
 }
 
 /**
@@ -77,38 +95,6 @@ export function cpuShare(from: Clock, to: Clock): number {
 /** Live tensors now; a workload reports the difference after it ran (a leak shows as > 0). */
 export function liveTensors(): number {
   return memory().numTensors;
-}
-
-export function machine(): Record<string, string | number> {
-  const c = cpus();
-  return {
-    cpu: c[0]?.model ?? 'unknown',
-    cores: c.length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    loadAvg1: +loadavg()[0].toFixed(2),
-  };
-}
-
-/**
- * A warning when other processes competed for the CPU: rows whose timed region got less than 90%
- * of a CPU (`cpuShare` note), or a 1-minute load average above cores − 0.5 (the benchmark itself
- * accounts for about 1). Their wall-clock figures read low and vary between runs.
- */
-export function contention(rows: BenchRow[], load: number): string | undefined {
-  const cores = cpus().length;
-  const starved = rows.filter(
-    (r) => typeof r.notes?.cpuShare === 'number' && r.notes.cpuShare < 0.9,
-  );
-  const names = [...new Set(starved.map((r) => r.workload))];
-  const why = [
-    names.length ? `${names.join(', ')} got less than 90% of a CPU (cpuShare < 0.9)` : '',
-    load > cores - 0.5 ? `the load average reached ${load.toFixed(2)} on ${cores} cores` : '',
-  ].filter(Boolean);
-  return why.length
-    ? `warning: ${why.join('; ')} — other processes were using the CPU, so these figures read low; rerun on an idle machine for numbers to compare`
-    : undefined;
 }
 
 function formatValue(v: number): string {

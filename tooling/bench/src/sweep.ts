@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { machine } from './harness.js';
+import { machine } from './machine.js';
 import { formatSeconds, StepTimes, skipReason } from './sweep/estimate.js';
 import { gridPoints, gridSizes, pointName } from './sweep/grid.js';
 import { growthReports, readSweepJson, sweepReport } from './sweep/report.js';

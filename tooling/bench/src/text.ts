@@ -1,54 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Rng, tensor } from '@rnnkit/core';
 import { type TokenBatch, Vocabulary } from '@rnnkit/data';
 
-/** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const up = dirname(dir);
-    if (up === dir)
-      throw new Error('rnnkit-bench: cannot find the repository root (pnpm-workspace.yaml)');
-    dir = up;
-  }
-}
+// The char workloads' text and batches, in Node and in a browser alike (no node: modules): the
+// text itself comes in through the bench context (read from the file by corpus-file.ts in Node).
 
-/** Where tiny Shakespeare is read from: $RNNKIT_SHAKESPEARE, else ../shared/data next to the repo. */
-export function shakespearePath(): string {
-  return process.env.RNNKIT_SHAKESPEARE
-    ? resolve(process.env.RNNKIT_SHAKESPEARE)
-    : resolve(repoRoot(), '../shared/data/tinyshakespeare.txt');
-}
+let corpus: { text: string; vocab: Vocabulary; ids: Int32Array } | undefined;
 
-let cached: { path: string; text: string } | undefined;
-
-export function loadShakespeare(): string {
-  const path = shakespearePath();
-  if (cached?.path === path) return cached.text;
-  if (!existsSync(path)) {
-    throw new Error(
-      process.env.RNNKIT_SHAKESPEARE
-        ? `rnnkit-bench: RNNKIT_SHAKESPEARE points to ${path}, which does not exist.`
-        : `rnnkit-bench: tiny Shakespeare not found at ${path}. The char workloads need it: put ` +
-            'tinyshakespeare.txt (1,115,394 bytes) there, or set RNNKIT_SHAKESPEARE=/path/to/file.',
-    );
-  }
-  cached = { path, text: readFileSync(path, 'utf8') };
-  return cached.text;
-}
-
-let corpus: { path: string; vocab: Vocabulary; ids: Int32Array } | undefined;
-
-/** Tiny Shakespeare, encoded once per process. */
-export function shakespeareIds(): { vocab: Vocabulary; ids: Int32Array } {
-  const text = loadShakespeare();
-  const path = shakespearePath();
-  if (corpus?.path !== path) {
+/** The corpus (tiny Shakespeare) as ids over its sorted distinct characters; encoded once per text. */
+export function shakespeareIds(text: string): { vocab: Vocabulary; ids: Int32Array } {
+  if (corpus?.text !== text) {
     const vocab = Vocabulary.fromText(text);
-    corpus = { path, vocab, ids: vocab.encode(text) };
+    corpus = { text, vocab, ids: vocab.encode(text) };
   }
   return corpus;
 }

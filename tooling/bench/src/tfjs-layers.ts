@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
-import type * as Tf from '@tensorflow/tfjs';
+import type { TfModule } from './tfjs-layers-api.js';
+
+export type { TfModule } from './tfjs-layers-api.js';
 
 /**
  * TensorFlow.js's own layers API as a peer of rnnkit: the `tfjs-layers-*` "backends" run the
@@ -13,7 +15,6 @@ import type * as Tf from '@tensorflow/tfjs';
  * registered: building an LSTM fails in the Orthogonal initializer (`rMat.flatten is not a
  * function`) and `fit` finds no gradient functions.
  */
-export type TfModule = typeof Tf;
 
 /** The tfjs-layers peers and the TensorFlow.js backend each runs on. */
 export const LAYERS_BACKENDS = {
@@ -93,9 +94,4 @@ async function setTfBackend(tf: TfModule, tfName: string): Promise<void> {
   const ok = await tf.setBackend(tfName);
   if (!ok || tf.getBackend() !== tfName)
     throw new Error(`TensorFlow.js could not initialise its '${tfName}' backend`);
-}
-
-/** Live TensorFlow.js tensors (a tfjs-layers workload reports the change: > 0 is growth). */
-export function tfTensors(tf: TfModule): number {
-  return tf.memory().numTensors;
 }

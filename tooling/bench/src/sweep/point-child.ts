@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { CharLM } from '@rnnkit/cells';
 import { getBackend, manualSeed, Rng, setBackend } from '@rnnkit/core';
 import { Adam, Trainer } from '@rnnkit/train';
+import { loadShakespeare } from '../corpus-file.js';
 import { type Clock, clock, cpuShare } from '../harness.js';
 import { RandomWindows, shakespeareIds } from '../text.js';
 import { charLoss } from '../workloads/char-lm.js';
@@ -44,7 +45,7 @@ if (backendName.startsWith('onnx')) await import('@rnnkit/backend-onnx');
 if (backendName.startsWith('tfjs')) await import('@rnnkit/backend-tfjs');
 await setBackend(backendName);
 
-const { vocab, ids } = shakespeareIds();
+const { vocab, ids } = shakespeareIds(loadShakespeare());
 manualSeed(0);
 const model = new CharLM({
   cell: 'lstm',

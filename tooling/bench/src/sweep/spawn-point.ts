@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '../text.js';
+import { repoRoot } from '../corpus-file.js';
 import type { SweepPoint } from './grid.js';
 import { type PointResult, parseResult } from './result.js';
 

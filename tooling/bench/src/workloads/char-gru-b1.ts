@@ -14,7 +14,7 @@ export const charGruB1Workload: Workload = {
   description:
     'tiny Shakespeare, CharLM emb 256 + 2-layer GRU 256, batch 1 × seq 100 random chunks, Adam 1e-3: train chars/s over 10 steps after 3 warm-up (quick: 1 + 3)',
   async run(ctx) {
-    const { vocab, ids } = shakespeareIds();
+    const { vocab, ids } = shakespeareIds(ctx.corpus());
     const warmup = ctx.quick ? 1 : 3;
     const measure = ctx.quick ? 3 : 10;
     // a chunk per step, the timed window widened to whole blocks with several steps per call

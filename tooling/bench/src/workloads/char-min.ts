@@ -20,7 +20,7 @@ export const charMinWorkload: Workload = {
   name: 'char-min',
   description: `tiny Shakespeare, CharLM emb 128 + ${CELLS.join(' / ')} ${HIDDEN}, batch 32 × seq 64 contiguous streams with TBPTT carry, Adam 2e-3: train chars/s over 20 steps after 3 warm-up and the loss after 200 steps (not on tfjs-cpu), per cell (quick: 1 + 3 steps)`,
   async run(ctx: BenchContext) {
-    const { vocab, ids } = shakespeareIds();
+    const { vocab, ids } = shakespeareIds(ctx.corpus());
     const rows: BenchRow[] = [];
     for (const cell of CELLS)
       rows.push(

@@ -24,7 +24,7 @@ export const generateWorkload: Workload = {
   description:
     'char-lstm model (emb 128, LSTM 128) sampling 500 chars one at a time with carried state, after 5,000 chars of warm-up: chars/s (median of 5 runs; quick: 1)',
   async run(ctx) {
-    const { vocab } = shakespeareIds();
+    const { vocab } = shakespeareIds(ctx.corpus());
     manualSeed(0);
     const model = new CharLM({ ...charLstmOptions(vocab.size), rng: new Rng(0) });
     model.eval();

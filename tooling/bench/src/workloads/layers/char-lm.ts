@@ -2,7 +2,7 @@ import { Rng } from '@rnnkit/core';
 import { streamBatches } from '@rnnkit/data';
 import { type BenchRow, type Clock, clock, cpuShare, type Workload } from '../../harness.js';
 import { type IdBatch, RandomWindows, shakespeareIds } from '../../text.js';
-import { tfTensors } from '../../tfjs-layers.js';
+import { type TfModule, tfTensors } from '../../tfjs-layers-api.js';
 import {
   charTensors,
   charTrainModel,
@@ -14,6 +14,7 @@ import {
 interface LayersCharSpec {
   workload: string;
   backend: string;
+  tf: TfModule;
   model: LayersCharModel;
   lr: number;
   /** Batch k of the data, as character ids. */
@@ -32,7 +33,7 @@ interface LayersCharSpec {
  * add per-batch callbacks on top of the same step.
  */
 async function trainLayersChar(s: LayersCharSpec): Promise<BenchRow> {
-  const tf = await layersSetup(s.backend);
+  const { tf } = s;
   const model = charTrainModel(tf, s.model);
   model.compile({ optimizer: tf.train.adam(s.lr), loss: 'sparseCategoricalCrossentropy' });
   const at: Clock[] = [clock()];
@@ -77,12 +78,13 @@ export const layersCharLstm: Workload = {
   description:
     'tfjs-layers peer: Sequential one-hot → dense 128 (the embedding) → LSTM 128 (stateful) → dense 65 softmax, batch 32 × seq 64 contiguous streams, Adam 2e-3, trainOnBatch: chars/s over 20 steps after 3 warm-up (cpu: 5 after 1; quick: 3 after 1, cpu 1 after 1)',
   async run(ctx) {
-    const { vocab, ids } = shakespeareIds();
+    const { vocab, ids } = shakespeareIds(ctx.corpus());
     const streams = streamBatches(ids, { batchSize: 32, seqLength: 64 });
     const cpu = isCpu(ctx.backend);
     const row = await trainLayersChar({
       workload: 'char-lstm',
       backend: ctx.backend,
+      tf: layersSetup(ctx),
       model: {
         cell: 'lstm',
         vocabSize: vocab.size,
@@ -111,7 +113,7 @@ export const layersCharGruB1: Workload = {
   description:
     'tfjs-layers peer: Sequential one-hot → dense 256 (the embedding) → 2 × GRU 256 (reset_after=false) → dense 65 softmax, batch 1 × seq 100 random chunks, Adam 1e-3, trainOnBatch: chars/s over 10 steps after 3 warm-up (cpu: 2 after 1; quick: 3 after 1, skipped on cpu)',
   async run(ctx) {
-    const { vocab, ids } = shakespeareIds();
+    const { vocab, ids } = shakespeareIds(ctx.corpus());
     const cpu = isCpu(ctx.backend);
     if (ctx.quick && cpu) {
       // One step takes 20–40 s here, a third of a quick run; the wasm peer runs the same code.
@@ -124,6 +126,7 @@ export const layersCharGruB1: Workload = {
     const row = await trainLayersChar({
       workload: 'char-gru-b1',
       backend: ctx.backend,
+      tf: layersSetup(ctx),
       model: {
         cell: 'gru',
         vocabSize: vocab.size,

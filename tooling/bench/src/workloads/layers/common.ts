@@ -1,11 +1,14 @@
 import type { LayersModel, Sequential, SequentialArgs, Tensor } from '@tensorflow/tfjs';
-import { isLayersBackend, type TfModule, useLayersBackend } from '../../tfjs-layers.js';
+import type { BenchContext } from '../../harness.js';
+import type { TfModule } from '../../tfjs-layers-api.js';
 
-/** Makes the tfjs-layers backend a peer workload was asked for active; returns tf. */
-export async function layersSetup(backend: string): Promise<TfModule> {
-  if (!isLayersBackend(backend))
-    throw new Error(`${backend} is not a tfjs-layers backend (tfjs-layers-wasm, tfjs-layers-cpu)`);
-  return (await useLayersBackend(backend)).tf;
+/** TensorFlow.js for a peer workload: the runner made the asked backend active and passed tf. */
+export function layersSetup(ctx: BenchContext): TfModule {
+  if (!ctx.tf)
+    throw new Error(
+      `${ctx.backend}: a tfjs-layers peer needs TensorFlow.js in its context (ctx.tf); run it through rnnkit-bench --backend tfjs-layers-wasm or the browser bench`,
+    );
+  return ctx.tf;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Rng } from '@rnnkit/core';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Workload } from '../../harness.js';
 import { sampleIndex, shakespeareIds } from '../../text.js';
-import { tfTensors } from '../../tfjs-layers.js';
+import { tfTensors } from '../../tfjs-layers-api.js';
 import { CHARS, timeSampling } from '../generate.js';
 import { denseInit, disposeModel, layersSetup, rnnInit } from './common.js';
 
@@ -20,8 +20,8 @@ export const layersGenerate: Workload = {
   description:
     'tfjs-layers peer: stateful Sequential (embedding 128, LSTM 128, dense 65 softmax), batch [1, 1], model.apply per char with carried state, 500 chars after 5,000 of warm-up: chars/s (median of 5 runs; quick: 1)',
   async run(ctx) {
-    const tf = await layersSetup(ctx.backend);
-    const { vocab } = shakespeareIds();
+    const tf = layersSetup(ctx);
+    const { vocab } = shakespeareIds(ctx.corpus());
     const model = tf.sequential({
       layers: [
         tf.layers.embedding({

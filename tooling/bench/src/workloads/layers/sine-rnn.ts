@@ -1,7 +1,7 @@
 import { sineSeries, slidingWindows } from '@rnnkit/data';
 import type { Scalar } from '@tensorflow/tfjs';
 import { type Clock, clock, cpuShare, median, type Workload } from '../../harness.js';
-import { tfTensors } from '../../tfjs-layers.js';
+import { tfTensors } from '../../tfjs-layers-api.js';
 import { BATCH, HIDDEN, LR, WINDOW } from '../sine-rnn.js';
 import { denseInit, disposeModel, layersSetup, rnnInit } from './common.js';
 
@@ -19,7 +19,7 @@ export const layersSineRnn: Workload = {
   description:
     'tfjs-layers peer: Sequential simpleRNN(32) + dense(1), model.fit batch 64 shuffled, Adam 0.01, same windows: s/epoch (median) and final train MSE after 20 epochs (cpu: 10; quick: 3)',
   async run(ctx) {
-    const tf = await layersSetup(ctx.backend);
+    const tf = layersSetup(ctx);
     const cpu = ctx.backend === 'tfjs-layers-cpu';
     const epochs = ctx.quick ? 3 : cpu ? 10 : 20;
     const { y } = sineSeries({ length: 2000, tStart: 0, tEnd: 100, angularFrequency: 1 });

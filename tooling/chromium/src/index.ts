@@ -1,0 +1,2 @@
+export { CHROMIUM_ARGS, chromiumPath, launchChromium } from './launch.js';
+export { buildAndServe, type Served } from './serve.js';
