@@ -10,6 +10,10 @@ import { losses } from './test-utils/run-logs.js';
 import { workDir } from './test-utils/work-dir.js';
 
 const { work, small, dir } = workDir('rnnkit-char-text-');
+// Each test runs the CLI as child processes, a few seconds each alone. The limit only catches a
+// hang: under `pnpm test` every suite (the browser ones included) shares two cores, and runs took
+// ten times longer than alone there.
+const CLI_TEST_MS = 180_000;
 
 function validations(dir: string): string[] {
   return readFileSync(join(dir, 'validation-log.csv'), 'utf8')
@@ -64,7 +68,7 @@ describe('rnnkit-char-text train → checkpoint → resume', () => {
     expect(validations(dir('split')).at(-1)).toEqual(validations(dir('whole')).at(-1));
     expect(validations(dir('whole')).at(-1)).toMatch(/^14,\d\.\d+,448,final$/);
     expect(loadCheckpoint(join(dir('split'), 'last.safetensors')).progress.step).toBe(14);
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('Ctrl-C saves a resumable checkpoint, and resuming from it matches an uninterrupted run', async () => {
     const out = dir('interrupted');
@@ -104,7 +108,7 @@ describe('rnnkit-char-text train → checkpoint → resume', () => {
       dir('reference'),
     ]);
     expect(losses(out)).toEqual(losses(dir('reference')));
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('refuses to overwrite a run folder without --force; a spent time budget needs a new one', async () => {
     await ok(['train', '--text', small, ...TINY, '--minutes', '0.001', '--out', dir('kept')]);
@@ -117,7 +121,7 @@ describe('rnnkit-char-text train → checkpoint → resume', () => {
         `${dir('kept')} already holds a run; continue it with 'node \\S*dist/cli\\.js resume`,
       ),
     );
-  }, 30_000);
+  }, CLI_TEST_MS);
 });
 
 describe('rnnkit-char-text --cell takes every registered cell', () => {
@@ -167,7 +171,7 @@ describe('rnnkit-char-text sample and eval', () => {
       '30',
       '--unknown-token',
     ]);
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('prints samples during training and writes the validation curve as PNG', async () => {
     expect(trainOutput).toMatch(/--- sample at step 10 \(temperature 0\.8\) ---\n[^\n]*/);
@@ -175,7 +179,7 @@ describe('rnnkit-char-text sample and eval', () => {
     await ok(['resume', trained, '--steps', '21', '--progress', 'none']);
     const bytes = readFileSync(png);
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('streams deterministic text for a seed, continuing a prime', async () => {
     const a = await ok(['sample', trained, '--length', '120', '--seed', '5']);
@@ -211,7 +215,7 @@ describe('rnnkit-char-text sample and eval', () => {
     expect(await ok(['sample', trained, '--length', '60', '--top-k', '1', '--seed', '3'])).toBe(
       greedy,
     );
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('eval prints the loss in nats and bits per character', async () => {
     const held = join(work, 'held-out.txt');
@@ -227,14 +231,14 @@ describe('rnnkit-char-text sample and eval', () => {
     const novel = join(work, 'novel.txt');
     writeFileSync(novel, 'Zounds! Zebras and quixotic zephyrs. '.repeat(20));
     expect(await ok(['eval', trained, '--text', novel])).toContain('nats/char');
-  }, 60_000);
+  }, CLI_TEST_MS);
 });
 
 describe('clear errors', () => {
   const base = dir('base');
   beforeAll(async () => {
     await ok(['train', '--text', small, ...TINY, '--steps', '3', '--out', base]);
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('corrupt or truncated checkpoints', async () => {
     const truncated = join(work, 'truncated.safetensors');
@@ -254,7 +258,7 @@ describe('clear errors', () => {
     const emptyDir = join(work, 'no-run');
     r = await ct(['resume', emptyDir]);
     expect(r.stderr).toContain(`no run folder or checkpoint at ${emptyDir}`);
-  }, 30_000);
+  }, CLI_TEST_MS);
 
   it('an unknown --prime character', async () => {
     const r = await ct(['sample', base, '--prime', 'Zebra\u{1F993}']);
@@ -262,7 +266,7 @@ describe('clear errors', () => {
     expect(r.stderr).toContain(
       'rnnkit-char-text: --prime has 2 characters the vocabulary does not know: \'Z\', "🦓" (U+1F993)',
     );
-  }, 30_000);
+  }, CLI_TEST_MS);
 
   it('unknown characters in an eval text, without an unknown token', async () => {
     const novel = join(work, 'novel2.txt');
@@ -273,7 +277,7 @@ describe('clear errors', () => {
       `the text ${novel} has 1 character the vocabulary does not know: 'Z' ×10`,
     );
     expect(r.stderr).toContain('train with --unknown-token');
-  }, 30_000);
+  }, CLI_TEST_MS);
 
   it('empty, one-character and too-short corpora', async () => {
     const empty = join(work, 'empty.txt');
@@ -291,7 +295,7 @@ describe('clear errors', () => {
     expect(r.stderr).toContain('is too short for one batch of 4 streams × 16 characters');
     r = await ct(['train', '--text', join(work, 'missing.txt'), '--out', dir('e4')]);
     expect(r.stderr).toContain('no such file');
-  }, 30_000);
+  }, CLI_TEST_MS);
 
   it('bad options', async () => {
     let r = await ct(['train', '--cell', 'transformer']);
@@ -306,7 +310,7 @@ describe('clear errors', () => {
     r = await ct(['train', '--text', small, '--backend', 'nope', '--out', dir('e5')]);
     expect(r.stderr).toContain("unknown backend 'nope'");
     expect(r.stderr).toContain('onnx');
-  }, 30_000);
+  }, CLI_TEST_MS);
 });
 
 describe('on ONNX Runtime', () => {
@@ -317,7 +321,7 @@ describe('on ONNX Runtime', () => {
     expect(await ok(['resume', out, '--steps', '5'])).toMatch(/at step 5/);
     const text = await ok(['sample', out, '--length', '150', '--seed', '3', '--backend', 'onnx']);
     expect(text.trim().length).toBeGreaterThan(100);
-  }, 60_000);
+  }, CLI_TEST_MS);
 
   it('trains several steps per graph call with --steps-per-call, and resumes with it', async () => {
     const out = dir('onnx-fused');
@@ -326,7 +330,7 @@ describe('on ONNX Runtime', () => {
     expect(first).toMatch(/stopped at the step limit at step 9/);
     expect(first).toMatch(/validation at step 5/); // a block ends where validation falls
     expect(await ok(['resume', out, '--steps', '12'])).toMatch(/at step 12/);
-  }, 60_000);
+  }, CLI_TEST_MS);
 });
 
 describe('built-in corpora', () => {
@@ -344,7 +348,7 @@ describe('built-in corpora', () => {
       dir('sotu'),
     ]);
     expect(out).toMatch(/corpus sotu 2020-2021: [\d,]+ characters/);
-  }, 30_000);
+  }, CLI_TEST_MS);
 
   it('downloads tiny Shakespeare once (from a local server), then works offline', async () => {
     const bytes = readFileSync(shakespeare);
@@ -381,5 +385,5 @@ describe('built-in corpora', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot download tiny Shakespeare from ${url}`);
-  }, 60_000);
+  }, CLI_TEST_MS);
 });
