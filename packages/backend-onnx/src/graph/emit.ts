@@ -55,6 +55,13 @@ export interface LoweringOptions {
    * MatMul and Gemm refuse zero-sized inputs.
    */
   readonly emptyProduct?: boolean;
+  /**
+   * The most inputs one Concat takes; more are joined by Concats of Concats. WebGPU binds each
+   * input and the output of a node as a storage buffer, ONNX Runtime Web asks for no more than
+   * WebGPU's default limit of 8 per shader stage, and a Concat of 8 or more inputs failed
+   * validation there ("Invalid ComputePipeline") and left its output unwritten (zeros).
+   */
+  readonly maxConcatInputs?: number;
 }
 
 /** The lowering choices for ONNX Runtime Web's WebGPU provider (1.30); see LoweringOptions. */
@@ -64,6 +71,7 @@ export const WEBGPU_LOWERING: LoweringOptions = {
   exactPow: true,
   argmaxByMax: true,
   emptyProduct: true,
+  maxConcatInputs: 7,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { reference as ref } from '@rnnkit/backend-conformance';
-import { type Backend, tensor } from '@rnnkit/core';
+import { type Backend, concat, mul, stack, sum, tensor, valueAndGrad } from '@rnnkit/core';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,56 @@ describe('WebGPU operators that onnx-webgpu writes another way', () => {
     expect(
       Array.from(await be.read({ storage: be.argmax(x), shape: [6], dtype: 'int32' } as never)),
     ).toEqual(want);
+  });
+
+  it('Concat of 8 or more inputs binds more storage buffers than a stage may have (maxConcatInputs)', async () => {
+    // inputs [32, 1], as the sine page's window of 24 steps at batch 32: input k holds
+    // k + 1 + row / 100, so every value tells where it came from
+    const rows = 32;
+    const part = (k: number) =>
+      Array.from({ length: rows }, (_, r) => Math.fround(k + 1 + r / 100));
+    const joined = (n: number) =>
+      Array.from({ length: rows }, (_, r) =>
+        Array.from({ length: n }, (_, k) => part(k)[r]),
+      ).flat();
+    const bare = async (n: number) => {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (let k = 0; k < n; k++) feeds[`x${k}`] = f32(part(k), [rows, 1]);
+      const y = await onWebGpu((g) => {
+        const names = Array.from({ length: n }, (_, k) =>
+          g.input(`x${k}`, DataType.FLOAT, [rows, 1]),
+        );
+        g.output('y', DataType.FLOAT, [], g.op('Concat', names, { axis: 1 }));
+      }, feeds);
+      return Array.from(y.data as Float32Array);
+    };
+    // 7 inputs and the output are 8 storage buffers, WebGPU's default limit per stage (ONNX
+    // Runtime Web asks for no more): right; one more fails the pipeline's validation and the
+    // output is left unwritten
+    expect(await bare(7)).toEqual(joined(7));
+    expect(await bare(8)).not.toEqual(joined(8));
+    expect(await bare(24)).not.toEqual(joined(24));
+
+    const n = 24;
+    const want = joined(n);
+    const xs = Array.from({ length: n }, (_, k) => tensor(part(k), [rows, 1], 'float32', be));
+    expect(Array.from(await concat(xs, 1).data())).toEqual(want);
+    // stack has no kernel of its own here: a Concat of the inputs given a new axis
+    expect(Array.from(await stack(xs, 1).data())).toEqual(want);
+    // a compiled graph without loops runs on WebGPU too
+    const joinAll = be.compile?.(() => concat(xs, 1));
+    expect(Array.from((await joinAll?.().data()) ?? [])).toEqual(want);
+    // the gradient of each input is its slice of the output's gradient (weights k + 1)
+    const w = tensor(
+      want.map((_, i) => (i % n) + 1),
+      [rows, n],
+      'float32',
+      be,
+    );
+    const { grads } = valueAndGrad(() => sum(mul(concat(xs, 1), w)), xs);
+    for (let k = 0; k < n; k++) {
+      expect(Array.from(await grads[k].data())).toEqual(new Array(rows).fill(k + 1));
+    }
   });
 
   it('Gemm with an empty inner dimension is refused (emptyProduct)', async () => {
