@@ -70,8 +70,9 @@ export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
     ],
   });
   // the window's ends are block ends: there the clock has seen every step before them
+  const settled = auto ? timedSpan(ends.all, spec) : null;
   const [from, to] = auto
-    ? (timedSpan(ends.all, spec) ?? [0, 0])
+    ? (settled ?? timedSpan(ends.all, spec, false) ?? [0, 0])
     : [s.warmup, s.warmup + s.measure];
   if (to <= from) throw new Error(`${s.workload}: no whole block of steps after the warm-up`);
   if (auto) Object.assign(live, ends.live);
@@ -88,6 +89,10 @@ export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
   else notes[`loss@${measured}`] = losses[measured - 1];
   notes.tensorGrowth = live[fit.steps] - live[from];
   notes.stepsPerCall = s.stepsPerCall ?? 'auto';
+  if (auto)
+    notes.window = settled
+      ? `settled at ${(to - from) / blocksIn(ends.all, from, to)} per call`
+      : 'sizes still changing';
   notes.cpuShare = cpuShare(at[from], at[measured]);
   return {
     workload: s.workload,
@@ -124,13 +129,32 @@ const aligned = (s: CharTrainSpec): CharTrainSpec => alignedSpan(s);
 export const AUTO_SLACK = 128;
 
 /**
- * The timed window of a run whose blocks the Trainer sized: from the first block end at or after
- * the warm-up to the first block end `measure` steps or more after it; null while there is none.
+ * The timed window of a run whose blocks the Trainer sized: from a block end at or after the
+ * warm-up to the first block end `measure` steps or more after it. `settled`: only a window whose
+ * blocks all have the size of the block before it, so that it holds neither the sizer's ramp nor
+ * a graph built for a new size (a long run spends almost all its time so); otherwise the first
+ * such span after the warm-up. Null while there is none.
  */
-function timedSpan(ends: readonly number[], s: Pick<CharTrainSpec, 'warmup' | 'measure'>) {
-  const from = ends.find((e) => e >= s.warmup);
-  const to = from === undefined ? undefined : ends.find((e) => e >= from + s.measure);
-  return from !== undefined && to !== undefined ? ([from, to] as const) : null;
+export function timedSpan(
+  ends: readonly number[],
+  s: Pick<CharTrainSpec, 'warmup' | 'measure'>,
+  settled = true,
+): readonly [number, number] | null {
+  const size = (i: number) => ends[i] - (i > 0 ? ends[i - 1] : 0);
+  for (let i = 0; i < ends.length; i++) {
+    if (ends[i] < s.warmup) continue;
+    for (let j = i + 1; j < ends.length; j++) {
+      if (settled && size(j) !== size(i)) break;
+      if (ends[j] >= ends[i] + s.measure) return [ends[i], ends[j]];
+    }
+    if (!settled) return null;
+  }
+  return null;
+}
+
+/** How many blocks end in (from, to]. */
+function blocksIn(ends: readonly number[], from: number, to: number): number {
+  return ends.filter((e) => e > from && e <= to).length;
 }
 
 /**
