@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -36,14 +39,9 @@ describe('rnnkit-bench options', () => {
   });
 
   it('a backend named on the command line that cannot start here is a failure', async () => {
-    const r = await run([
-      '--backend',
-      'tfjs-webgl',
-      '-w',
-      'matmul',
-      '--out',
-      '/tmp/rnnkit-bench-cli-test',
-    ]);
+    const out = mkdtempSync(join(tmpdir(), 'rnnkit-bench-cli-'));
+    const r = await run(['--backend', 'tfjs-webgl', '-w', 'matmul', '--out', out]);
+    rmSync(out, { recursive: true, force: true });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('tfjs-webgl needs a WebGL context');
   }, 150_000);
