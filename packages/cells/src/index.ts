@@ -15,6 +15,7 @@ export type {
 export { type CellOptions, GRUCell, LSTMCell, RNNCell } from './cells.js';
 export { GRU, type GRUOptions, gruDef } from './gru.js';
 export { Dropout, Embedding, type EmbeddingOptions, Linear, type LinearOptions } from './layers.js';
+export { checkLengths, lengthMask } from './length-mask.js';
 export { LSTM, type LSTMOptions, lstmDef } from './lstm.js';
 export { MinGRU, minGruDef } from './mingru.js';
 export { MinLSTM, minLstmDef } from './minlstm.js';

@@ -36,6 +36,7 @@ import type {
   CellWeights,
   StepConfig,
 } from './cell-def.js';
+import { lengthMask } from './length-mask.js';
 import {
   checkBool,
   checkDropout,
@@ -396,37 +397,6 @@ function hold(prev: Tensor, next: Tensor, m: Tensor, pm: Tensor): Tensor {
 
 function suffix(layer: number, direction: number): string {
   return `L${layer}${direction === 1 ? 'Reverse' : ''}`;
-}
-
-/** [T, B, 1] float masks: `valid` is 1 where t < length[b], `padded` = 1 − valid. */
-function lengthMask(
-  lengths: readonly number[] | Int32Array,
-  T: number,
-  B: number,
-  be: Backend,
-): { valid: Tensor; padded: Tensor } {
-  if (lengths.length !== B) {
-    throw new ShapeError(`lengths has ${lengths.length} entries for a batch of ${B}`);
-  }
-  const m = new Float32Array(T * B);
-  for (let b = 0; b < B; b++) {
-    const n = lengths[b];
-    if (!Number.isInteger(n) || n < 1 || n > T) {
-      throw new RnnkitError(
-        `lengths[${b}] = ${n} must be an integer in [1, ${T}] (the padded time length)`,
-      );
-    }
-    for (let t = 0; t < n; t++) m[t * B + b] = 1;
-  }
-  return {
-    valid: tensor(m, [T, B, 1], 'float32', be),
-    padded: tensor(
-      m.map((v) => 1 - v),
-      [T, B, 1],
-      'float32',
-      be,
-    ),
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { cellForOnnxOp, type RecurrentLayer } from '@rnnkit/cells';
+import { cellForOnnxOp, checkLengths, type RecurrentLayer } from '@rnnkit/cells';
 import { type Backend, RnnkitError, ShapeError, type Tensor, transpose } from '@rnnkit/core';
 import { toInts, toTensor, type Val } from './graph-values.js';
 import { cellRunner, type Runner } from './import-recurrent-cell.js';
@@ -140,19 +140,18 @@ export function compileRecurrent(
   return (env) => {
     let X = toTensor(get(env, 0)!, be);
     if (layout === 1) X = transpose(X, [1, 0, 2]);
-    const lens = get(env, 4);
+    const lensVal = get(env, 4);
+    const lens = lensVal ? toInts(lensVal).data : undefined;
+    // checked here for both runners, so a node on a cell and one on an OnnxRecurrentLayer refuse
+    // the same lengths with the same message
+    if (lens) checkLengths(lens, X.shape[0], X.shape[1], `${who}: sequence_lens`);
     // ONNX's states are [D, B, H] (layout 1: [B, D, H])
     const toTimeMajor = (v: Val | undefined) => {
       if (!v) return undefined;
       const s = toTensor(v, be);
       return layout === 1 ? transpose(s, [1, 0, 2]) : s;
     };
-    const r = run(
-      X,
-      lens ? toInts(lens).data : undefined,
-      toTimeMajor(get(env, 5)),
-      hasC ? toTimeMajor(get(env, 6)) : undefined,
-    );
+    const r = run(X, lens, toTimeMajor(get(env, 5)), hasC ? toTimeMajor(get(env, 6)) : undefined);
     // Y [T, D, B, H] (layout 1: [B, T, D, H])
     const Y = layout === 1 ? transpose(r.Y, [2, 0, 1, 3]) : r.Y;
     const back = (s: Tensor | undefined) => (s && layout === 1 ? transpose(s, [1, 0, 2]) : s);

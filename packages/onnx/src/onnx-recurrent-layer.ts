@@ -1,3 +1,4 @@
+import { lengthMask } from '@rnnkit/cells';
 import {
   add,
   affine,
@@ -204,24 +205,4 @@ export class OnnxRecurrentLayer extends Module {
 /** next·m + prev·(1 − m): the new state at valid steps, the previous one at padded steps. */
 function hold(prev: Tensor, next: Tensor, m: Tensor, pm: Tensor): Tensor {
   return add(mul(next, m), mul(prev, pm));
-}
-
-/** [T, B, 1] float masks: `valid` is 1 where t < lengths[b], `padded` = 1 − valid. */
-function lengthMask(
-  lengths: readonly number[],
-  T: number,
-  B: number,
-  be: Backend,
-): { valid: Tensor; padded: Tensor } {
-  const v = new Float32Array(T * B);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) v[t * B + b] = t < lengths[b] ? 1 : 0;
-  return {
-    valid: tensor(v, [T, B, 1], 'float32', be),
-    padded: tensor(
-      v.map((x) => 1 - x),
-      [T, B, 1],
-      'float32',
-      be,
-    ),
-  };
 }
