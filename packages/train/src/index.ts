@@ -1,7 +1,13 @@
 // The Node entry of @rnnkit/train (package.json: the "node" condition, and ./node): the portable
 // entry plus checkpoint files, run locks, stale temporaries, file-system errors and the terminal
-// progress bar.
+// progress bar, and the backends the CLI apps offer (appBackends).
 
+export {
+  type AppBackends,
+  AUTO_BACKENDS,
+  appBackends,
+  OPTIONAL_BACKEND_PACKAGES,
+} from './app-backends.js';
 export { loadCheckpoint, type SaveHooks, saveCheckpoint } from './checkpoint.js';
 export { FileSystemError, fsCause, makeFolder } from './fs-errors.js';
 export * from './portable.js';
