@@ -1,4 +1,4 @@
-import type { CellName } from '@rnnkit/cells';
+import type { CellName, CharLMConfig } from '@rnnkit/cells';
 import { RnnkitError } from '@rnnkit/core';
 import type { VocabularyJSON } from '@rnnkit/data';
 
@@ -11,15 +11,11 @@ export type CorpusRef =
   | { kind: 'sotu'; from?: number; to?: number }
   | { kind: 'tinyshakespeare' };
 
-/** The model, rebuilt from a checkpoint by `sample`, `eval` and `resume`. */
-export interface ModelConfig {
-  cell: CellName;
-  hiddenSize: number;
-  numLayers: number;
-  embeddingDim: number;
-  dropout: number;
-  vocabSize: number;
-}
+/**
+ * The model, rebuilt from a checkpoint by `sample`, `eval` and `resume` (and by the playground,
+ * which reads and writes these checkpoints too): @rnnkit/cells' CharLMConfig.
+ */
+export type ModelConfig = CharLMConfig;
 
 /** How training runs (saved so `resume` continues with the same settings). */
 export interface TrainConfig {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CharLM, type LayerState } from '@rnnkit/cells';
+import { type CharLM, charLMFromConfig, type LayerState } from '@rnnkit/cells';
 import { type Rng, RnnkitError, type Tensor } from '@rnnkit/core';
 import { type TokenBatch, Vocabulary } from '@rnnkit/data';
 import {
@@ -10,19 +10,7 @@ import {
   loadCheckpoint,
   restoreModel,
 } from '@rnnkit/train';
-import { type ModelConfig, parseRunConfig, type RunConfig } from './config.js';
-
-export function buildModel(m: ModelConfig, rng: Rng): CharLM {
-  return new CharLM({
-    vocabSize: m.vocabSize,
-    embeddingDim: m.embeddingDim,
-    hiddenSize: m.hiddenSize,
-    numLayers: m.numLayers,
-    cell: m.cell,
-    dropout: m.dropout,
-    rng,
-  });
-}
+import { parseRunConfig, type RunConfig } from './config.js';
 
 /** Mean cross-entropy (nats per character) of a batch, carrying the state for truncated BPTT. */
 export function charLoss(model: CharLM) {
@@ -70,7 +58,7 @@ export function loadRun(target: string, which: 'best' | 'last'): LoadedRun {
 
 /** The model of a loaded run with its weights, in evaluation mode. */
 export function restoredModel(run: LoadedRun, rng: Rng): CharLM {
-  const model = buildModel(run.config.model, rng);
+  const model = charLMFromConfig(run.config.model, { rng, source: `checkpoint ${run.path}` });
   restoreModel(model, run.checkpoint, `checkpoint ${run.path}`);
   model.eval();
   return model;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CellName } from '@rnnkit/cells';
+import { type CellName, charLMFromConfig } from '@rnnkit/cells';
 import { loadBackend, manualSeed, Rng, RnnkitError } from '@rnnkit/core';
 import {
   type CharStreamDataset,
@@ -24,7 +24,7 @@ import { type FinalEval, finalEvalChars, finalEvalData, scoreWithProgress } from
 import { generate } from './generate.js';
 import { RunLog } from './history.js';
 import { launched, shownPath } from './invocation.js';
-import { buildModel, charLoss, loadRun } from './model.js';
+import { charLoss, loadRun } from './model.js';
 import { writeCurvePlot } from './plot.js';
 import { clearRunFolder, limitReached } from './run-folder.js';
 
@@ -238,7 +238,7 @@ export async function runTrainJob(job: TrainJob, io: TrainIO): Promise<TrainSumm
 
   manualSeed(t.seed);
   const rng = new Rng(t.seed);
-  const model = buildModel(config.model, rng);
+  const model = charLMFromConfig(config.model, { rng });
   const loss = charLoss(model);
   const nParams = model.parameters().reduce((n, q) => n + q.size, 0);
   const m = config.model;

@@ -20,6 +20,7 @@ export { LSTM, type LSTMOptions, lstmDef } from './lstm.js';
 export { MinGRU, minGruDef } from './mingru.js';
 export { MinLSTM, minLstmDef } from './minlstm.js';
 export { CharLM, type CharLMOptions, CharLMStepper } from './models/char-lm.js';
+export { type CharLMConfig, charLMFromConfig } from './models/char-lm-config.js';
 export { type CellName, type LayerChoice, makeLayer } from './models/make-layer.js';
 export { SequenceRegressor, type SequenceRegressorOptions } from './models/sequence-regressor.js';
 export {

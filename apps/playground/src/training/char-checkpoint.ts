@@ -1,13 +1,9 @@
+import { type CharLMConfig, charLMFromConfig } from '@rnnkit/cells';
 import type { HostTensor, Module } from '@rnnkit/core';
 import { Rng, RnnkitError } from '@rnnkit/core';
 import { Vocabulary } from '@rnnkit/data';
 import { decodeCheckpoint, encodeCheckpoint, restoreModel } from '@rnnkit/train';
-import {
-  buildCharModel,
-  type CharModel,
-  type CharModelConfig,
-  type CharSettings,
-} from './char-run.js';
+import type { CharModel, CharSettings } from './char-run.js';
 
 // Checkpoints as apps/char-text writes and reads them: the same safetensors bytes and the same
 // config (app 'rnnkit-char-text', version 1), so a model trained in the page samples with
@@ -21,7 +17,7 @@ interface CharTextConfig {
   app: typeof APP;
   version: typeof VERSION;
   corpus: { kind: 'file'; path: string; name: string; chars: number; sha256: string };
-  model: CharModelConfig;
+  model: CharLMConfig;
   vocabulary: unknown;
   train: Record<string, unknown>;
 }
@@ -93,7 +89,7 @@ export function charModelFromBytes(bytes: Uint8Array, source: string): CharModel
       `${source}: its ${APP} config (version ${c.version}) cannot be read here`,
     );
   const vocabulary = Vocabulary.fromJSON(c.vocabulary);
-  const model = buildCharModel(c.model, new Rng(0));
+  const model = charLMFromConfig(c.model, { rng: new Rng(0), source });
   restoreModel(model, ckpt, source);
   model.eval();
   return { model, vocabulary, config: c.model, steps: ckpt.progress.step };

@@ -1,4 +1,10 @@
-import { type CellName, CharLM, type LayerState } from '@rnnkit/cells';
+import {
+  type CellName,
+  type CharLM,
+  type CharLMConfig,
+  charLMFromConfig,
+  type LayerState,
+} from '@rnnkit/cells';
 import { manualSeed, Rng, type Tensor } from '@rnnkit/core';
 import { charTextData, type TextCorpus, type TokenBatch, type Vocabulary } from '@rnnkit/data';
 import {
@@ -50,33 +56,12 @@ export const CHAR_DEFAULTS: CharSettings = {
   valChars: 4096,
 };
 
-/** The model dimensions a checkpoint records (apps/char-text's ModelConfig). */
-export interface CharModelConfig {
-  cell: CellName;
-  hiddenSize: number;
-  numLayers: number;
-  embeddingDim: number;
-  dropout: number;
-  vocabSize: number;
-}
-
-export function buildCharModel(m: CharModelConfig, rng: Rng): CharLM {
-  return new CharLM({
-    vocabSize: m.vocabSize,
-    embeddingDim: m.embeddingDim,
-    hiddenSize: m.hiddenSize,
-    numLayers: m.numLayers,
-    cell: m.cell,
-    dropout: m.dropout,
-    rng,
-  });
-}
-
 /** A trained (or loaded) model with what sampling and saving need. */
 export interface CharModel {
   model: CharLM;
   vocabulary: Vocabulary;
-  config: CharModelConfig;
+  /** The model dimensions a checkpoint records (apps/char-text's config.model). */
+  config: CharLMConfig;
   steps: number;
 }
 
@@ -104,7 +89,7 @@ export async function trainChars(
   });
   manualSeed(s.seed);
   const rng = new Rng(s.seed);
-  const config: CharModelConfig = {
+  const config: CharLMConfig = {
     cell: s.cell,
     hiddenSize: s.hidden,
     numLayers: s.layers,
@@ -112,7 +97,7 @@ export async function trainChars(
     dropout: 0,
     vocabSize: data.vocabulary.size,
   };
-  const model = buildCharModel(config, rng);
+  const model = charLMFromConfig(config, { rng });
   const loss = (b: TokenBatch, carry: Carry | undefined): { loss: Tensor; carry: Carry } => {
     const { logits, state } = model.forward(b.x, carry as LayerState | undefined);
     return { loss: crossEntropy(logits, b.y), carry: { h: state.h, c: state.c } };
