@@ -53,12 +53,20 @@ interface ErrorReportingDevice {
   ): void;
 }
 
-/** Listens for the errors of the device onnxruntime-web made for its first WebGPU session. */
+/**
+ * Listens for the errors of the device onnxruntime-web made for its first WebGPU session, where
+ * it hands that device out (`ort.env.webgpu.device`); where it does not, nothing is watched.
+ */
 async function watchDevice(o: typeof Ort): Promise<void> {
   if (watchingDevice) return;
   watchingDevice = true;
-  const device = (await o.env.webgpu.device) as unknown as ErrorReportingDevice;
-  device.addEventListener('uncapturederror', ({ error }) => {
+  let device: ErrorReportingDevice | undefined;
+  try {
+    device = (await o.env.webgpu.device) as unknown as ErrorReportingDevice | undefined;
+  } catch {
+    return;
+  }
+  device?.addEventListener('uncapturederror', ({ error }) => {
     gpuError ??= {
       error: `backend 'onnx-webgpu' stopped: its WebGPU device reported a ${error.constructor.name}, so results computed on it since are wrong (the failing work wrote nothing); use 'onnx-wasm' instead. The device said: ${error.message.trim()}`,
     };
