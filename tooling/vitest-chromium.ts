@@ -4,13 +4,14 @@ import type { UserConfig } from 'vitest/config';
 
 /**
  * Vitest's browser mode in the system's Chromium (Debian's `chromium`, which `.ci/run` installs
- * when missing), headless, driven by Playwright: the browser test files of backend-conformance
- * and backend-onnx run in a real page with it. Playwright's own browser download is not used,
- * so the executable is found on PATH (or given as CHROMIUM_PATH).
+ * when missing), headless, driven by Playwright: the browser test files of backend-conformance,
+ * backend-onnx and backend-tfjs run in a real page with it. Playwright's own browser download is
+ * not used, so the executable is found on PATH (or given as CHROMIUM_PATH).
  *
  * The page is cross-origin isolated (COOP same-origin, COEP require-corp), which gives it
  * SharedArrayBuffer and so WebAssembly threads. WebGPU runs on SwiftShader, Chromium's CPU
- * Vulkan implementation, so it works without a GPU (CI has none).
+ * Vulkan implementation, so it works without a GPU (CI has none); so does WebGL (a WebGL2
+ * context with float32 render targets, through ANGLE on SwiftShader).
  */
 export function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;

@@ -101,8 +101,10 @@ export class TfjsBackend implements Backend<S> {
   constructor(name: TfjsBackendName, options: TfjsBackendOptions = {}) {
     this.name = name;
     this.tfBackend = TF_BACKEND[name];
-    // tfjs-cpu hands out its own backing array on readback; the contract wants a snapshot.
-    this.#copyOnRead = this.tfBackend === 'cpu';
+    // tfjs-cpu hands out its own backing array on readback, and tfjs-webgl the copy it keeps of
+    // the texture's values (the uploaded array, or the one cached by the first read); the
+    // contract wants a snapshot. tfjs-wasm copies out of the wasm heap already.
+    this.#copyOnRead = this.tfBackend === 'cpu' || this.tfBackend === 'webgl';
     this.#explicitTranspose = this.tfBackend === 'wasm';
     // webgl keeps tensors in GPU textures: no host kernels there (host-kernels.ts runs stock ops).
     if (this.tfBackend !== 'webgl') registerHostKernels(this.tfBackend as 'cpu' | 'wasm');
@@ -300,6 +302,8 @@ export class TfjsBackend implements Backend<S> {
       if (p === 1) return tf.clone(t);
       if (p === 2) return tf.square(t);
       if (p === 0.5) return tf.sqrt(t);
+      // a division, exact in float32, where webgl's pow shader (exp2 of a log2) is 1 ulp off
+      if (p === -1) return tf.reciprocal(t);
       return tf.pow(t, tf.scalar(p));
     });
   }

@@ -37,6 +37,42 @@ let ort: typeof Ort | Failure = { error: 'the worker got no init message' };
 const sessions = new Map<number, Promise<Loaded | Failure>>();
 const values = new Map<number, Ort.Tensor | Failure>();
 
+/**
+ * The first error the WebGPU device reported outside any error scope (a pipeline that failed
+ * validation, memory that ran out): the node that hit it left its output unwritten, and ONNX
+ * Runtime Web's run still resolved, so from then on every run and read fails with it.
+ */
+let gpuError: Failure | undefined;
+let watchingDevice = false;
+
+/** The part of a GPUDevice that reports errors (onnxruntime-web's own typing is `unknown` here). */
+interface ErrorReportingDevice {
+  addEventListener(
+    type: 'uncapturederror',
+    listener: (e: { error: { message: string; constructor: { name: string } } }) => void,
+  ): void;
+}
+
+/**
+ * Listens for the errors of the device onnxruntime-web made for its first WebGPU session, where
+ * it hands that device out (`ort.env.webgpu.device`); where it does not, nothing is watched.
+ */
+async function watchDevice(o: typeof Ort): Promise<void> {
+  if (watchingDevice) return;
+  watchingDevice = true;
+  let device: ErrorReportingDevice | undefined;
+  try {
+    device = (await o.env.webgpu.device) as unknown as ErrorReportingDevice | undefined;
+  } catch {
+    return;
+  }
+  device?.addEventListener('uncapturederror', ({ error }) => {
+    gpuError ??= {
+      error: `backend 'onnx-webgpu' stopped: its WebGPU device reported a ${error.constructor.name}, so results computed on it since are wrong (the failing work wrote nothing); use 'onnx-wasm' instead. The device said: ${error.message.trim()}`,
+    };
+  });
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const failed = (v: unknown): v is Failure => typeof v === 'object' && v !== null && 'error' in v;
 
@@ -74,6 +110,7 @@ async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failur
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
     });
+    if (providerFor(m.options) === 'webgpu') await watchDevice(ort);
     return { session, inputs: m.inputs, outputs: m.outputs };
   } catch (e) {
     const o = message(e);
@@ -94,6 +131,7 @@ async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
   const s = (await sessions.get(m.sid)) ?? { error: `graph ${m.sid} was dropped before it ran` };
   if (failed(s)) return fail(s);
   if (failed(ort)) return fail(ort);
+  if (gpuError) return fail(gpuError);
   const named: Record<string, Ort.Tensor> = {};
   for (let i = 0; i < m.feeds.length; i++) {
     const v = feed(ort, m.feeds[i]);
@@ -103,7 +141,7 @@ async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
   try {
     const result = await s.session.run(named);
     m.outs.forEach((id, i) => {
-      values.set(id, result[s.outputs[i]]);
+      values.set(id, gpuError ?? result[s.outputs[i]]);
     });
   } catch (e) {
     fail({ error: message(e), ort: message(e) });
@@ -111,7 +149,7 @@ async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
 }
 
 function read(m: Extract<Request, { t: 'read' }>): void {
-  const v = values.get(m.id);
+  const v = gpuError ?? values.get(m.id);
   const r: Reply =
     v === undefined
       ? { error: `value ${m.id} was freed before it was read` }
