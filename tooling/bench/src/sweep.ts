@@ -56,17 +56,29 @@ function numberOption(name: keyof typeof values, whole: boolean, min: number): n
 // --report FILE prints a finished sweep's tables and growth check again from its JSON.
 if (values.report) {
   const file = values.report as string;
-  let json: Parameters<typeof readSweepJson>[0] & { date: string; loadAvg1: number[] };
+  let json: Parameters<typeof readSweepJson>[0] & {
+    date: string;
+    loadAvg1: number[];
+    seconds: number;
+    machine: { cpu: string; cores: number; node: string };
+    settings: Partial<PointSettings> & { maxPointSeconds: number };
+  };
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Array.isArray(json.points) || !Array.isArray(json.runners))
+      throw new Error('it has no points and runners');
   } catch (e) {
     fail(`--report ${file}: ${(e as Error).message}; give a sweep-*.json file that sweep.js wrote`);
   }
   const { points, runners, outcomes } = readSweepJson(json);
   console.log(`${sweepReport(points, runners, outcomes)}\n`);
   const loads = json.loadAvg1;
+  const s = json.settings;
   console.log(
-    `run of ${json.date}; 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
+    `run of ${json.date} on ${json.machine.cpu}, ${json.machine.cores} cores, Node ${json.machine.node}: ` +
+      `${formatSeconds(json.seconds)}; ${s.threads} thread(s), budget ${s.budget} s, warm-up ${s.warmup}, ` +
+      `at least ${s.minSteps} timed step(s), steps per call ${s.stepsPerCall ?? 'sized by the Trainer'}, ` +
+      `--max-point-s ${s.maxPointSeconds}; 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
   );
   process.exit(0);
 }
