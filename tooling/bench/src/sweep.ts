@@ -28,7 +28,7 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     'min-steps': { type: 'string', default: '2' },
-    'steps-per-call': { type: 'string', default: '1' },
+    'steps-per-call': { type: 'string' },
     'max-point-s': { type: 'string', default: '20' },
     'point-timeout-s': { type: 'string' },
     threads: { type: 'string', default: '1' },
@@ -56,17 +56,29 @@ function numberOption(name: keyof typeof values, whole: boolean, min: number): n
 // --report FILE prints a finished sweep's tables and growth check again from its JSON.
 if (values.report) {
   const file = values.report as string;
-  let json: Parameters<typeof readSweepJson>[0] & { date: string; loadAvg1: number[] };
+  let json: Parameters<typeof readSweepJson>[0] & {
+    date: string;
+    loadAvg1: number[];
+    seconds: number;
+    machine: { cpu: string; cores: number; node: string };
+    settings: Partial<PointSettings> & { maxPointSeconds: number };
+  };
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
+    if (!Array.isArray(json.points) || !Array.isArray(json.runners))
+      throw new Error('it has no points and runners');
   } catch (e) {
     fail(`--report ${file}: ${(e as Error).message}; give a sweep-*.json file that sweep.js wrote`);
   }
   const { points, runners, outcomes } = readSweepJson(json);
   console.log(`${sweepReport(points, runners, outcomes)}\n`);
   const loads = json.loadAvg1;
+  const s = json.settings;
   console.log(
-    `run of ${json.date}; 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
+    `run of ${json.date} on ${json.machine.cpu}, ${json.machine.cores} cores, Node ${json.machine.node}: ` +
+      `${formatSeconds(json.seconds)}; ${s.threads} thread(s), budget ${s.budget} s, warm-up ${s.warmup}, ` +
+      `at least ${s.minSteps} timed step(s), steps per call ${s.stepsPerCall ?? 'sized by the Trainer'}, ` +
+      `--max-point-s ${s.maxPointSeconds}; 1-minute load average ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
   );
   process.exit(0);
 }
@@ -87,7 +99,7 @@ const settings: PointSettings = {
   budget: numberOption('budget', false, 0.1),
   warmup: numberOption('warmup', true, 1),
   minSteps: numberOption('min-steps', true, 1),
-  stepsPerCall: numberOption('steps-per-call', true, 1),
+  stepsPerCall: values['steps-per-call'] ? numberOption('steps-per-call', true, 1) : undefined,
   threads: numberOption('threads', true, 0),
   timeout: values['point-timeout-s']
     ? numberOption('point-timeout-s', false, 1)
@@ -101,7 +113,8 @@ if (backends.includes('pytorch'))
   fail("'pytorch' is not an rnnkit backend: it runs by itself unless --no-pytorch");
 const noTorch = values['no-pytorch'] ? '--no-pytorch' : pytorchMissing(settings.python);
 /** Steps a point runs at least: warm-up and the minimum timed, in whole blocks of steps per call. */
-const blocks = (n: number) => Math.ceil(n / settings.stepsPerCall) * settings.stepsPerCall;
+const perCall = settings.stepsPerCall ?? 1;
+const blocks = (n: number) => Math.ceil(n / perCall) * perCall;
 const leastSteps = blocks(settings.warmup) + blocks(settings.minSteps);
 const runners = noTorch ? backends : [...backends, 'pytorch'];
 
@@ -109,7 +122,7 @@ const info = machine();
 const loads = [loadavg()[0]];
 console.log(
   `sweep: ${points.length} points × ${runners.join(', ')} on ${info.cpu}, ${info.cores} cores, Node ${info.node}; ` +
-    `${settings.threads} thread(s), ${settings.warmup} warm-up step(s), then timed steps for ${settings.budget} s (at least ${settings.minSteps})${settings.stepsPerCall > 1 ? `, ${settings.stepsPerCall} steps per call on rnnkit` : ''}; ` +
+    `${settings.threads} thread(s), ${settings.warmup} warm-up step(s), then timed steps for ${settings.budget} s (at least ${settings.minSteps})${settings.stepsPerCall ? `, ${settings.stepsPerCall} steps per call on rnnkit` : ', steps per call sized by the Trainer on rnnkit (timed once the size settles)'}; ` +
     `points whose warm-up and minimum steps are estimated over ${maxPoint} s are skipped`,
 );
 if (noTorch) console.log(`(no PyTorch column: ${noTorch})`);
@@ -137,7 +150,7 @@ for (const point of points) {
       const r = cell.result;
       times.get(runner)?.record(point, r.seconds / r.steps);
       console.log(
-        `${name.padEnd(18)} ${runner.padEnd(8)} ${Math.round(r.charsPerSec).toString().padStart(9)} chars/s  ${(r.maxRssKiB / 1024).toFixed(0).padStart(6)} MiB  ${r.steps} steps in ${formatSeconds(r.seconds)} (warm-up ${formatSeconds(r.warmupSeconds)}), cpuShare ${r.cpuShare}, loss ${r.loss.toFixed(3)}`,
+        `${name.padEnd(18)} ${runner.padEnd(8)} ${Math.round(r.charsPerSec).toString().padStart(9)} chars/s  ${(r.maxRssKiB / 1024).toFixed(0).padStart(6)} MiB  ${r.steps} steps in ${formatSeconds(r.seconds)} (warm-up ${formatSeconds(r.warmupSeconds)}), cpuShare ${r.cpuShare}, loss ${r.loss.toFixed(3)}${r.window ? `, ${r.window}` : ''}`,
       );
     } else
       console.log(

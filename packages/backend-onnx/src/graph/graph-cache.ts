@@ -30,7 +30,21 @@ export interface CachedGraph extends BuiltGraph {
   local?: LocalSession;
   /** Its session id in the worker, once loaded there. */
   sid?: number;
+  /** The cache's run count at its last run. */
+  ran: number;
+  /** Its session was released once for idleness: it keeps the next one for good. */
+  retired?: true;
 }
+
+/**
+ * A graph's session is released (its model kept: a later run makes a new session from it) once
+ * this many runs of other graphs have passed since it last ran; once only, so a graph that comes
+ * back (every epoch's last, shorter block, a validation pass) costs one more session at most.
+ * Each ONNX Runtime session keeps its own memory arena, as large as its largest run needed, and
+ * the Trainer builds a graph for every block size it tries while sizing its calls: without this,
+ * every size left behind would hold its memory for the rest of the process.
+ */
+export const RETIRE_AFTER = 4;
 
 /**
  * With worker 'auto', the first graph run that takes this long (ms) moves all later runs to the
@@ -50,6 +64,8 @@ export class GraphCache {
   readonly #graphs = new Map<string, CachedGraph>();
   /** Graphs built (cache misses) so far; tests and benchmarks read it. */
   builds = 0;
+  /** Graph runs so far. */
+  #runs = 0;
   /** The graph built last (for inspection: tests check that time stays a loop). */
   last: BuiltGraph | undefined;
   #inWorker: boolean;
@@ -89,11 +105,12 @@ export class GraphCache {
     if (g) {
       this.#graphs.delete(sig);
       this.#graphs.set(sig, g);
+      this.#ran(g);
       return g;
     }
     const b = build();
     this.last = b;
-    g = { ...b };
+    g = { ...b, ran: 0 };
     this.builds++;
     this.#graphs.set(sig, g);
     if (this.#graphs.size > this.limit) {
@@ -101,7 +118,31 @@ export class GraphCache {
       this.#graphs.delete(oldest);
       this.#release(old);
     }
+    this.#ran(g);
     return g;
+  }
+
+  /** `g` runs now: sessions idle for RETIRE_AFTER runs since are released (once per graph). */
+  #ran(g: CachedGraph): void {
+    g.ran = ++this.#runs;
+    // the map is in order of use: the idle ones are first
+    for (const other of this.#graphs.values()) {
+      if (this.#runs - other.ran <= RETIRE_AFTER) break;
+      if (other.retired || (!other.local && other.sid === undefined)) continue;
+      other.retired = true;
+      this.#release(other);
+    }
+  }
+
+  /** Live sessions: on this thread, and in the worker (as this cache has asked for them). */
+  get sessions(): { local: number; worker: number } {
+    let local = 0;
+    let worker = 0;
+    for (const g of this.#graphs.values()) {
+      if (g.local) local++;
+      if (g.sid !== undefined) worker++;
+    }
+    return { local, worker };
   }
 
   /** `g`'s session on this thread (made on first use). */
@@ -120,8 +161,18 @@ export class GraphCache {
 
   /** A run on this thread took `ms`: with worker 'auto', a slow one moves later runs to the worker. */
   observe(ms: number): void {
-    if (this.makeRemote && this.config.worker === 'auto' && ms >= AUTO_WORKER_MS) {
+    if (
+      this.makeRemote &&
+      this.config.worker === 'auto' &&
+      ms >= AUTO_WORKER_MS &&
+      !this.#inWorker
+    ) {
       this.#inWorker = true;
+      // graphs run in the worker from now on: their sessions here (and memory arenas) are not needed
+      for (const g of this.#graphs.values()) {
+        g.local?.dispose();
+        g.local = undefined;
+      }
     }
   }
 
@@ -131,8 +182,11 @@ export class GraphCache {
     this.#remote?.dispose();
   }
 
+  /** Releases `g`'s sessions; its model stays, so a later run makes them again. */
   #release(g: CachedGraph): void {
     g.local?.dispose();
+    g.local = undefined;
     if (g.sid !== undefined) this.#remote!.drop(g.sid);
+    g.sid = undefined;
   }
 }

@@ -3,7 +3,8 @@
  * One sweep point on one rnnkit backend, run by the sweep in a process of its own so that the
  * process's peak resident set is this point's alone. Trains the char-lstm model (embedding 128,
  * LSTM `hidden`, linear to 65, Adam 2e-3) on random windows of tiny Shakespeare: `warmup` steps,
- * then timed steps until `budget` seconds have passed (at least `min-steps`). Prints one line,
+ * then timed steps until `budget` seconds have passed (at least `min-steps`), timed from block end
+ * to block end once the Trainer's block size has settled (see pointWindow). Prints one line,
  * `SWEEP_RESULT {json}` (see PointResult).
  */
 import { parseArgs } from 'node:util';
@@ -14,7 +15,9 @@ import { loadShakespeare } from '../corpus-file.js';
 import { type Clock, clock, cpuShare } from '../harness.js';
 import { RandomWindows, shakespeareIds } from '../text.js';
 import { charLoss } from '../workloads/char-lm.js';
+import { BlockEnds, windowNote } from '../workloads/timed-span.js';
 import { EMBEDDING } from './grid.js';
+import { chosenWindow, pointWindow, UNSETTLED_BUDGETS, type WindowSpec } from './point-window.js';
 import { type PointResult, RESULT_PREFIX } from './result.js';
 
 const { values } = parseArgs({
@@ -26,17 +29,15 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     'min-steps': { type: 'string', default: '2' },
-    'steps-per-call': { type: 'string', default: '1' },
+    'steps-per-call': { type: 'string' },
   },
 });
 const num = (k: keyof typeof values) => Number(values[k]);
 const point = { hidden: num('hidden'), seq: num('seq'), batch: num('batch') };
 const budgetMs = num('budget') * 1000;
-const stepsPerCall = num('steps-per-call');
-// With several steps per call the step callbacks of a block all fire when the block ends, so the
-// timed window starts at a block's end: warm-up in whole blocks.
-const warmup = Math.ceil(num('warmup') / stepsPerCall) * stepsPerCall;
-const minSteps = num('min-steps');
+// Without it the Trainer sizes the calls (as the apps and the bench run by default).
+const stepsPerCall = values['steps-per-call'] === undefined ? undefined : num('steps-per-call');
+const spec: WindowSpec = { warmup: num('warmup'), minSteps: num('min-steps'), budgetMs };
 
 // Only the asked-for backend's package is loaded, so that the resident set holds no other runtime.
 const backendName = values.backend as string;
@@ -58,10 +59,11 @@ const model = new CharLM({
 const MAX_STEPS = 1_000_000;
 const stop = new AbortController();
 const started = clock();
-let from: Clock | undefined;
-let to: Clock | undefined;
-let timed = 0;
-let lastLoss = Number.NaN;
+// The step callbacks of a block all fire when the block ends, with the same clock.
+const at: Clock[] = [];
+const losses: number[] = [];
+const ends = new BlockEnds();
+const wallMs = (step: number) => at[step].wall;
 await new Trainer().fit({
   model,
   optimizer: new Adam(model.parameters(), { lr: 2e-3 }),
@@ -75,34 +77,39 @@ await new Trainer().fit({
   callbacks: [
     {
       onStep: ({ step, loss }) => {
-        const now = clock();
-        if (step === warmup) from = now;
-        if (step <= warmup || !from) return;
-        timed = step - warmup;
-        to = now;
-        lastLoss = loss;
-        const elapsed = now.wall - from.wall;
-        // Stop once the minimum is timed and the next step would end past the budget.
-        if (timed >= minSteps && elapsed + elapsed / timed > budgetMs) stop.abort();
+        at[step] = clock();
+        losses[step] = loss;
+        ends.step(step);
+        // ends.all holds the blocks before this one: the run stops one block after its window
+        if (pointWindow(ends.all, wallMs, spec)) stop.abort();
+        const past = at[step].wall - (at[spec.warmup]?.wall ?? Number.POSITIVE_INFINITY);
+        if (past > UNSETTLED_BUDGETS * budgetMs + budgetMs) stop.abort();
       },
     },
   ],
 });
-if (!from || !to) throw new Error('sweep point: no timed steps');
+const window = chosenWindow(ends.all, wallMs, spec);
+if (!window) throw new Error('sweep point: no timed steps');
+const [fromStep, toStep] = window.span;
+const from = at[fromStep];
+const to = at[toStep];
+const timed = toStep - fromStep;
 const seconds = (to.wall - from.wall) / 1000;
 const result: PointResult = {
   runner: backendName,
   threads: getBackend().threads?.() ?? 1,
   ...point,
-  warmup,
+  warmup: fromStep,
   steps: timed,
   seconds,
   charsPerSec: (timed * point.batch * point.seq) / seconds,
   warmupSeconds: (from.wall - started.wall) / 1000,
   maxRssKiB: process.resourceUsage().maxRSS,
-  loss: lastLoss,
+  loss: losses[toStep],
   cpuShare: cpuShare(from, to),
-  ...(stepsPerCall > 1 ? { stepsPerCall } : {}),
+  ...(stepsPerCall === undefined
+    ? { window: windowNote(ends.all, window.span, window.rule) }
+    : { stepsPerCall }),
 };
 console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
 // The ONNX backend's worker thread would keep the process alive.

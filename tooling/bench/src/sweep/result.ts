@@ -18,8 +18,13 @@ export interface PointResult {
   /** The loss of the last timed step. */
   loss: number;
   cpuShare: number;
-  /** The Trainer's stepsPerCall, when above 1. */
+  /** The Trainer's stepsPerCall, when the sweep named one (rnnkit only). */
   stepsPerCall?: number;
+  /**
+   * Where the timed window lies when the Trainer sized the calls (rnnkit only): 'settled at N per
+   * call', or 'sizes still changing' when no stretch of one size filled the budget.
+   */
+  window?: string;
 }
 
 /** The child prints its result on one line after this prefix. */

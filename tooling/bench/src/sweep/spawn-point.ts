@@ -11,8 +11,8 @@ export interface PointSettings {
   budget: number;
   warmup: number;
   minSteps: number;
-  /** The Trainer's stepsPerCall for the rnnkit backends (PyTorch has none). */
-  stepsPerCall: number;
+  /** The Trainer's stepsPerCall for the rnnkit backends (PyTorch has none); undefined: the Trainer sizes the calls. */
+  stepsPerCall?: number;
   /** Intra-op threads for ONNX Runtime and PyTorch. */
   threads: number;
   /** The child is killed after this many seconds. */
@@ -72,8 +72,7 @@ export function spawnPoint(runner: string, p: SweepPoint, s: PointSettings): Pro
       join(HERE, 'point-child.js'),
       '--backend',
       runner,
-      '--steps-per-call',
-      String(s.stepsPerCall),
+      ...(s.stepsPerCall === undefined ? [] : ['--steps-per-call', String(s.stepsPerCall)]),
       ...pointArgs(p, s),
     ],
     { ...process.env, RNNKIT_ONNX_THREADS: process.env.RNNKIT_ONNX_THREADS ?? String(s.threads) },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SweepPoint } from './grid.js';
 import type { PointResult } from './result.js';
-import { type Cell, cpuTable, type Outcomes, sweepNotes, sweepTable } from './table.js';
+import { type Cell, cpuTable, type Outcomes, perCall, sweepNotes, sweepTable } from './table.js';
 
 const p1 = { hidden: 128, seq: 64, batch: 1 };
 const p2 = { hidden: 128, seq: 64, batch: 32 };
@@ -124,5 +124,25 @@ describe('cpuTable', () => {
       '',
       '',
     ]);
+  });
+
+  it("ends with each rnnkit runner's steps per call, where its results name them", () => {
+    const at = (window: string | undefined, stepsPerCall?: number): Cell => {
+      const c = result('onnx', p1, 5000, 150, 0.5) as { result: PointResult };
+      return { result: { ...c.result, window, stepsPerCall } };
+    };
+    const o = outcomes({
+      onnx: { 'h128 s64 b1': at('settled at 64 per call'), 'h128 s64 b32': { skipped: 'x' } },
+      pytorch: { 'h128 s64 b1': result('pytorch', p1, 10000, 300, 0.5) },
+    });
+    const lines = cpuTable([p1, p2], ['onnx', 'pytorch'], o).split('\n');
+    expect(lines[0]).toMatch(/\| onnx cpuShare \| pytorch cpuShare \| onnx per call \|$/);
+    expect(lines[2]).toMatch(/\| +0\.50 \| +0\.50 \| +64 \|$/);
+    expect(lines[3]).toMatch(/\| +\|$/);
+    const r = (at('sizes still changing: 2–4 per call, no new graph') as { result: PointResult })
+      .result;
+    expect(perCall(r)).toBe('2–4*');
+    expect(perCall((at(undefined, 8) as { result: PointResult }).result)).toBe('8');
+    expect(perCall((result('pytorch', p1, 1, 1) as { result: PointResult }).result)).toBe('');
   });
 });

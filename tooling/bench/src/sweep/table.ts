@@ -99,9 +99,21 @@ export function sweepTable(
 }
 
 /**
+ * The steps per call of a result's timed window: the size the Trainer settled at, the sizes it
+ * held with a `*` when they had not settled, or the stepsPerCall the sweep named.
+ */
+export function perCall(r: PointResult): string {
+  if (r.stepsPerCall !== undefined) return String(r.stepsPerCall);
+  const sizes = /(\d+(?:–\d+)?) per call/.exec(r.window ?? '')?.[1];
+  if (!sizes) return '';
+  return r.window?.startsWith('settled') ? sizes : `${sizes}*`;
+}
+
+/**
  * The same speeds per second of the process's CPU time (chars/s over its cpuShare), with each
  * runner's cpuShare: on a machine shared with other work a single-threaded run gets only part of
- * a core, a different part for each run, and this takes out most of that difference.
+ * a core, a different part for each run, and this takes out most of that difference. Then, for
+ * each rnnkit runner whose results say so, the steps per call of its timed window (see perCall).
  */
 export function cpuTable(
   points: readonly SweepPoint[],
@@ -109,11 +121,15 @@ export function cpuTable(
   outcomes: Outcomes,
 ): string {
   const pair = leadAndPeer(runners);
+  const calls = runners.filter((r) =>
+    points.some((p) => perCall(resultAt(outcomes, r, p) ?? ({} as PointResult)) !== ''),
+  );
   const head = [
     'point',
     ...runners.map((r) => `${r} chars/CPU-s`),
     ...(pair ? [`${pair[0]}/${pair[1]}`] : []),
     ...runners.map((r) => `${r} cpuShare`),
+    ...calls.map((r) => `${r} per call`),
   ];
   const rows = points.map((p) => [
     pointName(p),
@@ -125,6 +141,10 @@ export function cpuTable(
       (x) => x.cpuShare,
       (x) => x.toFixed(2),
     ).slice(0, runners.length),
+    ...calls.map((r) => {
+      const x = resultAt(outcomes, r, p);
+      return x ? perCall(x) : '';
+    }),
   ]);
   return markdown(head, rows);
 }

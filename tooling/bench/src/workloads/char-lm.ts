@@ -3,6 +3,7 @@ import { manualSeed, Rng, type Tensor } from '@rnnkit/core';
 import type { TokenBatch } from '@rnnkit/data';
 import { Adam, type BatchSource, type Carry, crossEntropy, Trainer } from '@rnnkit/train';
 import { type BenchRow, type Clock, clock, cpuShare, liveTensors, mean } from '../harness.js';
+import { BlockEnds, timedSpan, windowNote } from './timed-span.js';
 
 export interface CharTrainSpec {
   workload: string;
@@ -89,10 +90,7 @@ export async function trainCharLM(spec: CharTrainSpec): Promise<BenchRow> {
   else notes[`loss@${measured}`] = losses[measured - 1];
   notes.tensorGrowth = live[fit.steps] - live[from];
   notes.stepsPerCall = s.stepsPerCall ?? 'auto';
-  if (auto)
-    notes.window = settled
-      ? `settled at ${(to - from) / blocksIn(ends.all, from, to)} per call`
-      : 'sizes still changing';
+  if (auto) notes.window = windowNote(ends.all, [from, to], settled ? 'one size' : 'any');
   notes.cpuShare = cpuShare(at[from], at[measured]);
   return {
     workload: s.workload,
@@ -127,55 +125,3 @@ const aligned = (s: CharTrainSpec): CharTrainSpec => alignedSpan(s);
  * and ends at block ends, each up to one block (at most 64 steps) later than asked.
  */
 export const AUTO_SLACK = 128;
-
-/**
- * The timed window of a run whose blocks the Trainer sized: from a block end at or after the
- * warm-up to the first block end `measure` steps or more after it. `settled`: only a window whose
- * blocks all have the size of the block before it, so that it holds neither the sizer's ramp nor
- * a graph built for a new size (a long run spends almost all its time so); otherwise the first
- * such span after the warm-up. Null while there is none.
- */
-export function timedSpan(
-  ends: readonly number[],
-  s: Pick<CharTrainSpec, 'warmup' | 'measure'>,
-  settled = true,
-): readonly [number, number] | null {
-  const size = (i: number) => ends[i] - (i > 0 ? ends[i - 1] : 0);
-  for (let i = 0; i < ends.length; i++) {
-    if (ends[i] < s.warmup) continue;
-    for (let j = i + 1; j < ends.length; j++) {
-      if (settled && size(j) !== size(i)) break;
-      if (ends[j] >= ends[i] + s.measure) return [ends[i], ends[j]];
-    }
-    if (!settled) return null;
-  }
-  return null;
-}
-
-/** How many blocks end in (from, to]. */
-function blocksIn(ends: readonly number[], from: number, to: number): number {
-  return ends.filter((e) => e > from && e <= to).length;
-}
-
-/**
- * The last step of each block, with the live tensors then. A block's steps reach onStep together,
- * after its calls, with no await between them; the microtask queued by its first step runs once
- * they all have.
- */
-class BlockEnds {
-  readonly all: number[] = [];
-  readonly live: number[] = [];
-  #last = 0;
-  #queued = false;
-
-  step(step: number): void {
-    this.#last = step;
-    if (this.#queued) return;
-    this.#queued = true;
-    queueMicrotask(() => {
-      this.#queued = false;
-      this.all.push(this.#last);
-      this.live[this.#last] = liveTensors();
-    });
-  }
-}

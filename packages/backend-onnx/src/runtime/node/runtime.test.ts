@@ -17,4 +17,11 @@ describe('sessionOptions', () => {
       executionProviders: ['cpu'],
     });
   });
+
+  it("has ONNX Runtime take a run's intermediates from the arena one by one, not as one planned block", () => {
+    // with the planned block, training graphs' processes peaked up to 1.7 times as high
+    expect(sessionOptions({ threads: 1, providers: ['cpu'] }, true)).toMatchObject({
+      enableMemPattern: false,
+    });
+  });
 });

@@ -129,6 +129,10 @@ export function sessionOptions(config: SessionConfig, loops: boolean): object {
     // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
     // failing run as a red log line on stderr
     logSeverityLevel: 4,
+    // No memory pattern (ONNX Runtime's one planned block for a run's intermediates, in the
+    // session's arena): the char-LSTM training graphs' process peaked 1.2-1.7 times higher with
+    // it, and ran no faster (figures in tooling/bench/README.md).
+    enableMemPattern: false,
     ...(config.threads !== 1
       ? { extra: { session: { intra_op: { allow_spinning: loops ? '1' : '0' } } } }
       : {}),

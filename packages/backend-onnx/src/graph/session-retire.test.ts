@@ -1,0 +1,98 @@
+import {
+  compile,
+  dispose,
+  matmul,
+  registerBackend,
+  sum,
+  type Tensor,
+  tanh,
+  tensor,
+  useBackend,
+} from '@rnnkit/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OnnxBackend } from '../backend.js';
+import { createOnnxBackend } from '../index.js';
+import type { RemoteRuntime } from '../runtime/node/remote.js';
+import { RETIRE_AFTER } from './graph-cache.js';
+
+// Sessions of graphs left behind (the Trainer's block sizes it tried while sizing its calls) are
+// released, each once; counted in the worker itself (its stats) and in the cache.
+
+beforeAll(() => {
+  registerBackend('onnx-retire-worker', () =>
+    createOnnxBackend('onnx', { threads: 1, worker: true }),
+  );
+  registerBackend('onnx-retire-thread', () =>
+    createOnnxBackend('onnx', { threads: 1, worker: false }),
+  );
+});
+
+/** sum(tanh(x·x)), compiled on the current backend: a graph for each size of x. */
+const compiled = () => compile((x: Tensor) => sum(tanh(matmul(x, x))));
+let f: ReturnType<typeof compiled>;
+
+/** Runs f with an n×n x; returns the sum. */
+async function run(n: number): Promise<number> {
+  const x = tensor(
+    Float32Array.from({ length: n * n }, (_, i) => ((i % 5) - 2) / 10),
+    [n, n],
+  );
+  const y = f(x);
+  const v = (await y.data())[0];
+  dispose([x, y]);
+  return v;
+}
+
+describe('sessions of graphs that stopped running', () => {
+  for (const where of ['worker', 'thread'] as const) {
+    it(`are released once other graphs ran ${RETIRE_AFTER} times since, and kept for good when they come back (${where})`, async () => {
+      const be = useBackend(`onnx-retire-${where}`) as OnnxBackend;
+      f = compiled();
+      const live = () =>
+        where === 'worker'
+          ? (be.graphs.remote as RemoteRuntime).stats().sessions
+          : be.graphs.sessions.local;
+      const first = await run(3);
+      await run(4);
+      expect(live()).toBe(2);
+      for (let i = 1; i < RETIRE_AFTER; i++) await run(4);
+      expect(live()).toBe(2);
+      await run(4); // the graph of size 3 has been idle for RETIRE_AFTER runs now
+      expect(live()).toBe(1);
+      expect(be.graphs.sessions[where === 'worker' ? 'worker' : 'local']).toBe(1);
+      const builds = be.graphs.builds;
+      // it comes back: a new session from the model kept, the same result, no new graph
+      expect(await run(3)).toBe(first);
+      expect(be.graphs.builds).toBe(builds);
+      expect(live()).toBe(2);
+      for (let i = 0; i < 3 * RETIRE_AFTER; i++) await run(4);
+      expect(live()).toBe(2);
+    });
+  }
+
+  it("on this thread are released when 'auto' moves graphs to the worker for good", async () => {
+    registerBackend('onnx-retire-auto', () => createOnnxBackend('onnx', { threads: 1 }));
+    const be = useBackend('onnx-retire-auto') as OnnxBackend;
+    f = compiled();
+    await run(2);
+    expect(be.graphs.sessions).toEqual({ local: 1, worker: 0 });
+    // 24 chained 512² products: 6.4 GFLOP, well over the 50 ms that moves runs to the worker
+    const n = 512;
+    const x = tensor(
+      Float32Array.from({ length: n * n }, (_, i) => ((i % 7) - 3) / 100),
+      [n, n],
+    );
+    const heavy = compile(() => {
+      let y = x;
+      for (let i = 0; i < 24; i++) y = tanh(matmul(y, x));
+      return sum(y);
+    });
+    dispose(heavy());
+    expect(be.graphs.inWorker).toBe(true);
+    expect(be.graphs.sessions.local).toBe(0);
+    await run(2);
+    expect(be.graphs.sessions).toEqual({ local: 0, worker: 1 });
+    expect((be.graphs.remote as RemoteRuntime).stats().sessions).toBe(1);
+    dispose(x);
+  });
+});

@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseResult } from './result.js';
+
+// A sweep point as the sweep runs it: the built child process on the onnx backend, a small point.
+
+const CHILD = fileURLToPath(new URL('../../dist/sweep/point-child.js', import.meta.url));
+const point = async (...extra: string[]) => {
+  const args = ['--backend', 'onnx', '--hidden', '16', '--seq', '8', '--batch', '2'];
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [CHILD, ...args, '--budget', '0.3', '--warmup', '2', '--min-steps', '2', ...extra],
+    { timeout: 120_000 },
+  );
+  return parseResult(stdout);
+};
+
+describe('sweep point child', () => {
+  it('lets the Trainer size the calls and times them once the size has settled', async () => {
+    const r = await point();
+    const settled = /^settled at (\d+) per call$/.exec(r.window ?? '');
+    expect(settled, `window: ${r.window}`).not.toBeNull();
+    const size = Number(settled![1]);
+    // a step of this point takes well under the Trainer's call budget: the sizer grew the calls
+    expect(size).toBeGreaterThan(1);
+    // the window is whole blocks of that size, after the first one (which built its graph) and
+    // after the two blocks of one step the sizer starts with
+    expect(r.steps % size).toBe(0);
+    expect(r.warmup).toBeGreaterThanOrEqual(2 + size);
+    expect(r.stepsPerCall).toBeUndefined();
+  }, 180_000);
+
+  it('with --steps-per-call, times whole blocks of that size from the first block end after the warm-up', async () => {
+    const r = await point('--steps-per-call', '4');
+    expect(r.stepsPerCall).toBe(4);
+    expect(r.window).toBeUndefined();
+    expect(r.warmup).toBe(4);
+    expect(r.steps % 4).toBe(0);
+  }, 180_000);
+});
