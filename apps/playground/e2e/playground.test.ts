@@ -149,19 +149,32 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * An ONNX Runtime Web backend's threads: min(hardwareConcurrency, 4), said in the status line with
  * the notice, and real: onnxruntime-web's build started its thread workers from its own chunk
- * (nested in the backend's worker, itself in the training worker).
+ * (nested in the backend's worker, itself in the training worker). onnx-wasm loads the package's
+ * `/wasm` build (ort-wasm-simd-threaded.wasm), onnx-webgpu its default one, with WebGPU (.jsep).
  */
+const ORT_BUILD = {
+  'onnx-wasm': {
+    wasm: /ort-wasm-simd-threaded-[\w-]+\.wasm$/,
+    chunk: /ort\.wasm\.bundle\.min-[\w-]+\.js$/,
+  },
+  'onnx-webgpu': {
+    wasm: /ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/,
+    chunk: /ort\.bundle\.min-[\w-]+\.js$/,
+  },
+};
+
 async function expectOrtThreads(
   page: Page,
   s: PageState,
   fetched: string[],
   workers: string[],
 ): Promise<void> {
-  expect(fetched.some((u) => /ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/.test(u))).toBe(true);
+  const build = ORT_BUILD[s.backend as keyof typeof ORT_BUILD];
+  expect(fetched.some((u) => build.wasm.test(u))).toBe(true);
   expect(workers.some((u) => /ort-web-worker-[\w-]+\.js$/.test(u))).toBe(true);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const threads = String(Math.min(cores, 4));
-  if (cores > 1) expect(workers.some((u) => /ort\.bundle\.min-[\w-]+\.js$/.test(u))).toBe(true);
+  if (cores > 1) expect(workers.some((u) => build.chunk.test(u))).toBe(true);
   expect(s.threads).toBe(s.backend === 'onnx-webgpu' ? `GPU + ${threads} wasm` : threads);
   expect(s.notice).toContain(
     `computes with ${threads} WebAssembly thread${threads === '1' ? '' : 's'} (the page is cross-origin isolated)`,

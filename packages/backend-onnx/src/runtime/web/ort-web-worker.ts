@@ -32,6 +32,10 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 
 let ep: 'wasm' | 'webgpu' = 'wasm';
+/** The init message's wasmPaths (undefined: onnxruntime-web's default, beside its script). */
+let wasmPaths: string | undefined;
+/** Whether a session has been created, i.e. onnxruntime-web's WebAssembly has started. */
+let started = false;
 /** onnxruntime-web (an optional peer dependency, so loaded on `init`), or why it is missing. */
 let ort: typeof Ort | Failure = { error: 'the worker got no init message' };
 const sessions = new Map<number, Promise<Loaded | Failure>>();
@@ -76,10 +80,21 @@ async function watchDevice(o: typeof Ort): Promise<void> {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const failed = (v: unknown): v is Failure => typeof v === 'object' && v !== null && 'error' in v;
 
+/**
+ * onnxruntime-web's build for `ep`. 'wasm' takes the package's `/wasm` entry, whose WebAssembly
+ * (ort-wasm-simd-threaded.wasm) has no WebGPU support: the default entry's build
+ * (ort-wasm-simd-threaded.jsep.wasm) carries WebGPU's JavaScript execution provider and is
+ * compiled with Asyncify so its kernels can wait for the GPU, which slows the CPU kernels too
+ * (figures in the README's "Speed in the browser").
+ */
+function importOrt(ep: 'wasm' | 'webgpu'): Promise<typeof Ort> {
+  return ep === 'wasm' ? import('onnxruntime-web/wasm') : import('onnxruntime-web');
+}
+
 async function init(m: InitRequest): Promise<void> {
   ep = m.ep;
   try {
-    ort = await import('onnxruntime-web');
+    ort = await importOrt(m.ep);
   } catch (e) {
     ort = {
       error: `backend 'onnx-${m.ep}' needs onnxruntime-web, which could not be loaded (${message(e)}): npm install onnxruntime-web@1.30 (a peer dependency of @rnnkit/backend-onnx)`,
@@ -87,6 +102,7 @@ async function init(m: InitRequest): Promise<void> {
     return;
   }
   ort.env.wasm.numThreads = m.threads;
+  wasmPaths = m.wasmPaths;
   if (m.wasmPaths) ort.env.wasm.wasmPaths = m.wasmPaths;
   // failures reach the page as errors; ONNX Runtime's own log would repeat them on the console
   ort.env.logLevel = 'error';
@@ -102,20 +118,49 @@ function providerFor(options: object): 'wasm' | 'webgpu' {
   return ep === 'webgpu' && (options as { loops?: boolean }).loops ? 'wasm' : ep;
 }
 
+/**
+ * The memory options native ONNX Runtime has by default, which onnxruntime-web leaves off
+ * unless asked: a CPU arena that keeps freed blocks for the next run, and memory patterns, which
+ * plan one block for a run's intermediate values from the runs before (the Node backend turns
+ * memory patterns off to bound its peak resident memory; see runtime/node/runtime.ts). Without them each of a training step's thousands of intermediate values is a fresh
+ * malloc and free in the WebAssembly heap. WebGPU keeps onnxruntime-web's own settings (it turns
+ * memory patterns off for its sessions).
+ */
+const CPU_MEMORY = { enableCpuMemArena: true, enableMemPattern: true } as const;
+
 async function load(m: Extract<Request, { t: 'load' }>): Promise<Loaded | Failure> {
   if (failed(ort)) return ort;
   try {
+    const provider = providerFor(m.options);
     const session = await ort.InferenceSession.create(m.model, {
-      executionProviders: [providerFor(m.options)],
+      executionProviders: [provider],
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      ...(provider === 'wasm' ? CPU_MEMORY : {}),
     });
-    if (providerFor(m.options) === 'webgpu') await watchDevice(ort);
+    if (provider === 'webgpu') await watchDevice(ort);
+    started = true;
     return { session, inputs: m.inputs, outputs: m.outputs };
   } catch (e) {
     const o = message(e);
+    if (!started && NO_BACKEND.test(o)) return { error: wasmNotStarted(o) };
     return { error: `ONNX Runtime Web could not load a graph: ${o}`, ort: o };
   }
+}
+
+/** onnxruntime-web's message when its WebAssembly could not be fetched or instantiated. */
+const NO_BACKEND = /no available backend found/i;
+
+/**
+ * Why the first session failed when onnxruntime-web's WebAssembly did not start: the .wasm (and,
+ * for unbundled builds, its .mjs) were not where it looked, which is the wasmPaths option's to fix.
+ */
+function wasmNotStarted(ortMessage: string): string {
+  const where =
+    wasmPaths === undefined
+      ? 'from beside its own script (no wasmPaths option was given)'
+      : `from wasmPaths '${wasmPaths}'`;
+  return `ONNX Runtime Web could not start its WebAssembly, loaded ${where}: ${ortMessage}. Serve the .wasm and .mjs files of node_modules/onnxruntime-web/dist from one folder and pass its URL, ending in '/', as the wasmPaths option: createWebOnnxBackend('onnx-${ep}', { wasmPaths })`;
 }
 
 function feed(ort: typeof Ort, f: Feed): Ort.Tensor | Failure {
@@ -181,13 +226,17 @@ async function handle(m: Request | InitRequest): Promise<void> {
       if (s && !failed(s)) await s.session.release();
       return;
     }
-    case 'stats':
+    case 'stats': {
+      // onnxruntime-web writes back the thread count it settled on (1 where threads cannot run)
+      const threads = failed(ort) ? 0 : (ort.env.wasm.numThreads ?? 0);
+      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
       scope.postMessage({
         rid: m.rid,
-        data: Int32Array.of(values.size, sessions.size),
-        shape: [2],
+        data: Int32Array.of(values.size, sessions.size, threads, isolated ? 1 : 0),
+        shape: [4],
       });
       return;
+    }
     case 'close':
       return;
   }

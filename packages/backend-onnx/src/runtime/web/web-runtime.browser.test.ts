@@ -12,6 +12,11 @@ describe('onnx-wasm in a Chromium page', () => {
     expect(notice).toMatch(/cross-origin isolated/);
     const be = await createWebOnnxBackend('onnx-wasm');
     expect(be.threads()).toBe(threads);
+    // onnxruntime-web itself, in the worker, once it has started: isolated too, on those threads
+    const a = tensor([1, 2], [2], 'float32', be);
+    expect(Array.from(await add(a, a).data())).toEqual([2, 4]);
+    const stats = await (be.graphs.remote as WebRuntime).stats();
+    expect(stats).toMatchObject({ threads, isolated: true });
     be.graphs.dispose();
   });
 

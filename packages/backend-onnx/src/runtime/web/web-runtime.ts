@@ -75,10 +75,15 @@ export class WebRuntime extends WorkerClient implements ValueRuntime {
     return unwrap(await this.ask({ t: 'read', id }));
   }
 
-  /** Values and sessions the worker holds, once it has handled every message sent so far. */
-  async stats(): Promise<{ values: number; sessions: number }> {
-    const [values, sessions] = unwrap(await this.ask({ t: 'stats' })).data;
-    return { values, sessions };
+  /**
+   * Values and sessions the worker holds, once it has handled every message sent so far; the
+   * WebAssembly threads onnxruntime-web computes with (as it settled them once a graph has
+   * loaded: 1 where the worker cannot run threads; 0 if onnxruntime-web did not load), and
+   * whether the worker is cross-origin isolated.
+   */
+  async stats(): Promise<{ values: number; sessions: number; threads: number; isolated: boolean }> {
+    const [values, sessions, threads, isolated] = unwrap(await this.ask({ t: 'stats' })).data;
+    return { values, sessions, threads, isolated: isolated === 1 };
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-import { getBackend, setBackend } from '@rnnkit/core';
+import { getBackend, registerBackend, setBackend } from '@rnnkit/core';
 import type { TfModule } from '../../tfjs-layers-api.js';
 
 // The backends the browser bench measures, in the order it runs them. Each runs in a fresh Web
@@ -92,6 +92,12 @@ export const BROWSER_BACKENDS: readonly BrowserBackend[] = [
     async () => undefined,
   ),
   rnnkit('onnx-wasm', 'ONNX Runtime Web, WebAssembly', () => import('@rnnkit/backend-onnx/web')),
+  // The same on one thread whatever the page offers: on a 2-core machine the default's second
+  // thread competes with the page's own threads (the bench README compares the two rows).
+  rnnkit('onnx-wasm-1t', 'ONNX Runtime Web, WebAssembly, 1 thread', async () => {
+    const { createWebOnnxBackend } = await import('@rnnkit/backend-onnx/web');
+    registerBackend('onnx-wasm-1t', () => createWebOnnxBackend('onnx-wasm', { threads: 1 }));
+  }),
   rnnkit(
     'onnx-webgpu',
     'ONNX Runtime Web, WebGPU',
