@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import * as node from './index.js';
 import * as portable from './portable.js';
 
-// What only the Node entry has: checkpoint files, run locks, stale temporaries, file-system errors
-// and the terminal progress bar.
+// What only the Node entry has: checkpoint files, run locks, stale temporaries, file-system errors,
+// the terminal progress bar and the CLI apps' backend choice (appBackends).
 const NODE_ONLY = [
+  'AUTO_BACKENDS',
+  'OPTIONAL_BACKEND_PACKAGES',
+  'appBackends',
   'FileSystemError',
   'LOCK_FILE',
   'RunLockedError',

@@ -7,11 +7,11 @@ import { parseResult } from './result.js';
 // A sweep point as the sweep runs it: the built child process on the onnx backend, a small point.
 
 const CHILD = fileURLToPath(new URL('../../dist/sweep/point-child.js', import.meta.url));
-const point = async (...extra: string[]) => {
+const point = async (budget: string, ...extra: string[]) => {
   const args = ['--backend', 'onnx', '--hidden', '16', '--seq', '8', '--batch', '2'];
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [CHILD, ...args, '--budget', '0.3', '--warmup', '2', '--min-steps', '2', ...extra],
+    [CHILD, ...args, '--budget', budget, '--warmup', '2', '--min-steps', '2', ...extra],
     { timeout: 120_000 },
   );
   return parseResult(stdout);
@@ -19,7 +19,9 @@ const point = async (...extra: string[]) => {
 
 describe('sweep point child', () => {
   it('lets the Trainer size the calls and times them once the size has settled', async () => {
-    const r = await point();
+    // the child gives the sizer 4 budgets after the warm-up to settle; its ramp builds a graph per
+    // size, which on a machine as busy as a full test run took longer than 4 × 0.3 s
+    const r = await point('2');
     const settled = /^settled at (\d+) per call$/.exec(r.window ?? '');
     expect(settled, `window: ${r.window}`).not.toBeNull();
     const size = Number(settled![1]);
@@ -33,7 +35,7 @@ describe('sweep point child', () => {
   }, 180_000);
 
   it('with --steps-per-call, times whole blocks of that size from the first block end after the warm-up', async () => {
-    const r = await point('--steps-per-call', '4');
+    const r = await point('0.3', '--steps-per-call', '4');
     expect(r.stepsPerCall).toBe(4);
     expect(r.window).toBeUndefined();
     expect(r.warmup).toBe(4);
