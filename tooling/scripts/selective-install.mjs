@@ -216,8 +216,8 @@ try {
     show('node', ['train.mjs'], app);
     show('node', ['--enable-source-maps', 'stack-trace.mjs'], app);
     await checkBundles(app);
-    // npm installs required peers itself; --legacy-peer-deps leaves onnxruntime-node out, as
-    // package managers that do not install peers do.
+    // onnxruntime-node is an optional peer, so npm leaves it out; --legacy-peer-deps also leaves
+    // out the required ones, as package managers that do not install peers do.
     npmInstall(
       app,
       '+ onnx + backend-onnx, no onnxruntime-node',
