@@ -30,9 +30,11 @@
 //   7. a browser project (consumers/web/) as a new user writes it from the READMEs: core,
 //      backend-js, cells, data, train, onnx, backend-tfjs with tfjs-core/-backend-wasm/-webgl,
 //      backend-onnx with onnxruntime-web, vite and esbuild; its page trains a tiny CharLM in a Web
-//      Worker on onnx-wasm, tfjs-wasm and js, encodes a checkpoint and exports ONNX; `vite build`,
+//      Worker (TypeScript, type-checked for the browser first) on onnx-wasm, tfjs-wasm and js,
+//      encodes a checkpoint and exports ONNX; `vite build` (a Node built-in in the bundle fails),
 //      dist served cross-origin isolated, opened in headless Chromium (playwright-core, the
-//      system's chromium), failing on any console error, 404 or backend that did not train;
+//      system's chromium), failing on any console error, 404, backend that did not train or
+//      losses off js's;
 // - the release dry run (release-dry-run.mjs).
 // Prints the table of installs (time, node_modules size). npm shares one cache folder across
 // the projects and runs (tmpdir()/rnnkit-npm-cache).
@@ -415,7 +417,7 @@ try {
     const names = ['core', 'backend-js', 'cells', 'data', 'train', 'onnx', 'backend-tfjs'];
     const playground = (name) => `${name}@${depVersion('apps/playground', name)}`;
     const tool = (name) => `${name}@${devVersion('apps/playground', name)}`;
-    npmInstall(app, 'browser project: 8 packages + tfjs + onnxruntime-web + vite', [
+    npmInstall(app, 'browser project: 8 packages + tfjs + onnxruntime-web + vite + typescript', [
       ...[...names, 'backend-onnx'].map(tarball),
       playground('@tensorflow/tfjs-core'),
       playground('@tensorflow/tfjs-backend-wasm'),
@@ -424,6 +426,7 @@ try {
       tool('vite'),
       tool('esbuild'),
       tool('playwright-core'),
+      `typescript@${devVersion('.', 'typescript')}`,
     ]);
     show('node', ['drive.mjs'], app);
   }

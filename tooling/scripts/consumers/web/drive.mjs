@@ -1,14 +1,23 @@
-// Builds the page with Vite, serves dist cross-origin isolated and opens it in headless Chromium
+// Type-checks the worker, builds the page with Vite, serves dist cross-origin isolated and opens it in headless Chromium
 // (the system's, through playwright-core); fails on a Node built-in in the bundle, any console
 // error, failed request, 404 or page error, a backend that did not train, and on losses that
 // differ from js's.
 // Run from the project folder: node drive.mjs
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, createLogger } from 'vite';
+
+// The worker's types, as a TypeScript project for the browser sees them (tsconfig.json).
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], {
+  encoding: 'utf8',
+});
+if (tsc.status !== 0) {
+  console.error(`the web consumer's TypeScript does not type-check:\n${tsc.stdout}${tsc.stderr}`);
+  process.exit(1);
+}
 
 const problems = [];
 // A package whose Node entry reaches the bundle (an export condition that does not send bundlers

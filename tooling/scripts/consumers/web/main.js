@@ -1,4 +1,4 @@
-// The page: trains in one Web Worker per backend (train-worker.js) and publishes what each
+// The page: trains in one Web Worker per backend (train-worker.ts) and publishes what each
 // worker reports as window.results, which the driver (drive.mjs) reads.
 const BACKENDS = ['onnx-wasm', 'tfjs-wasm', 'js'];
 // A worker that never answers (a lost message, a graph that never returns) is reported under
@@ -8,7 +8,7 @@ const log = document.getElementById('log');
 
 function trainOn(backend) {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
     const done = (result) => {
       clearTimeout(timer);
       worker.terminate();

@@ -1,5 +1,6 @@
 // A new user's training worker, written from the READMEs only: a tiny CharLM trained a few steps
-// on the backend the page asks for, then its checkpoint as bytes and its ONNX export.
+// on the backend the page asks for, then its checkpoint as bytes and its ONNX export. TypeScript,
+// checked by tsconfig.json (moduleResolution "bundler", the browser's types) before the build.
 import '@rnnkit/backend-js';
 import '@rnnkit/backend-onnx/web';
 import '@rnnkit/backend-tfjs';
@@ -26,7 +27,7 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': threaded,
 });
 
-async function train(backend) {
+async function train(backend: string) {
   await setBackend(backend);
   const corpus = fromString('the quick brown fox jumps over the lazy dog. '.repeat(40), 'fox');
   const data = charTextData(corpus, { batchSize: 4, seqLength: 16 });
@@ -36,7 +37,7 @@ async function train(backend) {
     model,
     optimizer: new Adam(model.parameters(), { lr: 0.01 }),
     loss: (batch, carry) => {
-      const { logits, state } = model.forward(batch.x, carry && { h: carry.h, c: carry.c });
+      const { logits, state } = model.forward(batch.x, carry?.h && { h: carry.h, c: carry.c });
       return { loss: crossEntropy(logits, batch.y), carry: state };
     },
     tbptt: true,
@@ -62,10 +63,10 @@ async function train(backend) {
   };
 }
 
-self.onmessage = async ({ data }) => {
+self.onmessage = async ({ data }: MessageEvent<{ backend: string }>) => {
   try {
     self.postMessage(await train(data.backend));
   } catch (e) {
-    self.postMessage({ backend: data.backend, error: String(e?.stack ?? e) });
+    self.postMessage({ backend: data.backend, error: String((e as Error)?.stack ?? e) });
   }
 };
