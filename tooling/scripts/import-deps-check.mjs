@@ -12,7 +12,11 @@
 //   can be caught and explained;
 // - every dependency is imported by some module (an unused one only costs installs).
 // Modules of dist that no entry point imports (a worker started by its path) count as entry
-// points too, and require()/require.resolve() of a literal name (createRequire) as imports.
+// points too, and require()/require.resolve() of a literal name (createRequire) as imports. A
+// bundle-only module (the target of a package.json "imports" entry under conditions other than
+// "node") does not start the static-import walk: only bundlers load it, and they resolve every
+// import, dynamic ones included, when they build, so an optional peer imported statically there
+// fails the same build that an import() of it would.
 // Imports whose specifier is computed at run time (import(name)) are not seen; RESOLVED_ELSEWHERE
 // lists the dependencies that another package resolves from the depending package's folder.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -56,6 +60,19 @@ function distFiles(dir) {
     .map((f) => join(dir, f));
 }
 
+/** dist files that package.json "imports" names under other conditions than "node" only. */
+function bundleOnlyFiles(json) {
+  const forNode = new Set();
+  const other = new Set();
+  for (const target of Object.values(json.imports ?? {})) {
+    if (typeof target !== 'object') continue;
+    for (const [condition, file] of Object.entries(target)) {
+      if (typeof file === 'string') (condition === 'node' ? forNode : other).add(file.slice(2));
+    }
+  }
+  return new Set([...other].filter((f) => !forNode.has(f)));
+}
+
 /** esbuild's metafile for `entries`, packages left external. */
 async function bundleInputs(path, entries) {
   const result = await build({
@@ -85,8 +102,9 @@ export async function checkPackageImports({ path, json }) {
     inputs = (await bundleInputs(path, entries)).inputs;
   }
   // modules reached from an entry point through static imports only
+  const bundleOnly = bundleOnlyFiles(json);
   const eager = new Set();
-  const queue = entries.map((f) => relative(path, f));
+  const queue = entries.map((f) => relative(path, f)).filter((f) => !bundleOnly.has(f));
   while (queue.length) {
     const file = queue.pop();
     if (eager.has(file) || !inputs[file]) continue;

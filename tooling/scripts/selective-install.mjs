@@ -27,6 +27,14 @@
 //      an epoch and writes its PNG, rnnkit-char-text trains 3 steps on a file and on sotu, both
 //      on 'js' by --backend auto (the default), their first line saying why, and both name
 //      @rnnkit/backend-onnx to install when asked for --backend onnx;
+//   7. a browser project (consumers/web/) as a new user writes it from the READMEs: core,
+//      backend-js, cells, data, train, onnx, backend-tfjs with tfjs-core/-backend-wasm/-webgl,
+//      backend-onnx with onnxruntime-web, vite and esbuild; its page trains a tiny CharLM in a Web
+//      Worker (TypeScript, type-checked for the browser first) on onnx-wasm, tfjs-wasm and js,
+//      encodes a checkpoint and exports ONNX; `vite build` (a Node built-in in the bundle fails),
+//      dist served cross-origin isolated, opened in headless Chromium (playwright-core, the
+//      system's chromium), failing on any console error, 404, backend that did not train or
+//      losses off js's;
 // - the release dry run (release-dry-run.mjs).
 // Prints the table of installs (time, node_modules size). npm shares one cache folder across
 // the projects and runs (tmpdir()/rnnkit-npm-cache).
@@ -128,6 +136,8 @@ function rnnkitClosure(names, packs) {
 
 const devVersion = (pkgDir, name) =>
   JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')).devDependencies[name];
+const depVersion = (pkgDir, name) =>
+  JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')).dependencies[name];
 const peerRange = (pkgDir, name) =>
   JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')).peerDependencies[name];
 const ortRange = peerRange('packages/backend-onnx', 'onnxruntime-node');
@@ -208,8 +218,8 @@ try {
     show('node', ['train.mjs'], app);
     show('node', ['--enable-source-maps', 'stack-trace.mjs'], app);
     await checkBundles(app);
-    // npm installs required peers itself; --legacy-peer-deps leaves onnxruntime-node out, as
-    // package managers that do not install peers do.
+    // onnxruntime-node is an optional peer, so npm leaves it out; --legacy-peer-deps also leaves
+    // out the required ones, as package managers that do not install peers do.
     npmInstall(
       app,
       '+ onnx + backend-onnx, no onnxruntime-node',
@@ -396,6 +406,29 @@ try {
       hint,
     );
     console.log(`rnnkit-char-text train --backend onnx without it: ${charOnnx}`);
+  }
+
+  // 7. a browser project on Vite, built, served and run in headless Chromium.
+  {
+    const app = emptyApp('web');
+    for (const f of readdirSync(join(consumers, 'web'))) {
+      copyFileSync(join(consumers, 'web', f), join(app, f));
+    }
+    const names = ['core', 'backend-js', 'cells', 'data', 'train', 'onnx', 'backend-tfjs'];
+    const playground = (name) => `${name}@${depVersion('apps/playground', name)}`;
+    const tool = (name) => `${name}@${devVersion('apps/playground', name)}`;
+    npmInstall(app, 'browser project: 8 packages + tfjs + onnxruntime-web + vite + typescript', [
+      ...[...names, 'backend-onnx'].map(tarball),
+      playground('@tensorflow/tfjs-core'),
+      playground('@tensorflow/tfjs-backend-wasm'),
+      playground('@tensorflow/tfjs-backend-webgl'),
+      `onnxruntime-web@${peerRange('packages/backend-onnx', 'onnxruntime-web')}`,
+      tool('vite'),
+      tool('esbuild'),
+      tool('playwright-core'),
+      `typescript@${devVersion('.', 'typescript')}`,
+    ]);
+    show('node', ['drive.mjs'], app);
   }
 
   releaseDryRun();

@@ -89,11 +89,15 @@ export function checkLayerOptions<T>(who: string, o: T, own: Record<string, 'opt
   return checkOptions(who, o, { ...RECURRENT_KEYS, ...own });
 }
 
-/** Recurrent state of a whole layer stack: [numLayers·numDirections, batch, hidden] each. */
-export interface LayerState {
+/**
+ * Recurrent state of a whole layer stack: [numLayers·numDirections, batch, hidden] each. A type
+ * alias, not an interface, so that it is assignable to @rnnkit/train's `Carry` (a record of
+ * tensors): a truncated-BPTT loss returns a layer's state as the carry as it is.
+ */
+export type LayerState = {
   h: Tensor;
   c?: Tensor;
-}
+};
 
 export interface ForwardOptions {
   /**

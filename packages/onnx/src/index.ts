@@ -1,8 +1,10 @@
-// What needs @rnnkit/cells (an optional peer) comes from cells-api.ts through cells-peer.ts, so
+// What needs @rnnkit/cells (an optional peer) comes from cells-api.ts through #cells-peer (Node:
+// cells-peer.ts, loading it with import(); bundles: cells-static.ts, a static import), so
 // that `import '@rnnkit/onnx'` works without cells; without it those exports throw an error
 // naming the package to install. The rest loads statically.
+
+import { api } from '#cells-peer';
 import type * as CellsApi from './cells-api.js';
-import { api } from './cells-peer.js';
 
 export type {
   ExportableModel,
