@@ -2,6 +2,7 @@ import { DataType, GraphAttr, GraphBuilder, type GraphProto } from '@rnnkit/onnx
 import { describe, expect, it } from 'vitest';
 import { hasNestedGraph, scanParts } from '../graph/scan-node.js';
 import { castIndicesAfterLoop } from './argmax-index.js';
+import { shiftCarriesAfterLoop } from './carry-shift.js';
 import { foldCompareOfDifference } from './compare-diff.js';
 import { hoistLoopInvariants } from './hoist.js';
 import { eachLoopLevel, LOOP_PASSES, PASSES, type Pass } from './index.js';
@@ -58,6 +59,7 @@ function before(graph: GraphProto): void {
   const loops = (g: GraphProto): void => {
     dropZeroSequences(g);
     tanhGateBySigmoid(g);
+    shiftCarriesAfterLoop(g);
     hoistLoopInvariants(g);
     castIndicesAfterLoop(g);
     for (const n of g.node) {
@@ -77,6 +79,7 @@ describe('PASSES', () => {
     expect(LOOP_PASSES.map((p) => p.name)).toEqual([
       'zero-seqs',
       'lstm-gates',
+      'carry-shift',
       'hoist',
       'argmax-index',
     ]);

@@ -1,6 +1,7 @@
 import type { GraphProto } from '@rnnkit/onnx/format';
 import { hasNestedGraph, scanParts } from '../graph/scan-node.js';
 import { castIndicesAfterLoop } from './argmax-index.js';
+import { shiftCarriesAfterLoop } from './carry-shift.js';
 import { foldCompareOfDifference } from './compare-diff.js';
 import { hoistLoopInvariants } from './hoist.js';
 import { tanhGateBySigmoid } from './lstm-gates.js';
@@ -16,13 +17,15 @@ export interface Pass {
 
 /**
  * The loop passes, in order: additions of all-zero sequences dropped (zero-seqs), an LSTM step's
- * cell gate from the Sigmoid of all gates (lstm-gates), per-step work that reads no carried
- * value done once for all steps (hoist), a drawn index cast to int32 once after the loop
- * (argmax-index).
+ * cell gate from the Sigmoid of all gates (lstm-gates), the carries entering the steps taken from
+ * the stacked carries leaving them after the loop instead of copied out each step (carry-shift),
+ * per-step work that reads no carried value done once for all steps (hoist), a drawn index cast
+ * to int32 once after the loop (argmax-index).
  */
 export const LOOP_PASSES: readonly Pass[] = [
   { name: 'zero-seqs', run: dropZeroSequences },
   { name: 'lstm-gates', run: tanhGateBySigmoid },
+  { name: 'carry-shift', run: shiftCarriesAfterLoop },
   { name: 'hoist', run: hoistLoopInvariants },
   { name: 'argmax-index', run: castIndicesAfterLoop },
 ];
