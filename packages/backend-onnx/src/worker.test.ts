@@ -90,17 +90,19 @@ describe('compiled graphs on the worker thread', () => {
 
   it('leave the event loop free while a graph runs', async () => {
     useBackend('onnx-worker');
-    // 6 chained 512² products: tens of milliseconds of work in the worker
-    const { x, heavy } = chainedProducts(6);
+    // 24 chained 512² products: hundreds of milliseconds of work in the worker. (A single
+    // timeout against 6 products flaked on a loaded machine: a main thread woken late in the
+    // event loop's poll phase takes the worker's reply before the timers it is also due.)
+    const { x, heavy } = chainedProducts(24);
     heavy(); // first call: builds the session
-    const order: string[] = [];
+    let ticks = 0;
     const s = heavy();
-    setTimeout(() => order.push('timer'), 0);
+    const timer = setInterval(() => ticks++, 0);
     const v = await s.data();
-    order.push('result');
+    clearInterval(timer);
     expect(Number.isFinite(v[0])).toBe(true);
-    // the compiled call returned before its graph ran, so the timer fired while it computed
-    expect(order).toEqual(['timer', 'result']);
+    // the compiled call returned before its graph ran, so timers fired while it computed
+    expect(ticks).toBeGreaterThan(0);
     dispose([x, s]);
   });
 
