@@ -151,7 +151,7 @@ program
   .option('--backend <name>', BACKEND_HELP, DEFAULTS.backend)
   .option(
     '--steps-per-call <n>',
-    'training steps per backend call: on onnx, up to n batches run as one graph call (default: as many as fit about a quarter second, up to 64)',
+    'training steps per backend call: on onnx, up to n batches run as one graph call (default: as many as fit 0.4 seconds, up to 64)',
     int('--steps-per-call'),
   )
   .option('--seed <n>', 'random seed (weights, dropout, samples)', int('--seed', 0), DEFAULTS.seed)

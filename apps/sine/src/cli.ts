@@ -88,7 +88,7 @@ const program = new Command()
   )
   .option(
     '--steps-per-call <n>',
-    'training steps per backend call: on onnx, up to n batches run as one graph call (default: as many as fit about a quarter second, up to 64)',
+    'training steps per backend call: on onnx, up to n batches run as one graph call (default: as many as fit 0.4 seconds, up to 64)',
     int('--steps-per-call'),
   )
   .option('--plot <file>', 'write the forecast plot (.png or .svg)', 'sine-forecast.png')

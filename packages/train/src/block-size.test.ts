@@ -23,8 +23,8 @@ describe('BlockSizer (automatic steps per call)', () => {
   });
 
   it('keeps a call within the budget: the largest power of two that fits', () => {
-    // 20 ms a step: 12 steps fit 250 ms; 8 is the power of two below
-    expect(sizes(() => 20, 4)).toEqual([1, 1, 8, 8]);
+    // 20 ms a step: 20 steps fit 400 ms; 16 is the power of two below
+    expect(sizes(() => 20, 4)).toEqual([1, 1, 16, 16]);
     for (const n of sizes(() => 20, 20)) expect(n * 20).toBeLessThanOrEqual(CALL_BUDGET_MS);
   });
 
@@ -33,9 +33,9 @@ describe('BlockSizer (automatic steps per call)', () => {
   });
 
   it('grows again as the per-call overhead is shared by more steps', () => {
-    // 30 ms a call plus 2 ms a step: one step measures 32 ms (7 fit: 4), four 9.5 ms a step (26
-    // fit: 16), sixteen 3.9 ms a step (64 fit: the cap)
-    const perStep = (n: number) => 30 / n + 2;
+    // 50 ms a call plus 2 ms a step: one step measures 52 ms (7 fit: 4), four 14.5 ms a step (27
+    // fit: 16), sixteen 5.1 ms a step (78 fit: the cap)
+    const perStep = (n: number) => 50 / n + 2;
     expect(sizes(perStep, 8)).toEqual([1, 1, 4, 4, 16, 16, 64, 64]);
   });
 
