@@ -3,7 +3,7 @@ import { manualSeed, Rng, type Tensor } from '@rnnkit/core';
 import type { TokenBatch } from '@rnnkit/data';
 import { Adam, type BatchSource, type Carry, crossEntropy, Trainer } from '@rnnkit/train';
 import { type BenchRow, type Clock, clock, cpuShare, liveTensors, mean } from '../harness.js';
-import { BlockEnds, timedSpan, windowNote } from './timed-span.js';
+import { BlockEnds, SETTLE_BLOCKS, timedSpan, windowNote } from './timed-span.js';
 
 export interface CharTrainSpec {
   workload: string;
@@ -115,7 +115,9 @@ export function alignedSpan<
   if (k === 1) return s;
   const first = s.tbptt ? 1 : 0;
   const up = (n: number) => Math.ceil(n / k) * k;
-  return { ...s, warmup: first + up(s.warmup - first), measure: up(s.measure) };
+  // at least SETTLE_BLOCKS blocks before the window, as for the Trainer's own sizes
+  const warmup = first + Math.max(up(s.warmup - first), SETTLE_BLOCKS * k);
+  return { ...s, warmup, measure: up(s.measure) };
 }
 
 const aligned = (s: CharTrainSpec): CharTrainSpec => alignedSpan(s);

@@ -9,9 +9,17 @@ import { liveTensors } from '../harness.js';
 export type SpanRule = 'one size' | 'sizes seen' | 'any';
 
 /**
+ * Blocks of its size that end before a 'one size' window may start: the first built the size's
+ * graph, and a runtime may take one more call to settle (ONNX Runtime Web's second call of a
+ * new graph ran 1.1-1.4 times as long as its later ones: its arena and memory plan grow then).
+ */
+export const SETTLE_BLOCKS = 2;
+
+/**
  * The timed window of a run whose blocks the Trainer sized: from a block end at or after
- * `warmup` to the first block end after it where `long(from, to)` holds, its blocks as `rule`
- * allows; the earliest such window. Null while there is none.
+ * `warmup` (under 'one size', the end of SETTLE_BLOCKS blocks of the window's size) to the first
+ * block end after it where `long(from, to)` holds, its blocks as `rule` allows; the earliest such
+ * window. Null while there is none.
  */
 export function blockSpan(
   ends: readonly number[],
@@ -28,8 +36,12 @@ export function blockSpan(
   }
   const fits = (i: number, j: number) =>
     rule === 'any' || (rule === 'one size' ? size(j) === size(i) : !firstOfSize.has(j));
+  // SETTLE_BLOCKS blocks of one size end at i
+  const settled = (i: number) =>
+    i + 1 >= SETTLE_BLOCKS &&
+    Array.from({ length: SETTLE_BLOCKS }, (_, b) => size(i - b)).every((n) => n === size(i));
   for (let i = 0; i < ends.length; i++) {
-    if (ends[i] < warmup) continue;
+    if (ends[i] < warmup || (rule === 'one size' && !settled(i))) continue;
     for (let j = i + 1; j < ends.length; j++) {
       if (!fits(i, j)) break;
       if (long(ends[i], ends[j])) return [ends[i], ends[j]];
