@@ -126,6 +126,13 @@ async function settle(page: Page, id: string, want: PageState['state']): Promise
   return s;
 }
 
+/** Sets the page's reported state back to 'idle', so that the next settle waits for a new one. */
+async function forget(page: Page, id: string): Promise<void> {
+  await page.evaluate((id) => {
+    window.rnnkitPlayground[id].state = 'idle';
+  }, id);
+}
+
 async function fillChar(page: Page, backend: string, s: Partial<typeof SMALL>): Promise<void> {
   for (const [k, v] of Object.entries(s)) await page.fill(`#char-${k}`, String(v));
   await page.selectOption('#char-backend', backend);
@@ -329,6 +336,9 @@ describe('corpora of your own', () => {
     );
     await page.selectOption('#char-corpus', 'upload');
     await page.setInputFiles('#char-upload', file);
+    // the page says 'training' only once it has read the file: until then the state is the first
+    // run's 'done', which settle would take for this run's
+    await forget(page, 'char');
     await page.click('#char-train');
     expect((await settle(page, 'char', 'done')).losses).toHaveLength(5);
 
