@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CharLM, type LayerState } from '@rnnkit/cells';
@@ -18,6 +17,7 @@ import { Adam, type BatchSource, type Carry, crossEntropy, Trainer } from '@rnnk
 import * as tf from '@tensorflow/tfjs-core';
 import '@rnnkit/backend-js';
 import '@rnnkit/backend-tfjs';
+import { parseCli } from './cli-options.js';
 
 /**
  * Memory of a long training run, sampled every few steps after a full garbage collection: the
@@ -32,7 +32,17 @@ import '@rnnkit/backend-tfjs';
  * Figures in MB (2^20 bytes); one tab-separated row per sample.
  */
 
-const { values } = parseArgs({
+const USAGE = `
+node tooling/bench/dist/memory-series.js [options]: a char LSTM trained on seeded random tokens,
+memory printed every few steps after a full garbage collection (tab-separated, MB)
+
+  --backend NAME   rnnkit backend (default tfjs-wasm)
+  --steps N        training steps (default 9000)
+  --every N        steps between rows (default 1000)
+  --loop           a plain tidy/valueAndGrad loop instead of the Trainer
+`;
+
+const { values } = parseCli('memory-series', USAGE, {
   options: {
     backend: { type: 'string', default: 'tfjs-wasm' },
     steps: { type: 'string', default: '9000' },

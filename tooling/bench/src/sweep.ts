@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli-options.js';
 import { machine } from './machine.js';
 import { formatSeconds, StepTimes, skipReason } from './sweep/estimate.js';
 import { gridPoints, gridSizes, pointName } from './sweep/grid.js';
@@ -19,7 +19,29 @@ import { growthReports, readSweepJson, sweepReport } from './sweep/report.js';
 import { type PointSettings, pytorchMissing, spawnPoint } from './sweep/spawn-point.js';
 import { type Cell, type Outcomes, sweepNotes } from './sweep/table.js';
 
-const { values } = parseArgs({
+const USAGE = `
+node tooling/bench/dist/sweep.js [options]: trains the char-lstm model over a grid of hidden
+size x sequence length x batch on rnnkit backends and PyTorch, one table of both
+(tooling/bench/README.md, "Scaling sweep", has the details)
+
+  --backend NAME         rnnkit backend (repeatable; default onnx and js)
+  --hidden N[,N...]      hidden sizes (default 128,256,512,1024)
+  --seq N[,N...]         sequence lengths (default 64,256,1024)
+  --batch N[,N...]       batch sizes (default 1,32,128)
+  --budget S             seconds of timed steps per point (default 5)
+  --warmup N             warm-up steps per point (default 2)
+  --min-steps N          timed steps at least (default 2)
+  --steps-per-call N     the Trainer's stepsPerCall (default: it sizes the calls)
+  --max-point-s S        skip a point whose warm-up and minimum steps would take longer (default 20)
+  --point-timeout-s S    kill a point after this long (default 3 x --max-point-s, at least 60)
+  --threads N            ONNX Runtime and PyTorch threads (default 1)
+  --python CMD           the Python that runs PyTorch's points (default python3)
+  --no-pytorch           rnnkit only
+  --out DIR              where the JSON goes (default bench-results)
+  --report FILE          print a finished run's tables again, from its JSON
+`;
+
+const { values } = parseCli('sweep', USAGE, {
   options: {
     backend: { type: 'string', multiple: true, default: [] },
     hidden: { type: 'string', multiple: true, default: [] },

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../cli-options.js';
 import { loadShakespeare } from '../corpus-file.js';
 import { type BenchRow, formatTable } from '../harness.js';
 import { contention, machine } from '../machine.js';
@@ -15,7 +15,23 @@ import { ratioRows } from './ratios.js';
 // Chromium on every browser backend and the TensorFlow.js layers peers, printed as the Node
 // bench prints, then the ratios; `--node onnx` adds the same workloads on Node's onnx backend.
 
-const { values, positionals } = parseArgs({
+const USAGE = `
+node tooling/bench/dist/browser/cli.js [options] [workload...]: the bench's workloads in headless
+Chromium on each browser backend and the TensorFlow.js layers peers, printed as the Node bench
+prints, then the ratios (tooling/bench/README.md, "Browser")
+
+  --backend NAME         a backend the page offers (repeatable; default: all of them): js, tfjs-wasm,
+                         tfjs-webgl, onnx-wasm, onnx-wasm-1t, onnx-webgpu, tfjs-layers-wasm,
+                         tfjs-layers-webgl
+  -w, --workload NAME    sine-rnn, char-lstm or generate (repeatable; default: the three)
+  --node NAME            also run the workloads on this Node backend, after the browser closes
+  --quick                fewer steps: checks that everything runs
+  --steps-per-call N     the Trainer's stepsPerCall (default: it sizes the calls)
+  --timeout S            seconds one backend may take (default 1200)
+  --out DIR              where the JSON goes (default bench-results)
+`;
+
+const { values, positionals } = parseCli('rnnkit-bench-browser', USAGE, {
   allowPositionals: true,
   options: {
     backend: { type: 'string', multiple: true, default: [] },
