@@ -8,18 +8,18 @@ export function parseCli<O extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
   usage: string,
   config: { options: O; allowPositionals?: boolean },
-) {
-  const full = { ...config, options: { ...config.options, help: { type: 'boolean', short: 'h' } } };
-  let parsed: ReturnType<typeof parseArgs<typeof full & { strict: true }>>;
+): ReturnType<typeof parseArgs<{ options: O; allowPositionals: boolean }>> {
+  const options = { ...config.options, help: { type: 'boolean', short: 'h' } } as const;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ ...full, strict: true } as typeof full & { strict: true });
+    parsed = parseArgs({ ...config, options });
   } catch (e) {
     console.error(
       `${command}: ${e instanceof Error ? e.message : String(e)}; ${command} --help lists the options`,
     );
     process.exit(2);
   }
-  if ((parsed.values as { help?: boolean }).help) {
+  if (parsed.values.help) {
     console.log(usage.trim());
     process.exit(0);
   }
