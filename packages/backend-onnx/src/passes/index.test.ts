@@ -8,6 +8,7 @@ import { hoistLoopInvariants } from './hoist.js';
 import { eachLoopLevel, LOOP_PASSES, PASSES, type Pass } from './index.js';
 import { tanhGateBySigmoid } from './lstm-gates.js';
 import { pruneDead } from './prune.js';
+import { scaleBeforeGather } from './scale-gather.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
 /**
@@ -61,6 +62,7 @@ function before(graph: GraphProto): void {
     tanhGateBySigmoid(g);
     shiftCarriesAfterLoop(g);
     hoistLoopInvariants(g);
+    scaleBeforeGather(g);
     castIndicesAfterLoop(g);
     for (const n of g.node) {
       const body = n.op_type === 'Scan' ? scanParts(n)?.body : undefined;
@@ -81,6 +83,7 @@ describe('PASSES', () => {
       'lstm-gates',
       'carry-shift',
       'hoist',
+      'scale-gather',
       'argmax-index',
     ]);
   });

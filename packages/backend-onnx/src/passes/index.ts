@@ -6,6 +6,7 @@ import { foldCompareOfDifference } from './compare-diff.js';
 import { hoistLoopInvariants } from './hoist.js';
 import { tanhGateBySigmoid } from './lstm-gates.js';
 import { pruneDead } from './prune.js';
+import { scaleBeforeGather } from './scale-gather.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
 /** One rewrite of a traced graph, in place. */
@@ -19,14 +20,16 @@ export interface Pass {
  * The loop passes, in order: additions of all-zero sequences dropped (zero-seqs), an LSTM step's
  * cell gate from the Sigmoid of all gates (lstm-gates), the carries entering the steps taken from
  * the stacked carries leaving them after the loop instead of copied out each step (carry-shift),
- * per-step work that reads no carried value done once for all steps (hoist), a drawn index cast
- * to int32 once after the loop (argmax-index).
+ * per-step work that reads no carried value done once for all steps (hoist), a constant column
+ * scale of gathered rows applied to their table instead (scale-gather), a drawn index cast to
+ * int32 once after the loop (argmax-index).
  */
 export const LOOP_PASSES: readonly Pass[] = [
   { name: 'zero-seqs', run: dropZeroSequences },
   { name: 'lstm-gates', run: tanhGateBySigmoid },
   { name: 'carry-shift', run: shiftCarriesAfterLoop },
   { name: 'hoist', run: hoistLoopInvariants },
+  { name: 'scale-gather', run: scaleBeforeGather },
   { name: 'argmax-index', run: castIndicesAfterLoop },
 ];
 
