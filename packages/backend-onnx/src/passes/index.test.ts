@@ -9,6 +9,7 @@ import { eachLoopLevel, LOOP_PASSES, PASSES, type Pass } from './index.js';
 import { tanhGateBySigmoid } from './lstm-gates.js';
 import { pruneDead } from './prune.js';
 import { scaleBeforeGather } from './scale-gather.js';
+import { transposedWeightInLoop } from './weight-layout.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
 /**
@@ -63,6 +64,7 @@ function before(graph: GraphProto): void {
     shiftCarriesAfterLoop(g);
     hoistLoopInvariants(g);
     scaleBeforeGather(g);
+    transposedWeightInLoop(g);
     castIndicesAfterLoop(g);
     for (const n of g.node) {
       const body = n.op_type === 'Scan' ? scanParts(n)?.body : undefined;
@@ -84,6 +86,7 @@ describe('PASSES', () => {
       'carry-shift',
       'hoist',
       'scale-gather',
+      'weight-layout',
       'argmax-index',
     ]);
   });

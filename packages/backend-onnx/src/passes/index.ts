@@ -7,6 +7,7 @@ import { hoistLoopInvariants } from './hoist.js';
 import { tanhGateBySigmoid } from './lstm-gates.js';
 import { pruneDead } from './prune.js';
 import { scaleBeforeGather } from './scale-gather.js';
+import { transposedWeightInLoop } from './weight-layout.js';
 import { dropZeroSequences } from './zero-seqs.js';
 
 /** One rewrite of a traced graph, in place. */
@@ -21,8 +22,9 @@ export interface Pass {
  * cell gate from the Sigmoid of all gates (lstm-gates), the carries entering the steps taken from
  * the stacked carries leaving them after the loop instead of copied out each step (carry-shift),
  * per-step work that reads no carried value done once for all steps (hoist), a constant column
- * scale of gathered rows applied to their table instead (scale-gather), a drawn index cast to
- * int32 once after the loop (argmax-index).
+ * scale of gathered rows applied to their table instead (scale-gather), a loop product's wide
+ * weight read transposed (weight-layout), a drawn index cast to int32 once after the loop
+ * (argmax-index).
  */
 export const LOOP_PASSES: readonly Pass[] = [
   { name: 'zero-seqs', run: dropZeroSequences },
@@ -30,6 +32,7 @@ export const LOOP_PASSES: readonly Pass[] = [
   { name: 'carry-shift', run: shiftCarriesAfterLoop },
   { name: 'hoist', run: hoistLoopInvariants },
   { name: 'scale-gather', run: scaleBeforeGather },
+  { name: 'weight-layout', run: transposedWeightInLoop },
   { name: 'argmax-index', run: castIndicesAfterLoop },
 ];
 
