@@ -1,17 +1,7 @@
-import { CharLM } from '@rnnkit/cells';
-import { compile, Rng, registerBackend, tensor, useBackend, valueAndGrad } from '@rnnkit/core';
-import {
-  DataType,
-  decodeModel,
-  GraphAttr,
-  GraphBuilder,
-  type GraphProto,
-} from '@rnnkit/onnx/format';
-import { crossEntropy } from '@rnnkit/train';
+import { DataType, GraphAttr, GraphBuilder, type GraphProto } from '@rnnkit/onnx/format';
 import { describe, expect, it } from 'vitest';
-import type { OnnxBackend } from '../backend.js';
-import { createOnnxBackend } from '../index.js';
 import { Session } from '../runtime/node/runtime.js';
+import { charLstmStepGraph } from '../test-utils/char-lm-graph.js';
 import { shiftCarriesAfterLoop } from './carry-shift.js';
 
 const F = DataType.FLOAT;
@@ -111,24 +101,7 @@ describe("the char LSTM's training step", () => {
   // after the loop. Its body reads the carried h and c; the carried c entering a step is the c
   // leaving the step before, so no step copies its carried input.
   it('has a forward loop step of 12 nodes, none a copy of a carried input', () => {
-    registerBackend('onnx-carry-shift', () => createOnnxBackend('onnx', { threads: 1 }));
-    const be = useBackend('onnx-carry-shift') as OnnxBackend;
-    const rng = new Rng(0);
-    const model = new CharLM({ cell: 'lstm', vocabSize: 11, embeddingDim: 8, hiddenSize: 8, rng });
-    const x = tensor(
-      Int32Array.from({ length: 2 * 5 }, (_, i) => (i * 7) % 11),
-      [2, 5],
-      'int32',
-    );
-    const y = tensor(
-      Int32Array.from({ length: 2 * 5 }, (_, i) => (i * 3) % 11),
-      [2, 5],
-      'int32',
-    );
-    compile(() =>
-      valueAndGrad(() => crossEntropy(model.forward(x).logits, y), model.parameters()),
-    )();
-    const graph = decodeModel(be.graphs.last!.model).graph!;
+    const graph = charLstmStepGraph('onnx-carry-shift', 2, 5);
     const forward = graph.node.find(
       (n) => n.op_type === 'Scan' && !n.attribute?.some((a) => a.name === 'scan_input_directions'),
     )!;

@@ -1,5 +1,5 @@
 import { floatTensor, type GraphProto, type NodeProto } from '@rnnkit/onnx/format';
-import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.js';
+import { hasNestedGraph, insertAtEachScan, knownInputDims, scanParts } from '../graph/scan-node.js';
 
 /**
  * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one
@@ -21,16 +21,7 @@ import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.
  * keep the lowering as it is: there the Tanh is as cheap as the two nodes replacing it.
  */
 export function tanhGateBySigmoid(graph: GraphProto): void {
-  const shapes = new Map<string, number[]>();
-  for (const v of graph.input) {
-    const dims = v.type?.tensor_type?.shape?.dim;
-    if (dims?.every((d) => d.dim_value !== undefined)) {
-      shapes.set(
-        v.name,
-        dims.map((d) => Number(d.dim_value)),
-      );
-    }
-  }
+  const shapes = knownInputDims(graph);
   insertAtEachScan(graph, 'before', (scan) => rewrite(scan, graph, shapes));
 }
 

@@ -1,11 +1,7 @@
-import { CharLM } from '@rnnkit/cells';
-import { compile, Rng, registerBackend, tensor, useBackend, valueAndGrad } from '@rnnkit/core';
-import { DataType, decodeModel, GraphBuilder, type NodeProto } from '@rnnkit/onnx/format';
-import { crossEntropy } from '@rnnkit/train';
+import { DataType, GraphBuilder, type NodeProto } from '@rnnkit/onnx/format';
 import { describe, expect, it } from 'vitest';
-import type { OnnxBackend } from '../backend.js';
-import { createOnnxBackend } from '../index.js';
 import { Session } from '../runtime/node/runtime.js';
+import { charLstmStepGraph } from '../test-utils/char-lm-graph.js';
 import { scaleBeforeGather } from './scale-gather.js';
 
 const F = DataType.FLOAT;
@@ -82,30 +78,8 @@ describe("the char LSTM's training step", () => {
   // The rule this guards: the cell gate's doubling (lstm-gates) scales the [V, 4H] projected
   // embedding table, not the [T, B, 4H] input term gathered from it.
   it('doubles the cell gate in the projected table, before the gather', () => {
-    registerBackend('onnx-scale-gather', () => createOnnxBackend('onnx', { threads: 1 }));
-    const be = useBackend('onnx-scale-gather') as OnnxBackend;
-    const model = new CharLM({
-      cell: 'lstm',
-      vocabSize: 11,
-      embeddingDim: 8,
-      hiddenSize: 8,
-      rng: new Rng(0),
-    });
     // 15 tokens, more than the 11 rows of the table: the embedding is folded into the projection
-    const x = tensor(
-      Int32Array.from({ length: 3 * 5 }, (_, i) => (i * 7) % 11),
-      [3, 5],
-      'int32',
-    );
-    const y = tensor(
-      Int32Array.from({ length: 3 * 5 }, (_, i) => (i * 3) % 11),
-      [3, 5],
-      'int32',
-    );
-    compile(() =>
-      valueAndGrad(() => crossEntropy(model.forward(x).logits, y), model.parameters()),
-    )();
-    const graph = decodeModel(be.graphs.last!.model).graph!;
+    const graph = charLstmStepGraph('onnx-scale-gather', 3, 5);
     const doubling = graph.node.filter(
       (n) => n.op_type === 'Mul' && n.input.some((i) => i.endsWith('.s')),
     );

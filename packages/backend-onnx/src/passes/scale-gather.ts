@@ -1,4 +1,5 @@
 import { DataType, type GraphProto, type NodeProto, readTensor } from '@rnnkit/onnx/format';
+import { knownInputDims } from '../graph/scan-node.js';
 
 /**
  * A constant per-column scale of rows gathered from a table is applied to the table instead:
@@ -17,16 +18,7 @@ export function scaleBeforeGather(graph: GraphProto): void {
   const made = new Map<string, NodeProto>();
   for (const n of graph.node) for (const o of n.output) made.set(o, n);
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const dims = new Map<string, number[]>();
-  for (const v of graph.input) {
-    const d = v.type?.tensor_type?.shape?.dim;
-    if (d?.every((x) => x.dim_value !== undefined)) {
-      dims.set(
-        v.name,
-        d.map((x) => Number(x.dim_value)),
-      );
-    }
-  }
+  const dims = knownInputDims(graph);
 
   /** The last-axis length of a rank-2 table, where the graph says it. */
   const tableCols = (name: string): number | undefined => {

@@ -1,5 +1,5 @@
 import { type GraphProto, makeAttribute, type NodeProto } from '@rnnkit/onnx/format';
-import { insertAtEachScan, scanParts } from '../graph/scan-node.js';
+import { insertAtEachScan, knownInputDims, scanParts } from '../graph/scan-node.js';
 
 /**
  * Rows of at least this many floats (4 KiB, a memory page) make a loop's product read its weight
@@ -21,16 +21,7 @@ export const PAGE_FLOATS = 1024;
  * at hidden 512, 3% lost at 256).
  */
 export function transposedWeightInLoop(graph: GraphProto): void {
-  const dims = new Map<string, number[]>();
-  for (const v of graph.input) {
-    const d = v.type?.tensor_type?.shape?.dim;
-    if (d?.every((x) => x.dim_value !== undefined)) {
-      dims.set(
-        v.name,
-        d.map((x) => Number(x.dim_value)),
-      );
-    }
-  }
+  const dims = knownInputDims(graph);
   for (const t of graph.initializer ?? []) dims.set(t.name ?? '', (t.dims ?? []).map(Number));
   insertAtEachScan(graph, 'before', (scan) => rewrite(scan, dims));
 }
