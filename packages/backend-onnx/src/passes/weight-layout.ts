@@ -14,11 +14,9 @@ export const PAGE_FLOATS = 1024;
  * ONNX Runtime's GEMM (MLAS) copies W into column panels at every call. Read from [K, N], each
  * panel takes a few floats from each of K rows N floats apart, a new memory page per row once a
  * row fills a page; read from [N, K] it takes whole rows. An LSTM's backward step is such a product
- * (dgates [B, 4H] · W_hh [4H, H]): at hidden 1024, batch 32, sequence 64, the step took 7% less
- * time (2.5% at batch 128), with the same sums in the same order (identical results). With one
- * row MLAS runs a matrix-vector kernel that packs nothing, and the transpose, once a step, only
- * costs (3% at batch 1); with rows under a page the panels read contiguous rows anyway (no gain
- * at hidden 512, 3% lost at 256).
+ * (dgates [B, 4H] · W_hh [4H, H]) from hidden 1024 on. With one row MLAS runs a matrix-vector
+ * kernel that packs nothing, so the transpose would only cost; with rows under a page the panels
+ * gained nothing (figures: tooling/bench README, "Measurements behind choices in the code").
  */
 export function transposedWeightInLoop(graph: GraphProto): void {
   const dims = knownInputDims(graph);
