@@ -1,13 +1,15 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /**
- * parseArgs for the bench's command-line tools, with `--help` (-h) printing `usage` and a
- * mistyped option or value answered in one line that points to `--help`, not a stack trace.
+ * parseArgs for the bench's command-line tools, with `--help` (-h) printing `usage` (the text, or
+ * a function that prints it) and a mistyped option or value answered in one line that points to
+ * `--help` (which lists `lists`), not a stack trace.
  */
 export function parseCli<O extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
-  usage: string,
+  usage: string | (() => void),
   config: { options: O; allowPositionals?: boolean },
+  lists = 'the options',
 ): ReturnType<typeof parseArgs<{ options: O; allowPositionals: boolean }>> {
   const options = { ...config.options, help: { type: 'boolean', short: 'h' } } as const;
   let parsed: ReturnType<typeof parseArgs>;
@@ -15,12 +17,13 @@ export function parseCli<O extends NonNullable<ParseArgsConfig['options']>>(
     parsed = parseArgs({ ...config, options });
   } catch (e) {
     console.error(
-      `${command}: ${e instanceof Error ? e.message : String(e)}; ${command} --help lists the options`,
+      `${command}: ${e instanceof Error ? e.message : String(e)}; ${command} --help lists ${lists}`,
     );
     process.exit(2);
   }
   if (parsed.values.help) {
-    console.log(usage.trim());
+    if (typeof usage === 'string') console.log(usage.trim());
+    else usage();
     process.exit(0);
   }
   return parsed as ReturnType<typeof parseArgs<{ options: O; allowPositionals: boolean }>>;

@@ -2,9 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { getBackend, listBackends, setBackend } from '@rnnkit/core';
 import '@rnnkit/backend-js';
+import { parseCli } from './cli-options.js';
 import { loadShakespeare } from './corpus-file.js';
 import { type BenchRow, formatTable, type TfModule } from './harness.js';
 import { contention, machine } from './machine.js';
@@ -32,36 +32,11 @@ for (const pkg of OPTIONAL_BACKENDS) {
   }
 }
 
-function parseOptions() {
-  return parseArgs({
-    allowPositionals: true,
-    options: {
-      backend: { type: 'string', default: ['js'], multiple: true },
-      workload: { type: 'string', short: 'w', multiple: true, default: [] },
-      out: { type: 'string', default: 'bench-results' },
-      quick: { type: 'boolean', default: false },
-      'steps-per-call': { type: 'string' },
-      list: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-}
-let parsed: ReturnType<typeof parseOptions>;
-try {
-  parsed = parseOptions();
-} catch (e) {
-  // a mistyped option gets one line and the way to the list, not a stack trace
-  console.error(
-    `${e instanceof Error ? e.message : String(e)}\nrnnkit-bench --help lists the workloads and backends; the options are in tooling/bench/README.md`,
-  );
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-
 /** TensorFlow.js's layers API on its wasm and cpu backends, run as peers of rnnkit's backends. */
 const layersNames = layersAvailable() ? Object.keys(LAYERS_BACKENDS) : [];
 
-if (values.list || values.help) {
+/** What --list and --help print: the workloads and the backends that can run them here. */
+function printList(): void {
   for (const w of workloads) console.log(`${w.name.padEnd(20)} ${w.description}`);
   console.log(`\nbackends available: ${listBackends().join(', ')}`);
   if (layersNames.length) {
@@ -73,6 +48,27 @@ if (values.list || values.help) {
   console.log(
     `\n--backend all runs every backend${layersNames.length ? ' and then the tfjs-layers peers' : ''}; --backend tfjs-layers runs the peers alone`,
   );
+}
+
+const { values, positionals } = parseCli(
+  'rnnkit-bench',
+  printList,
+  {
+    allowPositionals: true,
+    options: {
+      backend: { type: 'string', default: ['js'], multiple: true },
+      workload: { type: 'string', short: 'w', multiple: true, default: [] },
+      out: { type: 'string', default: 'bench-results' },
+      quick: { type: 'boolean', default: false },
+      'steps-per-call': { type: 'string' },
+      list: { type: 'boolean', default: false },
+    },
+  },
+  'the workloads and backends; the options are in tooling/bench/README.md',
+);
+
+if (values.list) {
+  printList();
   process.exit(0);
 }
 /** Backends named on the command line, as opposed to those `all` and `tfjs-layers` stand for. */

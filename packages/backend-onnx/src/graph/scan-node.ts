@@ -61,3 +61,10 @@ export function knownInputDims(graph: GraphProto): Map<string, number[]> {
   }
   return known;
 }
+
+/** knownInputDims with the dimensions of `graph`'s initializers (constants) added. */
+export function knownDims(graph: GraphProto): Map<string, number[]> {
+  const known = knownInputDims(graph);
+  for (const t of graph.initializer ?? []) known.set(t.name ?? '', (t.dims ?? []).map(Number));
+  return known;
+}

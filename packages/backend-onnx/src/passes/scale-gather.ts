@@ -1,5 +1,5 @@
 import { DataType, type GraphProto, type NodeProto, readTensor } from '@rnnkit/onnx/format';
-import { knownInputDims } from '../graph/scan-node.js';
+import { knownDims } from '../graph/scan-node.js';
 
 /**
  * A constant per-column scale of rows gathered from a table is applied to the table instead:
@@ -18,19 +18,18 @@ export function scaleBeforeGather(graph: GraphProto): void {
   const made = new Map<string, NodeProto>();
   for (const n of graph.node) for (const o of n.output) made.set(o, n);
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
-  const dims = knownInputDims(graph);
+  const dims = knownDims(graph);
 
   /** The last-axis length of a rank-2 table, where the graph says it. */
   const tableCols = (name: string): number | undefined => {
-    const d = dims.get(name) ?? initDims(name);
+    const d = dims.get(name);
     if (d) return d.length === 2 ? d[1] : undefined;
     const gemm = made.get(name);
     if (gemm?.op_type !== 'Gemm') return undefined;
-    const b = dims.get(gemm.input[1]) ?? initDims(gemm.input[1]);
+    const b = dims.get(gemm.input[1]);
     if (b?.length !== 2) return undefined;
     return intAttr(gemm, 'transB') === 1 ? b[0] : b[1];
   };
-  const initDims = (name: string) => inits.get(name)?.dims?.map(Number);
 
   for (let i = 0; i < graph.node.length; i++) {
     const mul = graph.node[i];

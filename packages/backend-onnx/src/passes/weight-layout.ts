@@ -1,5 +1,5 @@
 import { type GraphProto, makeAttribute, type NodeProto } from '@rnnkit/onnx/format';
-import { insertAtEachScan, knownInputDims, scanParts } from '../graph/scan-node.js';
+import { insertAtEachScan, knownDims, scanParts } from '../graph/scan-node.js';
 
 /**
  * Rows of at least this many floats (4 KiB, a memory page) make a loop's product read its weight
@@ -19,8 +19,7 @@ export const PAGE_FLOATS = 1024;
  * gained nothing (figures: tooling/bench README, "Measurements behind choices in the code").
  */
 export function transposedWeightInLoop(graph: GraphProto): void {
-  const dims = knownInputDims(graph);
-  for (const t of graph.initializer ?? []) dims.set(t.name ?? '', (t.dims ?? []).map(Number));
+  const dims = knownDims(graph);
   insertAtEachScan(graph, 'before', (scan) => rewrite(scan, dims));
 }
 
