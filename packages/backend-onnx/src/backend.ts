@@ -43,7 +43,7 @@ export class OnnxBackend extends OnnxBackendBase implements Backend<S> {
     this.eager = new EagerRunner(config);
     this.graphs = new GraphCache(
       config,
-      (g) => new Session(g.model, g.inputs, g.outputs, config, g.loops),
+      (g) => new Session(g.model, g.inputs, g.outputs, config, g),
       config.worker ? () => new RemoteRuntime(config) : null,
     );
   }

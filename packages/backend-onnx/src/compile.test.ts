@@ -228,6 +228,7 @@ describe('compiled training steps match the JS backend (three Adam steps)', () =
   }
 
   it('keeps time a loop: the graph has Scan nodes and the same size for any sequence length', () => {
+    const data: number[] = [];
     const sizes = [5, 40].map((L) =>
       on(onnx, () => {
         const layer = makeLayer(onnx, 'lstm', { layers: 1, bidi: false });
@@ -245,9 +246,13 @@ describe('compiled training steps match the JS backend (three Adam steps)', () =
         const model = decodeModel(onnx.graphs.last!.model);
         const ops = model.graph!.node.map((n) => n.op_type);
         expect(ops.filter((o) => o === 'Scan').length).toBe(2);
+        data.push(onnx.graphs.last!.dataElements);
         return model.graph!.node.length;
       }),
     );
+    // dataElements counts the loops' sequences besides the inputs: it grows by more than x's
+    // and the first target's 2·4 + 2·6 elements a time step
+    expect(data[1] - data[0]).toBeGreaterThan(35 * (2 * 4 + 2 * 6));
     expect(sizes[1]).toBe(sizes[0]);
   });
 

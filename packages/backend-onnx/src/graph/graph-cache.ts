@@ -1,4 +1,4 @@
-import type { HostValue, ValueRuntime } from '../runtime/protocol.js';
+import type { GraphTraits, HostValue, ValueRuntime } from '../runtime/protocol.js';
 import type { LoweringOptions } from './emit.js';
 
 /** A session on the calling thread (Node only: onnxruntime-node runs synchronously there). */
@@ -16,13 +16,11 @@ export interface CacheConfig {
   lowering?: LoweringOptions;
 }
 
-/** What a trace hands over the first time a graph is seen. */
-export interface BuiltGraph {
+/** What a trace hands over the first time a graph is seen (traits: see sessionOptions in runtime.ts). */
+export interface BuiltGraph extends GraphTraits {
   model: Uint8Array;
   inputs: string[];
   outputs: string[];
-  /** It has Scan loops (see sessionOptions in runtime.ts). */
-  loops: boolean;
 }
 
 /** A compiled graph: its model, and its session on this thread and/or in the worker. */
@@ -155,7 +153,7 @@ export class GraphCache {
 
   /** `g`'s session id in the worker (loaded on first use). */
   sid(g: CachedGraph): number {
-    g.sid ??= this.runtime().load(g.model, g.inputs, g.outputs, g.loops);
+    g.sid ??= this.runtime().load(g.model, g.inputs, g.outputs, g);
     return g.sid;
   }
 

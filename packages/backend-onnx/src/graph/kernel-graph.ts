@@ -1,5 +1,6 @@
 import type { KernelTensor } from '@rnnkit/core';
 import { DataType, GraphBuilder } from '@rnnkit/onnx/format';
+import { NO_LOOPS } from '../runtime/protocol.js';
 import type { OnnxStorage } from '../storage.js';
 import { emitter, type KernelCall, type LoweringOptions, type Val } from './emit.js';
 import type { BuiltGraph } from './graph-cache.js';
@@ -54,6 +55,6 @@ export function kernelGraph(
     model: g.encode(),
     inputs: [...vals.map((v) => v.name), ...scalars],
     outputs: names,
-    loops: false,
+    ...NO_LOOPS,
   };
 }

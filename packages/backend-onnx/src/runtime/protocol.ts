@@ -52,15 +52,26 @@ export interface Reply {
  * (asynchronously always; synchronously only where the platform can block a thread, i.e. Node)
  * and free them.
  */
+/** What a graph's session options depend on. */
+export interface GraphTraits {
+  /** It has Scan loops. */
+  readonly loops: boolean;
+  /** Elements of its inputs and of the sequences its loops read: how large its intermediates get. */
+  readonly dataElements: number;
+}
+
+/** A graph without loops (one kernel, or code with no scan). */
+export const NO_LOOPS: GraphTraits = { loops: false, dataElements: 0 };
+
 export interface ValueRuntime {
   /** Why the worker is unusable; null while it runs. */
   readonly stopped: OnnxWorkerStoppedError | null;
-  /** Loads a model in the worker (`loops`: it has Scan loops); returns its session id. */
+  /** Loads a model in the worker (its session options follow `traits`); returns its session id. */
   load(
     model: Uint8Array,
     inputs: readonly string[],
     outputs: readonly string[],
-    loops?: boolean,
+    traits?: GraphTraits,
   ): number;
   /** Posts a run of session `sid`; returns the ids its outputs will have. */
   run(sid: number, feeds: readonly Feed[], outputs: number): number[];

@@ -1,4 +1,11 @@
-import type { Feed, Reply, Request, ValueRuntime } from './protocol.js';
+import {
+  type Feed,
+  type GraphTraits,
+  NO_LOOPS,
+  type Reply,
+  type Request,
+  type ValueRuntime,
+} from './protocol.js';
 import type { OnnxWorkerStoppedError } from './worker-stopped.js';
 
 /** How many freed ids wait before they are sent on their own. */
@@ -25,8 +32,8 @@ export abstract class WorkerClient implements Omit<ValueRuntime, 'read' | 'dispo
   /** Sends a message to the worker. */
   protected abstract post(m: Request): void;
 
-  /** The options a session is created with (`loops`: its graph has Scan loops). */
-  protected abstract loadOptions(loops: boolean): object;
+  /** The options a session is created with, for a graph with `traits`. */
+  protected abstract loadOptions(traits: GraphTraits): object;
 
   /** Called once, after the worker has stopped and every pending request has failed. */
   protected onStop(): void {}
@@ -76,16 +83,16 @@ export abstract class WorkerClient implements Omit<ValueRuntime, 'read' | 'dispo
     return reply;
   }
 
-  /** Loads a model in the worker (`loops`: it has Scan loops); returns its session id. */
+  /** Loads a model in the worker (its session options follow `traits`); returns its session id. */
   load(
     model: Uint8Array,
     inputs: readonly string[],
     outputs: readonly string[],
-    loops = false,
+    traits: GraphTraits = NO_LOOPS,
   ): number {
     this.check();
     const sid = this.#nextSid++;
-    this.post({ t: 'load', sid, model, inputs, outputs, options: this.loadOptions(loops) });
+    this.post({ t: 'load', sid, model, inputs, outputs, options: this.loadOptions(traits) });
     return sid;
   }
 

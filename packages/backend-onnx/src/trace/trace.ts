@@ -1,4 +1,4 @@
-import type { DType, KernelTensor, LoopSpec } from '@rnnkit/core';
+import { type DType, type KernelTensor, type LoopSpec, sizeOf } from '@rnnkit/core';
 import { type FloatKey, floatKey, type KernelCall } from '../graph/emit.js';
 import type { GraphCache } from '../graph/graph-cache.js';
 import type { Feed } from '../runtime/protocol.js';
@@ -68,6 +68,8 @@ export class Trace implements KernelSink {
   #sig!: string[];
   #bodies!: number;
   #loops!: Map<object, Loop>;
+  /** Elements of the sequences the graph's loops read, each counted once (see GraphTraits). */
+  #seqElements!: number;
   #replay: Replay | null = null;
 
   constructor(private readonly cache: GraphCache) {
@@ -84,6 +86,7 @@ export class Trace implements KernelSink {
     this.#scalarNames = new Map();
     this.#sig = [];
     this.#bodies = 0;
+    this.#seqElements = 0;
   }
 
   emit(call: KernelCall, ins: readonly KT[]): OnnxStorage[] {
@@ -219,6 +222,7 @@ export class Trace implements KernelSink {
     const outer = this.#top;
     const init = spec.init.map((x) => this.#ref(x, outer));
     const seqs = spec.xs.map((x) => this.#ref(x, outer));
+    for (const x of spec.xs) this.#seqElements += sizeOf(x.shape);
     const p = `b${this.#bodies++}_`;
     const f = frame(p, outer, spec.key !== undefined);
     const place = (x: KT, name: string, shape: readonly number[]) => {
@@ -285,6 +289,7 @@ export class Trace implements KernelSink {
         ],
         outputs: outNames,
         loops: this.#root.program.ops.some((op) => op.kind === 'scan'),
+        dataElements: this.#inputList.reduce((n, x) => n + sizeOf(x.shape), this.#seqElements),
       };
     });
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));

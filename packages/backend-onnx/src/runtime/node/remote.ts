@@ -6,7 +6,7 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
-import type { HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
+import type { GraphTraits, HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
 import { unwrap } from '../protocol.js';
 import { WorkerClient } from '../worker-client.js';
 import { OnnxWorkerStoppedError, stoppedError, type WorkerEnd } from '../worker-stopped.js';
@@ -178,8 +178,8 @@ export class RemoteRuntime extends WorkerClient implements ValueRuntime {
     Atomics.notify(this.#bell, 0);
   }
 
-  protected loadOptions(loops: boolean): object {
-    return sessionOptions(this.config, loops);
+  protected loadOptions(traits: GraphTraits): object {
+    return sessionOptions(this.config, traits);
   }
 
   /** A value's host copy, waiting for the event loop to deliver it. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { TypedArray } from '@rnnkit/core';
 import { OnnxRuntimeError } from '@rnnkit/onnx/errors';
-import type { HostValue } from '../protocol.js';
+import { type GraphTraits, type HostValue, NO_LOOPS } from '../protocol.js';
 
 /**
  * ONNX Runtime, driven synchronously. onnxruntime-node's public `InferenceSession.run` only wraps
@@ -111,7 +111,17 @@ export interface SessionConfig {
 export type WorkerMode = boolean | 'auto';
 
 /**
- * ONNX Runtime session options for `config`; `loops`: the graph has Scan loops.
+ * Graphs with loops and at most this many data elements (GraphTraits) run with ONNX Runtime's
+ * memory pattern: after a graph's first run, one block planned for all of a run's intermediates,
+ * loop bodies' included, instead of an arena allocation for each node's output. In a loop over
+ * small steps (batch 1) these allocations are a share of every step's time, and the block is
+ * small. In larger graphs the steps' arithmetic hides the allocations, and the block raised the
+ * process's peak by up to 1.7 times (figures in tooling/bench/README.md).
+ */
+export const PLANNED_MEMORY_ELEMENTS = 2 * 1024 * 1024;
+
+/**
+ * ONNX Runtime session options for `config`, for a graph with `traits`.
  *
  * With more than one intra-op thread, ONNX Runtime's pool threads either spin between parallel
  * sections or sleep. A loop's steps are small parallel sections one after another, and waking a
@@ -120,7 +130,8 @@ export type WorkerMode = boolean | 'auto';
  * and the other sessions' threads need (each session has its own pool). So only graphs with loops
  * spin, which trained fastest of the three (figures in tooling/bench/README.md).
  */
-export function sessionOptions(config: SessionConfig, loops: boolean): object {
+export function sessionOptions(config: SessionConfig, traits: GraphTraits): object {
+  const { loops } = traits;
   return {
     intraOpNumThreads: config.threads,
     interOpNumThreads: 1,
@@ -129,10 +140,7 @@ export function sessionOptions(config: SessionConfig, loops: boolean): object {
     // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
     // failing run as a red log line on stderr
     logSeverityLevel: 4,
-    // No memory pattern (ONNX Runtime's one planned block for a run's intermediates, in the
-    // session's arena): the char-LSTM training graphs' process peaked 1.2-1.7 times higher with
-    // it, and ran no faster (figures in tooling/bench/README.md).
-    enableMemPattern: false,
+    enableMemPattern: loops && traits.dataElements <= PLANNED_MEMORY_ELEMENTS,
     ...(config.threads !== 1
       ? { extra: { session: { intra_op: { allow_spinning: loops ? '1' : '0' } } } }
       : {}),
@@ -152,7 +160,7 @@ export class Session {
     readonly inputNames: readonly string[],
     readonly outputNames: readonly string[],
     config: SessionConfig,
-    loops = false,
+    traits: GraphTraits = NO_LOOPS,
   ) {
     this.#ort = loadOrt();
     this.#native = new this.#ort.binding.InferenceSession();
@@ -161,7 +169,7 @@ export class Session {
         model.buffer as ArrayBuffer,
         model.byteOffset,
         model.byteLength,
-        sessionOptions(config, loops),
+        sessionOptions(config, traits),
       );
     } catch (err) {
       throw OnnxRuntimeError.wrap('onnx backend: loading a graph', err);

@@ -1,4 +1,4 @@
-import type { HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
+import type { GraphTraits, HostValue, Reply, Request, ValueRuntime } from '../protocol.js';
 import { unwrap } from '../protocol.js';
 import { WorkerClient } from '../worker-client.js';
 import { OnnxWorkerStoppedError } from '../worker-stopped.js';
@@ -67,8 +67,8 @@ export class WebRuntime extends WorkerClient implements ValueRuntime {
     this.#worker.postMessage(m);
   }
 
-  protected loadOptions(loops: boolean): object {
-    return { loops };
+  protected loadOptions(traits: GraphTraits): object {
+    return { loops: traits.loops };
   }
 
   async read(id: number): Promise<HostValue> {
