@@ -47,11 +47,6 @@ export interface Reply {
   ort?: string;
 }
 
-/**
- * What tensor storage needs from a runtime whose values live in a worker: post runs, read values
- * (asynchronously always; synchronously only where the platform can block a thread, i.e. Node)
- * and free them.
- */
 /** What a graph's session options depend on. */
 export interface GraphTraits {
   /** It has Scan loops. */
@@ -63,6 +58,11 @@ export interface GraphTraits {
 /** A graph without loops (one kernel, or code with no scan). */
 export const NO_LOOPS: GraphTraits = { loops: false, dataElements: 0 };
 
+/**
+ * What tensor storage needs from a runtime whose values live in a worker: post runs, read values
+ * (asynchronously always; synchronously only where the platform can block a thread, i.e. Node)
+ * and free them.
+ */
 export interface ValueRuntime {
   /** Why the worker is unusable; null while it runs. */
   readonly stopped: OnnxWorkerStoppedError | null;

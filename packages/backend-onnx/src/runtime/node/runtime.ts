@@ -116,7 +116,7 @@ export type WorkerMode = boolean | 'auto';
  * loop bodies' included, instead of an arena allocation for each node's output. In a loop over
  * small steps (batch 1) these allocations are a share of every step's time, and the block is
  * small. In larger graphs the steps' arithmetic hides the allocations, and the block raised the
- * process's peak by up to 1.7 times (figures in tooling/bench/README.md).
+ * process's peak (figures in tooling/bench/README.md).
  */
 export const PLANNED_MEMORY_ELEMENTS = 2 * 1024 * 1024;
 
