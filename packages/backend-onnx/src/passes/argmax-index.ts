@@ -5,6 +5,7 @@ import {
   type NodeProto,
   type ValueInfoProto,
 } from '@rnnkit/onnx/format';
+import { intAttr } from '../graph/graph-info.js';
 import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.js';
 
 /**
@@ -65,11 +66,7 @@ function rewrite(scan: NodeProto): NodeProto[] {
 }
 
 function isCastToInt32(n: NodeProto): boolean {
-  return (
-    n.op_type === 'Cast' &&
-    n.input.length === 1 &&
-    n.attribute?.find((a) => a.name === 'to')?.i === DataType.INT32
-  );
+  return n.op_type === 'Cast' && n.input.length === 1 && intAttr(n, 'to') === DataType.INT32;
 }
 
 /** The body output becomes `name`, int64. */

@@ -1,5 +1,6 @@
 import { floatTensor, type GraphProto, type NodeProto } from '@rnnkit/onnx/format';
-import { hasNestedGraph, insertAtEachScan, knownInputDims, scanParts } from '../graph/scan-node.js';
+import { intAttr, knownInputDims } from '../graph/graph-info.js';
+import { hasNestedGraph, insertAtEachScan, scanParts } from '../graph/scan-node.js';
 
 /**
  * An LSTM step in a training loop computes tanh of the cell gate as 2σ(2z) − 1, so that one
@@ -52,7 +53,7 @@ function rewrite(scan: NodeProto, graph: GraphProto, shapes: Map<string, number[
     const m = matchStep(act, made, uses);
     if (!m) continue;
     const { gemm, sigmoid, sigSplit, tanhSplit } = m;
-    const transB = gemm.attribute?.find((a) => a.name === 'transB')?.i === 1;
+    const transB = intAttr(gemm, 'transB') === 1;
     const w = gemm.input[1];
     const wShape = shapes.get(w);
     // the weight must come from outside the loop (its doubled copy is made once, before it)
@@ -115,7 +116,8 @@ function matchStep(
   uses: Map<string, number>,
 ): Step | undefined {
   const concat = made.get(act);
-  if (concat?.op_type !== 'Concat' || concat.input.length !== 4 || axisOf(concat) !== 1) return;
+  if (concat?.op_type !== 'Concat' || concat.input.length !== 4 || intAttr(concat, 'axis') !== 1)
+    return;
   if (uses.get(act) !== 1) return;
   const sigSplit = made.get(concat.input[0]);
   if (!sigSplit || !isQuarters(sigSplit)) return;
@@ -143,9 +145,10 @@ function matchStep(
 
 /** A Split into four equal parts along axis 1. */
 function isQuarters(n: NodeProto): boolean {
-  return n.op_type === 'Split' && n.output.length === 4 && n.input.length === 1 && axisOf(n) === 1;
-}
-
-function axisOf(n: NodeProto): number {
-  return Number(n.attribute?.find((a) => a.name === 'axis')?.i ?? 0);
+  return (
+    n.op_type === 'Split' &&
+    n.output.length === 4 &&
+    n.input.length === 1 &&
+    intAttr(n, 'axis') === 1
+  );
 }

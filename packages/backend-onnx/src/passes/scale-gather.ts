@@ -1,5 +1,5 @@
 import { DataType, type GraphProto, type NodeProto, readTensor } from '@rnnkit/onnx/format';
-import { knownDims } from '../graph/scan-node.js';
+import { intAttr, knownDims } from '../graph/graph-info.js';
 
 /**
  * A constant per-column scale of rows gathered from a table is applied to the table instead:
@@ -47,7 +47,7 @@ export function scaleBeforeGather(graph: GraphProto): void {
       x = at.input[0];
       at = made.get(x);
     }
-    if (at?.op_type !== 'Gather' || (intAttr(at, 'axis') ?? 0) !== 0) continue;
+    if (at?.op_type !== 'Gather' || intAttr(at, 'axis') !== 0) continue;
     if (tableCols(at.input[0]) !== cols) continue;
 
     const out = mul.output[0];
@@ -78,9 +78,4 @@ function lastOf(t: Parameters<typeof readTensor>[0] | undefined): number | undef
   if (t?.data_type !== DataType.INT64) return undefined;
   const v = readTensor(t).data as ArrayLike<number>;
   return v.length ? Number(v[v.length - 1]) : undefined;
-}
-
-function intAttr(n: NodeProto, name: string): number | undefined {
-  const a = n.attribute?.find((x) => x.name === name);
-  return a?.i === undefined ? undefined : Number(a.i);
 }

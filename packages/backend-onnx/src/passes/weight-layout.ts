@@ -1,5 +1,6 @@
 import { type GraphProto, makeAttribute, type NodeProto } from '@rnnkit/onnx/format';
-import { insertAtEachScan, knownDims, scanParts } from '../graph/scan-node.js';
+import { intAttr, knownDims } from '../graph/graph-info.js';
+import { insertAtEachScan, scanParts } from '../graph/scan-node.js';
 
 /**
  * Rows of at least this many floats (4 KiB, a memory page) make a loop's product read its weight
@@ -37,7 +38,7 @@ function rewrite(scan: NodeProto, dims: Map<string, number[]>): NodeProto[] {
   }
   const before: NodeProto[] = [];
   for (const gemm of body.node) {
-    if (gemm.op_type !== 'Gemm' || attr(gemm, 'transA') || attr(gemm, 'transB')) continue;
+    if (gemm.op_type !== 'Gemm' || intAttr(gemm, 'transA') || intAttr(gemm, 'transB')) continue;
     const w = gemm.input[1];
     const wd = dims.get(w);
     if (inBody.has(w) || wd?.length !== 2 || wd[1] < PAGE_FLOATS) continue;
@@ -59,8 +60,4 @@ function rewrite(scan: NodeProto, dims: Map<string, number[]>): NodeProto[] {
     ];
   }
   return before;
-}
-
-function attr(n: NodeProto, name: string): number {
-  return Number(n.attribute?.find((a) => a.name === name)?.i ?? 0);
 }

@@ -131,7 +131,7 @@ export const PLANNED_MEMORY_ELEMENTS = 2 * 1024 * 1024;
  * spin, which trained fastest of the three (figures in tooling/bench/README.md).
  */
 export function sessionOptions(config: SessionConfig, traits: GraphTraits): object {
-  const { loops } = traits;
+  const { loops, dataElements } = traits;
   return {
     intraOpNumThreads: config.threads,
     interOpNumThreads: 1,
@@ -140,7 +140,7 @@ export function sessionOptions(config: SessionConfig, traits: GraphTraits): obje
     // failures reach the caller as exceptions; at level 3 ONNX Runtime also printed every
     // failing run as a red log line on stderr
     logSeverityLevel: 4,
-    enableMemPattern: loops && traits.dataElements <= PLANNED_MEMORY_ELEMENTS,
+    enableMemPattern: loops && dataElements <= PLANNED_MEMORY_ELEMENTS,
     ...(config.threads !== 1
       ? { extra: { session: { intra_op: { allow_spinning: loops ? '1' : '0' } } } }
       : {}),
