@@ -36,11 +36,12 @@ export interface CachedGraph extends BuiltGraph {
 
 /**
  * A graph's session is released (its model kept: a later run makes a new session from it) once
- * this many runs of other graphs have passed since it last ran; once only, so a graph that comes
- * back (every epoch's last, shorter block, a validation pass) costs one more session at most.
- * Each ONNX Runtime session keeps its own memory arena, as large as its largest run needed, and
- * the Trainer builds a graph for every block size it tries while sizing its calls: without this,
- * every size left behind would hold its memory for the rest of the process.
+ * this many runs of other graphs have passed since it last ran, or as soon as a new graph is built
+ * (see GraphCache.get); once only, so a graph that comes back (every epoch's last, shorter block, a
+ * validation pass) costs one more session at most. Each ONNX Runtime session keeps its own memory
+ * arena, as large as its largest run needed, and the Trainer builds a graph for every block size
+ * it tries while sizing its calls: without this, every size left behind would hold its memory for
+ * the rest of the process.
  */
 export const RETIRE_AFTER = 4;
 
@@ -106,6 +107,11 @@ export class GraphCache {
       this.#ran(g);
       return g;
     }
+    // A new graph means the calls changed shape (the Trainer's next block size, an epoch's last
+    // block, a validation pass): the sessions built so far are released now rather than after
+    // RETIRE_AFTER runs, so that the new session's arena never adds to theirs. The peak of a
+    // training run is then one session's, not the sum of every block size tried.
+    for (const other of this.#graphs.values()) this.#retire(other);
     const b = build();
     this.last = b;
     g = { ...b, ran: 0 };
@@ -126,10 +132,15 @@ export class GraphCache {
     // the map is in order of use: the idle ones are first
     for (const other of this.#graphs.values()) {
       if (this.#runs - other.ran <= RETIRE_AFTER) break;
-      if (other.retired || (!other.local && other.sid === undefined)) continue;
-      other.retired = true;
-      this.#release(other);
+      this.#retire(other);
     }
+  }
+
+  /** Releases `g`'s sessions unless it has none or was released once already (it keeps it then). */
+  #retire(g: CachedGraph): void {
+    if (g.retired || (!g.local && g.sid === undefined)) return;
+    g.retired = true;
+    this.#release(g);
   }
 
   /** Live sessions: on this thread, and in the worker (as this cache has asked for them). */
