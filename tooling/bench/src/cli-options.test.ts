@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,23 @@ describe('rnnkit-bench options', () => {
     rmSync(out, { recursive: true, force: true });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('tfjs-webgl needs a WebGL context');
+  }, 150_000);
+
+  it('says how far apart the cores are, at the start and at the end, and records both', () => {
+    const out = mkdtempSync(join(tmpdir(), 'rnnkit-bench-cli-'));
+    const r = run('cli.js', '--backend', 'js', '-w', 'matmul', '--quick', '--out', out);
+    const [file] = readdirSync(out);
+    const json = JSON.parse(readFileSync(join(out, file), 'utf8'));
+    rmSync(out, { recursive: true, force: true });
+    expect(r.status).toBe(0);
+    if (cpus().length < 2) {
+      expect(json.machine.coreRoundTripNs).toBeUndefined();
+      return;
+    }
+    expect(r.stdout).toMatch(/\d+ cores \(\d+ ns apart\)/);
+    expect(r.stdout).toMatch(/; cores \d+ ns apart at the start, \d+ ns at the end; wrote /);
+    expect(json.machine.coreRoundTripNs).toHaveLength(2);
+    for (const ns of json.machine.coreRoundTripNs) expect(ns).toBeGreaterThan(0);
   }, 150_000);
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { getBackend, listBackends, setBackend } from '@rnnkit/core';
 import '@rnnkit/backend-js';
 import { parseCli } from './cli-options.js';
+import { coreRoundTripNs } from './core-latency.js';
 import { loadShakespeare } from './corpus-file.js';
 import { type BenchRow, formatTable, type TfModule } from './harness.js';
 import { contention, machine } from './machine.js';
@@ -114,6 +115,10 @@ const rowWorkload = new Map<BenchRow, number>();
 const failures: { workload: string; backend: string; error: string }[] = [];
 const backends: { name: string; threads: number }[] = [];
 const info = machine();
+// How far apart the cores are, before the workloads and after: 2-thread figures follow it (see
+// coreRoundTripNs); undefined on one core.
+const roundTrips = [await coreRoundTripNs()];
+const apart = (ns: number | undefined) => (ns === undefined ? '' : `${Math.round(ns)} ns`);
 // The 1-minute load average before every workload and at the end (see contention()).
 const loads: number[] = [loadavg()[0]];
 const early = contention([], loads[0]);
@@ -144,7 +149,7 @@ for (const backend of backendNames) {
   }
   backends.push({ name: backend, threads });
   console.log(
-    `\nbackend ${backend}${layers ? ` (TensorFlow.js layers API on tfjs-${LAYERS_BACKENDS[backend]})` : ''} (${threads} thread${threads === 1 ? '' : 's'}) on ${info.cpu}, ${info.cores} cores, Node ${info.node}${quick ? ', quick run' : ''}`,
+    `\nbackend ${backend}${layers ? ` (TensorFlow.js layers API on tfjs-${LAYERS_BACKENDS[backend]})` : ''} (${threads} thread${threads === 1 ? '' : 's'}) on ${info.cpu}, ${info.cores} cores${roundTrips[0] === undefined ? '' : ` (${apart(roundTrips[0])} apart)`}, Node ${info.node}${quick ? ', quick run' : ''}`,
   );
   if (layers) {
     const without = chosen.filter((w) => !layersWorkloads.has(w.name)).map((w) => w.name);
@@ -177,6 +182,7 @@ const seconds = (performance.now() - started) / 1000;
 // that every backend's figure for a workload, rnnkit's and tfjs-layers', stand together.
 rows.sort((a, b) => (rowWorkload.get(a) ?? 0) - (rowWorkload.get(b) ?? 0));
 loads.push(loadavg()[0]);
+roundTrips.push(await coreRoundTripNs());
 const maxLoad = Math.max(...loads);
 const warning = contention(rows, maxLoad);
 
@@ -190,7 +196,12 @@ writeFileSync(
   JSON.stringify(
     {
       date: new Date().toISOString(),
-      machine: info,
+      machine: {
+        ...info,
+        ...(roundTrips[0] === undefined
+          ? {}
+          : { coreRoundTripNs: roundTrips.map((ns) => Math.round(ns ?? Number.NaN)) }),
+      },
       backends,
       quick,
       seconds,
@@ -203,7 +214,11 @@ writeFileSync(
     2,
   ),
 );
-console.log(`\n${formatTable(rows)}\n\n${seconds.toFixed(1)} s in all; wrote ${file}`);
+const trips =
+  roundTrips[0] === undefined
+    ? ''
+    : `; cores ${roundTrips.map(apart).join(' apart at the start, ')} at the end`;
+console.log(`\n${formatTable(rows)}\n\n${seconds.toFixed(1)} s in all${trips}; wrote ${file}`);
 if (warning) console.warn(warning);
 if (failures.length) {
   console.error(
