@@ -80,3 +80,24 @@ export function releaseRemote(s: OnnxStorage): void {
   if (s.remote) s.remote.rt.free(s.remote.id);
   s.remote = null;
 }
+
+/**
+ * Host values of at least this many bytes that a graph run in the worker reads move there: their
+ * buffer is transferred with the run instead of copied, and the tensor holds the worker's value
+ * from then on (as it does a graph's outputs). A copy would leave the host buffer to the calling
+ * thread's garbage collector, which runs rarely once the work is in the worker: at hidden 1024 the
+ * parameters and Adam's moments (57 MiB) stayed there, twice, for the whole run. Smaller values
+ * stay on the host, where reading them costs no trip to the worker.
+ */
+export const MOVED_FEED_BYTES = 1 << 20;
+
+/** Whether `data` may move to the worker: large enough, and the whole of a buffer of its own. */
+export function movable(data: TypedArray): boolean {
+  const buf = data.buffer;
+  return (
+    data.byteLength >= MOVED_FEED_BYTES &&
+    data.byteOffset === 0 &&
+    data.byteLength === buf.byteLength &&
+    !(typeof SharedArrayBuffer !== 'undefined' && buf instanceof SharedArrayBuffer)
+  );
+}

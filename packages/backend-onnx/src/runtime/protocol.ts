@@ -17,8 +17,15 @@ export interface HostValue {
   shape: Shape;
 }
 
-/** An input of a graph run in the worker: host values, or a value the worker already holds. */
-export type Feed = HostValue | { ref: number };
+/**
+ * An input of a graph run in the worker: host values, a value the worker already holds, or host
+ * values that move there (`move`): their buffer is transferred, not copied, and the worker keeps
+ * the value after the run, under an id that `run` returns, so the caller no longer holds them.
+ */
+export type Feed = HostValue | { ref: number } | (HostValue & { move: true });
+
+/** A feed as posted: a moved one carries the id the worker keeps it under. */
+export type PostedFeed = HostValue | { ref: number } | (HostValue & { keep: number });
 
 /** The messages the backend posts to the worker. */
 export type Request =
@@ -30,7 +37,7 @@ export type Request =
       outputs: readonly string[];
       options: object;
     }
-  | { t: 'run'; sid: number; feeds: readonly Feed[]; outs: number[] }
+  | { t: 'run'; sid: number; feeds: readonly PostedFeed[]; outs: number[] }
   | { t: 'read'; id: number; rid?: number }
   | { t: 'free'; ids: number[] }
   | { t: 'drop'; sid: number }
@@ -73,7 +80,10 @@ export interface ValueRuntime {
     outputs: readonly string[],
     traits?: GraphTraits,
   ): number;
-  /** Posts a run of session `sid`; returns the ids its outputs will have. */
+  /**
+   * Posts a run of session `sid`; returns the ids its outputs will have, then those of its moved
+   * feeds (`move`), in order.
+   */
   run(sid: number, feeds: readonly Feed[], outputs: number): number[];
   /** A value's host copy, without blocking. */
   read(id: number): Promise<HostValue>;

@@ -2,6 +2,7 @@ import {
   type Feed,
   type GraphTraits,
   NO_LOOPS,
+  type PostedFeed,
   type Reply,
   type Request,
   type ValueRuntime,
@@ -29,8 +30,8 @@ export abstract class WorkerClient implements Omit<ValueRuntime, 'read' | 'dispo
   /** Graph runs posted so far (tests read it). */
   runs = 0;
 
-  /** Sends a message to the worker. */
-  protected abstract post(m: Request): void;
+  /** Sends `m` to the worker, moving the buffers in `transfer` there. */
+  protected abstract post(m: Request, transfer?: ArrayBuffer[]): void;
 
   /** The options a session is created with, for a graph with `traits`. */
   protected abstract loadOptions(traits: GraphTraits): object;
@@ -96,15 +97,27 @@ export abstract class WorkerClient implements Omit<ValueRuntime, 'read' | 'dispo
     return sid;
   }
 
-  /** Posts a run of session `sid`; returns the ids its outputs will have. */
+  /**
+   * Posts a run of session `sid`; returns the ids its outputs will have, then those of its moved
+   * feeds, in order (their buffers go to the worker with the message).
+   */
   run(sid: number, feeds: readonly Feed[], outputs: number): number[] {
     this.check();
     const outs = Array.from({ length: outputs }, () => this.#nextId++);
-    this.post({ t: 'run', sid, feeds, outs });
+    const kept: number[] = [];
+    const transfer: ArrayBuffer[] = [];
+    const posted = feeds.map((f): PostedFeed => {
+      if (!('move' in f)) return f;
+      const keep = this.#nextId++;
+      kept.push(keep);
+      transfer.push(f.data.buffer as ArrayBuffer);
+      return { data: f.data, shape: f.shape, keep };
+    });
+    this.post({ t: 'run', sid, feeds: posted, outs }, transfer);
     this.runs++;
     // after the run: inputs disposed while it was traced are freed once it has read them
     this.flushFrees();
-    return outs;
+    return [...outs, ...kept];
   }
 
   /** The worker may drop the value (sent with the next message). */

@@ -2,7 +2,7 @@ import { type DType, type KernelTensor, type LoopSpec, sizeOf } from '@rnnkit/co
 import { type FloatKey, floatKey, type KernelCall } from '../graph/emit.js';
 import type { GraphCache } from '../graph/graph-cache.js';
 import type { Feed } from '../runtime/protocol.js';
-import { hostData, OnnxStorage } from '../storage.js';
+import { hostData, movable, OnnxStorage } from '../storage.js';
 import type { KernelSink } from './kernel-sink.js';
 import { buildModel } from './trace-build.js';
 import type { Output, Program, ScanOp } from './trace-program.js';
@@ -295,15 +295,24 @@ export class Trace implements KernelSink {
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));
     if (this.cache.inWorker) {
       const rt = this.cache.runtime();
-      // the worker runs it; the results stay there until read (see remote.ts)
-      const feeds = this.#inputList.map(
-        ({ s, shape, ref }): Feed =>
-          ref !== undefined ? { ref } : { data: hostData({ storage: s, shape }), shape },
-      );
+      // the worker runs it; the results stay there until read (see remote.ts), and so do the
+      // large host inputs it reads (see MOVED_FEED_BYTES)
+      const moved: OnnxStorage[] = [];
+      const feeds = this.#inputList.map(({ s, shape, ref }): Feed => {
+        if (ref !== undefined) return { ref };
+        const data = hostData({ storage: s, shape });
+        if (s.disposed || !movable(data)) return { data, shape };
+        moved.push(s);
+        return { data, shape, move: true };
+      });
       const ids = rt.run(this.cache.sid(session), [...feeds, ...scalars], live.length);
       live.forEach((s, k) => {
         s.remote = { rt, id: ids[k] };
         s.sym = null;
+      });
+      moved.forEach((s, k) => {
+        s.remote = { rt, id: ids[live.length + k] };
+        s.data = null;
       });
     } else {
       const feeds = this.#inputList.map(({ s, shape }) => ({

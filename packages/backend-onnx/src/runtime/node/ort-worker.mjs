@@ -50,10 +50,13 @@ function load({ sid, model, inputs, outputs, options }) {
 }
 
 /** A feed's tensor, or the failure that made the value it refers to. */
+function tensor(f) {
+  return new pub.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
+}
+
 function feed(f) {
-  if (f.ref === undefined) {
-    return new pub.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
-  }
+  if (f.keep !== undefined) return values.get(f.keep);
+  if (f.ref === undefined) return tensor(f);
   return values.get(f.ref) ?? { error: `value ${f.ref} was freed before a graph read it` };
 }
 
@@ -61,6 +64,9 @@ function run({ sid, feeds, outs }) {
   const fail = (failure) => {
     for (const id of outs) values.set(id, failure);
   };
+  // moved feeds (their buffers came with the message) are this worker's values from now on,
+  // whatever becomes of the run
+  for (const f of feeds) if (f.keep !== undefined) values.set(f.keep, tensor(f));
   const s = sessions.get(sid) ?? { error: `graph ${sid} was dropped before it ran` };
   if (s.error) return fail(s);
   try {

@@ -172,8 +172,8 @@ export class RemoteRuntime extends WorkerClient implements ValueRuntime {
   #released = false;
 
   /** Posts a message and rings the worker's doorbell (it may be asleep). */
-  protected post(m: Request): void {
-    this.#requests.postMessage(m);
+  protected post(m: Request, transfer: ArrayBuffer[] = []): void {
+    this.#requests.postMessage(m, transfer);
     Atomics.add(this.#bell, 0, 1);
     Atomics.notify(this.#bell, 0);
   }

@@ -1,5 +1,6 @@
 import { add, type Backend, mul, sum, tensor, valueAndGrad } from '@rnnkit/core';
 import { describe, expect, it } from 'vitest';
+import { MOVED_FEED_BYTES, type OnnxStorage } from '../../storage.js';
 import { createWebOnnxBackend, OnnxWorkerStoppedError, wasmThreads } from '../../web.js';
 import type { WebRuntime } from './web-runtime.js';
 
@@ -42,6 +43,33 @@ describe('onnx-wasm in a Chromium page', () => {
     // sum(w·x·w) = 0.25 + 2 + 12 + 0.25; its gradient 2·w·x
     expect(Array.from(await value.data())).toEqual([14.5]);
     expect(Array.from(await grads[0].data())).toEqual([1, -4, 12, 2]);
+    be.graphs.dispose();
+  });
+
+  it('moves a large host input of a compiled run to the worker: transferred, then read from there', async () => {
+    const be = await createWebOnnxBackend('onnx-wasm', { threads: 1 });
+    const n = MOVED_FEED_BYTES / 4;
+    const x = tensor(
+      Float32Array.from({ length: n }, (_, i) => i % 3),
+      [n],
+      'float32',
+      be,
+    );
+    const host = (x.storage as OnnxStorage).data!;
+    const total = be.compile(() => sum(x))();
+    expect(Array.from(await total.data())).toEqual([n - 1]);
+    // the buffer went with the run: the host array is empty, the tensor is the worker's value
+    expect(host.length).toBe(0);
+    expect(x.storage).toMatchObject({ data: null });
+    const back = await x.data();
+    expect([back.length, back[4]]).toEqual([n, 1]);
+    expect(
+      Array.from(
+        await be
+          .compile(() => sum(x))()
+          .data(),
+      ),
+    ).toEqual([n - 1]);
     be.graphs.dispose();
   });
 

@@ -63,8 +63,8 @@ export class WebRuntime extends WorkerClient implements ValueRuntime {
     this.stop(new OnnxWorkerStoppedError(`terminated: ${reason}`, null));
   }
 
-  protected post(m: Request): void {
-    this.#worker.postMessage(m);
+  protected post(m: Request, transfer: ArrayBuffer[] = []): void {
+    this.#worker.postMessage(m, transfer);
   }
 
   protected loadOptions(traits: GraphTraits): object {
