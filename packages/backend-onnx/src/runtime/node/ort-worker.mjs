@@ -49,11 +49,12 @@ function load({ sid, model, inputs, outputs, options }) {
   }
 }
 
-/** A feed's tensor, or the failure that made the value it refers to. */
+/** An ONNX Runtime tensor over a posted feed's host values. */
 function tensor(f) {
   return new pub.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
 }
 
+/** A feed's tensor, or the failure that made the value it refers to. */
 function feed(f) {
   if (f.keep !== undefined) return values.get(f.keep);
   if (f.ref === undefined) return tensor(f);

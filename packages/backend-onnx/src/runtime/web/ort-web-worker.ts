@@ -8,7 +8,7 @@
 // and a read always sees the run that made its value.
 
 import type * as Ort from 'onnxruntime-web';
-import type { PostedFeed, Reply, Request } from '../protocol.js';
+import type { HostValue, PostedFeed, Reply, Request } from '../protocol.js';
 
 /** The first message: which execution provider, how many threads, where the .wasm files are. */
 export interface InitRequest {
@@ -163,11 +163,16 @@ function wasmNotStarted(ortMessage: string): string {
   return `ONNX Runtime Web could not start its WebAssembly, loaded ${where}: ${ortMessage}. Serve the .wasm and .mjs files of node_modules/onnxruntime-web/dist from one folder and pass its URL, ending in '/', as the wasmPaths option: createWebOnnxBackend('onnx-${ep}', { wasmPaths })`;
 }
 
+/** An ONNX Runtime tensor over a posted feed's host values. */
+function hostTensor(ort: typeof Ort, f: HostValue): Ort.Tensor {
+  return new ort.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
+}
+
 function feed(ort: typeof Ort, f: PostedFeed): Ort.Tensor | Failure {
   if ('ref' in f)
     return values.get(f.ref) ?? { error: `value ${f.ref} was freed before a graph read it` };
   if ('keep' in f) return values.get(f.keep)!;
-  return new ort.Tensor(f.data instanceof Int32Array ? 'int32' : 'float32', f.data, f.shape);
+  return hostTensor(ort, f);
 }
 
 async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
@@ -176,9 +181,7 @@ async function run(m: Extract<Request, { t: 'run' }>): Promise<void> {
   };
   // moved feeds are this worker's values from now on, whatever becomes of the run
   for (const f of m.feeds) {
-    if (!('keep' in f)) continue;
-    const kind = f.data instanceof Int32Array ? 'int32' : 'float32';
-    values.set(f.keep, failed(ort) ? ort : new ort.Tensor(kind, f.data, f.shape));
+    if ('keep' in f) values.set(f.keep, failed(ort) ? ort : hostTensor(ort, f));
   }
   const s = (await sessions.get(m.sid)) ?? { error: `graph ${m.sid} was dropped before it ran` };
   if (failed(s)) return fail(s);
