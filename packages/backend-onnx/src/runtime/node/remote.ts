@@ -208,10 +208,13 @@ export class RemoteRuntime extends WorkerClient implements ValueRuntime {
     return unwrap(await reply);
   }
 
-  /** Values and sessions the worker holds, once it has handled every message sent so far. */
-  stats(): { values: number; sessions: number } {
-    const [values, sessions] = this.#request({ t: 'stats' }).data;
-    return { values, sessions };
+  /**
+   * Values and sessions the worker holds, once it has handled every message sent so far; the
+   * garbage collections it has made for freed values, and its array buffers' size (MiB).
+   */
+  stats(): { values: number; sessions: number; collections: number; arrayBuffersMiB: number } {
+    const [values, sessions, collections, arrayBuffersMiB] = this.#request({ t: 'stats' }).data;
+    return { values, sessions, collections, arrayBuffersMiB };
   }
 
   /** A value's host copy now: blocks this thread until the worker has run up to it. */
