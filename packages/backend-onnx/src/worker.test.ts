@@ -15,6 +15,7 @@ import {
 import { Adam, crossEntropy, Trainer } from '@rnnkit/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from './backend.js';
+import { AUTO_WORKER_BYTES } from './graph/graph-cache.js';
 import { createOnnxBackend } from './index.js';
 import type { RemoteRuntime } from './runtime/node/remote.js';
 
@@ -133,6 +134,24 @@ describe('compiled graphs on the worker thread', () => {
     expect(await after.data()).toEqual(await before.data());
     expect(quick().item()).toBe(7 + 10 + 15 + 22);
     dispose([x, big, before, after]);
+  });
+
+  it("'auto' runs a graph with 32 MiB of inputs in the worker from its first run, its inputs moved there", async () => {
+    registerBackend('onnx-auto-large', () => createOnnxBackend('onnx', { threads: 1 }));
+    const be = useBackend('onnx-auto-large') as OnnxBackend;
+    const f = compile((x: Tensor) => sum(x));
+    const small = tensor(new Float32Array((AUTO_WORKER_BYTES >> 2) - 1).fill(1));
+    const s = f(small);
+    expect(be.graphs.inWorker).toBe(false);
+    expect(s.item()).toBe(small.size);
+    const large = tensor(new Float32Array(AUTO_WORKER_BYTES >> 2).fill(1));
+    const l = f(large);
+    expect(be.graphs.inWorker).toBe(true);
+    expect(l.storage).toMatchObject({ remote: { id: expect.any(Number) } });
+    // the input went with the run: nothing of it is left on this thread
+    expect(large.storage).toMatchObject({ data: null, remote: { id: expect.any(Number) } });
+    expect(await l.data()).toEqual(Float32Array.of(large.size));
+    dispose([small, s, large, l]);
   });
 
   it('runs a graph on the calling thread when asked to (the result is there on return)', async () => {

@@ -35,13 +35,13 @@ export interface CachedGraph extends BuiltGraph {
 }
 
 /**
- * A graph's session is released (its model kept: a later run makes a new session from it) once
- * this many runs of other graphs have passed since it last ran, or as soon as a new graph is built
- * (see GraphCache.get); once only, so a graph that comes back (every epoch's last, shorter block, a
- * validation pass) costs one more session at most. Each ONNX Runtime session keeps its own memory
- * arena, as large as its largest run needed, and the Trainer builds a graph for every block size
- * it tries while sizing its calls: without this, every size left behind would hold its memory for
- * the rest of the process.
+ * A graph's session is released (its model kept: a later run makes a new session from it) as soon
+ * as another graph's session is made (see GraphCache.#making), or once this many runs of other
+ * graphs have passed since it last ran; once only, so a graph that comes back (every epoch's last,
+ * shorter block, a validation pass) costs one more session at most. Each ONNX Runtime session
+ * keeps its own memory arena, as large as its largest run needed, and the Trainer builds a graph
+ * for every block size it tries while sizing its calls: without this, every size left behind
+ * would hold its memory for the rest of the process.
  */
 export const RETIRE_AFTER = 4;
 
@@ -53,6 +53,16 @@ export const RETIRE_AFTER = 4;
  * fused steps made such runs common.
  */
 export const AUTO_WORKER_MS = 50;
+
+/**
+ * With worker 'auto', a graph whose inputs take this many bytes moves all runs to the worker
+ * before its first run. Its host inputs then move there with the run (see MOVED_FEED_BYTES)
+ * instead of staying behind: a slow first run on this thread left them, and the values it made,
+ * to this thread's garbage collector, which seldom runs once the work is in the worker (at hidden
+ * 1024, 114 MiB of parameters and Adam's moments; peak 728-745 MiB against 648-649 with every run
+ * in the worker). Graphs this large take tens of milliseconds, so a hand-over costs them little.
+ */
+export const AUTO_WORKER_BYTES = 32 << 20;
 
 /**
  * Sessions of compiled graphs by trace signature, least recently used dropped past `limit` (a
@@ -107,11 +117,6 @@ export class GraphCache {
       this.#ran(g);
       return g;
     }
-    // A new graph means the calls changed shape (the Trainer's next block size, an epoch's last
-    // block, a validation pass): the sessions built so far are released now rather than after
-    // RETIRE_AFTER runs, so that the new session's arena never adds to theirs. The peak of a
-    // training run is then one session's, not the sum of every block size tried.
-    for (const other of this.#graphs.values()) this.#retire(other);
     const b = build();
     this.last = b;
     g = { ...b, ran: 0 };
@@ -158,30 +163,52 @@ export class GraphCache {
   local(g: CachedGraph): LocalSession {
     if (!this.makeLocal)
       throw new Error('onnx backend: this runtime has no calling-thread sessions');
-    g.local ??= this.makeLocal(g);
+    if (!g.local) {
+      this.#making(g);
+      g.local = this.makeLocal(g);
+    }
     return g.local;
   }
 
   /** `g`'s session id in the worker (loaded on first use). */
   sid(g: CachedGraph): number {
-    g.sid ??= this.runtime().load(g.model, g.inputs, g.outputs, g);
+    if (g.sid === undefined) {
+      this.#making(g);
+      g.sid = this.runtime().load(g.model, g.inputs, g.outputs, g);
+    }
     return g.sid;
+  }
+
+  /**
+   * A session for `g` is about to be made: a new graph, or one whose session was released, means
+   * the calls changed shape (the Trainer's next block size, a size it went back to, an epoch's
+   * last block, a validation pass). The other graphs' sessions are released first rather than after
+   * RETIRE_AFTER runs, so that the new session's arena never adds to theirs: the peak of a training
+   * run is then one session's, not the sum of every block size tried. Graphs released before keep
+   * theirs.
+   */
+  #making(g: CachedGraph): void {
+    for (const other of this.#graphs.values()) if (other !== g) this.#retire(other);
+  }
+
+  /** A graph with `bytes` of inputs is about to run: with worker 'auto', a large one runs in the worker. */
+  weigh(bytes: number): void {
+    if (bytes >= AUTO_WORKER_BYTES) this.#toWorker();
   }
 
   /** A run on this thread took `ms`: with worker 'auto', a slow one moves later runs to the worker. */
   observe(ms: number): void {
-    if (
-      this.makeRemote &&
-      this.config.worker === 'auto' &&
-      ms >= AUTO_WORKER_MS &&
-      !this.#inWorker
-    ) {
-      this.#inWorker = true;
-      // graphs run in the worker from now on: their sessions here (and memory arenas) are not needed
-      for (const g of this.#graphs.values()) {
-        g.local?.dispose();
-        g.local = undefined;
-      }
+    if (ms >= AUTO_WORKER_MS) this.#toWorker();
+  }
+
+  /** With worker 'auto': graphs run in the worker from now on. */
+  #toWorker(): void {
+    if (!this.makeRemote || this.config.worker !== 'auto' || this.#inWorker) return;
+    this.#inWorker = true;
+    // their sessions here (and memory arenas) are not needed any more
+    for (const g of this.#graphs.values()) {
+      g.local?.dispose();
+      g.local = undefined;
     }
   }
 

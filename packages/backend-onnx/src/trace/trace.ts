@@ -293,6 +293,8 @@ export class Trace implements KernelSink {
       };
     });
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));
+    // float32 and int32 alike: 4 bytes a value
+    this.cache.weigh(this.#inputList.reduce((n, x) => n + 4 * sizeOf(x.shape), 0));
     if (this.cache.inWorker) {
       const rt = this.cache.runtime();
       // the worker runs it; the results stay there until read (see remote.ts), and so do the
