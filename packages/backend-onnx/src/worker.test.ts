@@ -136,7 +136,7 @@ describe('compiled graphs on the worker thread', () => {
     dispose([x, big, before, after]);
   });
 
-  it("'auto' runs a graph with 32 MiB of inputs in the worker from its first run, its inputs moved there", async () => {
+  it("'auto' runs a graph with 16 MiB of inputs in the worker from its first run, its inputs moved there", async () => {
     registerBackend('onnx-auto-large', () => createOnnxBackend('onnx', { threads: 1 }));
     const be = useBackend('onnx-auto-large') as OnnxBackend;
     const f = compile((x: Tensor) => sum(x));

@@ -58,11 +58,13 @@ export const AUTO_WORKER_MS = 50;
  * With worker 'auto', a graph whose inputs take this many bytes moves all runs to the worker
  * before its first run. Its host inputs then move there with the run (see MOVED_FEED_BYTES)
  * instead of staying behind: a slow first run on this thread left them, and the values it made,
- * to this thread's garbage collector, which seldom runs once the work is in the worker (at hidden
- * 1024, 114 MiB of parameters and Adam's moments; peak 728-745 MiB against 648-649 with every run
- * in the worker). Graphs this large take tens of milliseconds, so a hand-over costs them little.
+ * to this thread's garbage collector, which seldom runs once the work is in the worker, and its
+ * session's arena to this thread's allocator. At hidden 1024 (18 MiB of parameters), sized by the
+ * Trainer, the peak was 691-793 MiB with the first steps here and 637-660 with every run in the
+ * worker (tooling/bench/README.md). Graphs this large take tens of milliseconds, so a hand-over
+ * costs them little; hidden 512's training steps (15.5 MiB with Adam's moments) stay under it.
  */
-export const AUTO_WORKER_BYTES = 32 << 20;
+export const AUTO_WORKER_BYTES = 16 << 20;
 
 /**
  * Sessions of compiled graphs by trace signature, least recently used dropped past `limit` (a
