@@ -1,31 +1,16 @@
-import {
-  compile,
-  dispose,
-  mulScalar,
-  registerBackend,
-  type Tensor,
-  tensor,
-  useBackend,
-} from '@rnnkit/core';
+import { compile, dispose, mulScalar, type Tensor, tensor, useBackend } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OnnxBackend } from './backend.js';
-import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './runtime/node/remote.js';
+import { useWorkerBackend } from './test-utils/worker-backend.js';
 
 // The Node worker collects its garbage once the bytes of the values freed since its last
 // collection reach those it holds, and at least 16 MiB (see collectIfDue in ort-worker.mjs): it
 // allocates little but graph outputs, so left to V8 the buffers of freed outputs piled up (a
 // training run frees a set of parameters and moments every step).
 
-let be: OnnxBackend;
+let stats: ReturnType<typeof useWorkerBackend>['stats'];
 beforeAll(() => {
-  registerBackend('onnx-collected-frees', () =>
-    createOnnxBackend('onnx', { threads: 1, worker: true }),
-  );
-  be = useBackend('onnx-collected-frees') as OnnxBackend;
+  ({ stats } = useWorkerBackend('onnx-collected-frees'));
 });
-
-const stats = () => (be.graphs.remote as RemoteRuntime).stats();
 
 describe('values freed in the Node worker', () => {
   let twice: (x: Tensor) => Tensor;

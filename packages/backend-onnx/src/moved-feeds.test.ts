@@ -1,32 +1,19 @@
-import {
-  compile,
-  dispose,
-  registerBackend,
-  sum,
-  type Tensor,
-  tensor,
-  useBackend,
-} from '@rnnkit/core';
+import { compile, dispose, sum, type Tensor, tensor, useBackend } from '@rnnkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { OnnxBackend } from './backend.js';
-import { createOnnxBackend } from './index.js';
-import type { RemoteRuntime } from './runtime/node/remote.js';
 import { MOVED_FEED_BYTES, type OnnxStorage } from './storage.js';
+import { useWorkerBackend } from './test-utils/worker-backend.js';
 
 // Large host values a graph run in the worker reads move there (their buffer transferred, not
 // copied): the tensor then holds the worker's value, reads and later runs still see its values,
 // and the worker drops it when the tensor is disposed.
 
-let be: OnnxBackend;
+let values: () => number;
 beforeAll(() => {
-  registerBackend('onnx-moved-feeds', () =>
-    createOnnxBackend('onnx', { threads: 1, worker: true }),
-  );
-  be = useBackend('onnx-moved-feeds') as OnnxBackend;
+  const { stats } = useWorkerBackend('onnx-moved-feeds');
+  values = () => stats().values;
 });
 
 const storage = (t: Tensor) => t.storage as OnnxStorage;
-const values = () => (be.graphs.remote as RemoteRuntime).stats().values;
 
 /** A float tensor of `n` values 0, 1, ..., 6, 0, 1, ... on the host. */
 function ramp(n: number): Tensor {
