@@ -16,17 +16,6 @@ export const CALL_BUDGET_MS = 400;
 export const MAX_AUTO_STEPS = 64;
 
 /**
- * A shrink to this many steps a call or fewer caps the size for good. Such steps take more than an
- * eighth of CALL_BUDGET_MS, so timing noise could move the size back and forth between two sizes
- * for the whole run, and each is a graph whose session (ONNX Runtime's memory arena with it) the
- * backend then keeps: at hidden 1024, batch 1 (about 80 ms a step), 1,027-1,094 MiB with sizes 2
- * and 4 alternating, 861-903 at one size. A call of such steps shares its own cost among few
- * steps anyway. Larger sizes may grow back: at h128 s256 b1 a run that stayed at 32 steps a call
- * after a slow moment (capped) trained 42,800 chars/s, where runs at 64 trained 45,100-45,800.
- */
-export const CAPPING_SIZE = 4;
-
-/**
  * Chooses how many steps the Trainer's next block takes on a compiling backend when the fit names
  * no `stepsPerCall`: the largest power of two, up to MAX_AUTO_STEPS, whose steps fit
  * CALL_BUDGET_MS at the time per step measured last. It starts at one step per call; the time per
@@ -37,10 +26,13 @@ export const CAPPING_SIZE = 4;
  * The first block of each size is not measured: it may have built and compiled its graph. A
  * smaller size takes two measurements in a row that ask for it: one slow call (a pause of the
  * machine, a garbage collection) would otherwise cost a detour through sizes whose graphs are
- * compiled only for it. Once it has shrunk to CAPPING_SIZE steps or fewer, it never grows past
- * the size it shrank to (see CAPPING_SIZE). The size only changes how steps are grouped into
- * calls, never what they compute (blocks of any size give the results of one step per call), so
- * timing noise costs speed, never results.
+ * compiled only for it. Once it has shrunk, it never grows past the size it shrank to: where a
+ * step takes nearly a quarter or half of the budget, timing noise would otherwise move it back and
+ * forth between two sizes for good, and each is a graph whose session (ONNX Runtime's memory arena
+ * with it) the backend then keeps (at hidden 1024, batch 1: 1,046-1,081 MiB with sizes 2 and 4
+ * alternating, 861-903 at 4 alone). The size only changes how steps are grouped into calls, never
+ * what they compute (blocks of any size give the results of one step per call), so timing noise
+ * costs speed, never results.
  */
 export class BlockSizer {
   #size = 1;
@@ -48,7 +40,7 @@ export class BlockSizer {
   readonly #seen = new Set<number>();
   /** Whether the last measurement asked for a smaller size. */
   #slow = false;
-  /** The largest size it may take: the one it last shrank to, if CAPPING_SIZE or less. */
+  /** The largest size it may take: the one it last shrank to. */
   #ceiling = MAX_AUTO_STEPS;
 
   /** Steps the next block may take (it still ends at epoch, validation, checkpoint and maxSteps). */
@@ -66,7 +58,7 @@ export class BlockSizer {
     const fits = perStep > 0 ? Math.floor(CALL_BUDGET_MS / perStep) : MAX_AUTO_STEPS;
     const size = Math.min(this.#ceiling, fits < 2 ? 1 : 2 ** Math.floor(Math.log2(fits)));
     const smaller = size < this.#size;
-    if (smaller && this.#slow && size <= CAPPING_SIZE) this.#ceiling = size;
+    if (smaller && this.#slow) this.#ceiling = size;
     if (!smaller || this.#slow) this.#size = size;
     this.#slow = smaller && !this.#slow;
   }
