@@ -64,22 +64,4 @@ describe('BlockSizer (automatic steps per call)', () => {
     s.record(MAX_AUTO_STEPS, 1000);
     expect(s.next()).toBe(MAX_AUTO_STEPS);
   });
-
-  it('does not grow back past a size it shrank to (noise would switch between two graphs for good)', () => {
-    const s = new BlockSizer();
-    s.record(1, 5000);
-    s.record(1, 80); // 80 ms a step: 4 fit
-    expect(s.next()).toBe(4);
-    s.record(4, 5000); // a compile: not counted
-    s.record(4, 4 * 110); // 110 ms a step, twice: 2 fit
-    s.record(4, 4 * 110);
-    expect(s.next()).toBe(2);
-    s.record(2, 5000);
-    for (let i = 0; i < 5; i++) s.record(2, 2 * 80); // 4 would fit again
-    expect(s.next()).toBe(2);
-    // it still shrinks further
-    s.record(2, 2 * 300);
-    s.record(2, 2 * 300);
-    expect(s.next()).toBe(1);
-  });
 });

@@ -26,13 +26,8 @@ export const MAX_AUTO_STEPS = 64;
  * The first block of each size is not measured: it may have built and compiled its graph. A
  * smaller size takes two measurements in a row that ask for it: one slow call (a pause of the
  * machine, a garbage collection) would otherwise cost a detour through sizes whose graphs are
- * compiled only for it. Once it has shrunk, it never grows past the size it shrank to: where a
- * step takes nearly a quarter or half of the budget, timing noise would otherwise move it back and
- * forth between two sizes for good, and each is a graph whose session (ONNX Runtime's memory arena
- * with it) the backend then keeps (at hidden 1024, batch 1: 1,046-1,081 MiB with sizes 2 and 4
- * alternating, 861-903 at 4 alone). The size only changes how steps are grouped into calls, never
- * what they compute (blocks of any size give the results of one step per call), so timing noise
- * costs speed, never results.
+ * compiled only for it. The size only changes how steps are grouped into calls, never what they compute (blocks of any size
+ * give the results of one step per call), so timing noise costs speed, never results.
  */
 export class BlockSizer {
   #size = 1;
@@ -40,8 +35,6 @@ export class BlockSizer {
   readonly #seen = new Set<number>();
   /** Whether the last measurement asked for a smaller size. */
   #slow = false;
-  /** The largest size it may take: the one it last shrank to. */
-  #ceiling = MAX_AUTO_STEPS;
 
   /** Steps the next block may take (it still ends at epoch, validation, checkpoint and maxSteps). */
   next(): number {
@@ -56,9 +49,8 @@ export class BlockSizer {
     }
     const perStep = ms / steps;
     const fits = perStep > 0 ? Math.floor(CALL_BUDGET_MS / perStep) : MAX_AUTO_STEPS;
-    const size = Math.min(this.#ceiling, fits < 2 ? 1 : 2 ** Math.floor(Math.log2(fits)));
+    const size = Math.min(MAX_AUTO_STEPS, fits < 2 ? 1 : 2 ** Math.floor(Math.log2(fits)));
     const smaller = size < this.#size;
-    if (smaller && this.#slow) this.#ceiling = size;
     if (!smaller || this.#slow) this.#size = size;
     this.#slow = smaller && !this.#slow;
   }
