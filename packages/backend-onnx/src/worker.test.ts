@@ -15,7 +15,7 @@ import {
 import { Adam, crossEntropy, Trainer } from '@rnnkit/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from './backend.js';
-import { AUTO_WORKER_BYTES } from './graph/graph-cache.js';
+import { LARGE_GRAPH_BYTES } from './graph/graph-cache.js';
 import { createOnnxBackend } from './index.js';
 import type { RemoteRuntime } from './runtime/node/remote.js';
 
@@ -140,11 +140,11 @@ describe('compiled graphs on the worker thread', () => {
     registerBackend('onnx-auto-large', () => createOnnxBackend('onnx', { threads: 1 }));
     const be = useBackend('onnx-auto-large') as OnnxBackend;
     const f = compile((x: Tensor) => sum(x));
-    const small = tensor(new Float32Array((AUTO_WORKER_BYTES >> 2) - 1).fill(1));
+    const small = tensor(new Float32Array((LARGE_GRAPH_BYTES >> 2) - 1).fill(1));
     const s = f(small);
     expect(be.graphs.inWorker).toBe(false);
     expect(s.item()).toBe(small.size);
-    const large = tensor(new Float32Array(AUTO_WORKER_BYTES >> 2).fill(1));
+    const large = tensor(new Float32Array(LARGE_GRAPH_BYTES >> 2).fill(1));
     const l = f(large);
     expect(be.graphs.inWorker).toBe(true);
     expect(l.storage).toMatchObject({ remote: { id: expect.any(Number) } });

@@ -21,6 +21,8 @@ export interface BuiltGraph extends GraphTraits {
   model: Uint8Array;
   inputs: string[];
   outputs: string[];
+  /** Bytes of its inputs (see LARGE_GRAPH_BYTES). */
+  inputBytes: number;
 }
 
 /** A compiled graph: its model, and its session on this thread and/or in the worker. */
@@ -37,11 +39,11 @@ export interface CachedGraph extends BuiltGraph {
 /**
  * A graph's session is released (its model kept: a later run makes a new session from it) as soon
  * as another graph's session is made (see GraphCache.#making), or once this many runs of other
- * graphs have passed since it last ran; once only, so a graph that comes back (every epoch's last,
- * shorter block, a validation pass) costs one more session at most. Each ONNX Runtime session
- * keeps its own memory arena, as large as its largest run needed, and the Trainer builds a graph
- * for every block size it tries while sizing its calls: without this, every size left behind
- * would hold its memory for the rest of the process.
+ * graphs have passed since it last ran; once only for graphs under LARGE_GRAPH_BYTES, so a small
+ * graph that comes back (every epoch's last, shorter block, a validation pass) costs one more
+ * session at most. Each ONNX Runtime session keeps its own memory arena, as large as its largest
+ * run needed, and the Trainer builds a graph for every block size it tries while sizing its calls:
+ * without this, every size left behind would hold its memory for the rest of the process.
  */
 export const RETIRE_AFTER = 4;
 
@@ -55,16 +57,23 @@ export const RETIRE_AFTER = 4;
 export const AUTO_WORKER_MS = 50;
 
 /**
- * With worker 'auto', a graph whose inputs take this many bytes moves all runs to the worker
- * before its first run. Its host inputs then move there with the run (see MOVED_FEED_BYTES)
- * instead of staying behind: a slow first run on this thread left them, and the values it made,
- * to this thread's garbage collector, which seldom runs once the work is in the worker, and its
- * session's arena to this thread's allocator. At hidden 1024 (18 MiB of parameters), sized by the
- * Trainer, the peak was 691-793 MiB with the first steps here and 637-660 with every run in the
- * worker (tooling/bench/README.md). Graphs this large take tens of milliseconds, so a hand-over
- * costs them little; hidden 512's training steps (15.5 MiB with Adam's moments) stay under it.
+ * Graphs whose inputs take this many bytes (hidden 1024's training steps: 18 MiB of parameters,
+ * 55 with Adam's moments) are large:
+ * - With worker 'auto', the first large graph moves all runs to the worker before it runs. Its
+ *   host inputs then move there with the run (see MOVED_FEED_BYTES) instead of staying behind: a
+ *   slow first run on this thread left them, and the values it made, to this thread's garbage
+ *   collector, which seldom runs once the work is in the worker, and its session's arena to this
+ *   thread's allocator. Sized by the Trainer at h1024 s64 b1, the peak was 691-793 MiB with the
+ *   first steps here, 637-660 with every run in the worker. Such graphs take tens of
+ *   milliseconds, so a hand-over costs them little; hidden 512's training steps (15.5 MiB with
+ *   the moments) stay under the limit.
+ * - Their sessions are released whenever another graph's session is made, not once only: at
+ *   hidden 1024, batch 1 (about 80 ms a step) timing noise moved the Trainer's block size between
+ *   2 and 4 steps a call for whole runs, and both graphs kept their sessions (1,027-1,094 MiB
+ *   against 861-903 at one size). Making a session took 19-21 ms there, against 160-320 ms a call.
+ * (figures in tooling/bench/README.md)
  */
-export const AUTO_WORKER_BYTES = 16 << 20;
+export const LARGE_GRAPH_BYTES = 16 << 20;
 
 /**
  * Sessions of compiled graphs by trace signature, least recently used dropped past `limit` (a
@@ -186,16 +195,20 @@ export class GraphCache {
    * the calls changed shape (the Trainer's next block size, a size it went back to, an epoch's
    * last block, a validation pass). The other graphs' sessions are released first rather than after
    * RETIRE_AFTER runs, so that the new session's arena never adds to theirs: the peak of a training
-   * run is then one session's, not the sum of every block size tried. Graphs released before keep
-   * theirs.
+   * run is then one session's, not the sum of every block size tried. Small graphs released before
+   * keep theirs; large ones never do (see LARGE_GRAPH_BYTES).
    */
   #making(g: CachedGraph): void {
-    for (const other of this.#graphs.values()) if (other !== g) this.#retire(other);
+    for (const other of this.#graphs.values()) {
+      if (other === g) continue;
+      if (other.inputBytes >= LARGE_GRAPH_BYTES) this.#release(other);
+      else this.#retire(other);
+    }
   }
 
-  /** A graph with `bytes` of inputs is about to run: with worker 'auto', a large one runs in the worker. */
-  weigh(bytes: number): void {
-    if (bytes >= AUTO_WORKER_BYTES) this.#toWorker();
+  /** `g` is about to run: with worker 'auto', a large graph runs in the worker. */
+  weigh(g: BuiltGraph): void {
+    if (g.inputBytes >= LARGE_GRAPH_BYTES) this.#toWorker();
   }
 
   /** A run on this thread took `ms`: with worker 'auto', a slow one moves later runs to the worker. */

@@ -56,5 +56,7 @@ export function kernelGraph(
     inputs: [...vals.map((v) => v.name), ...scalars],
     outputs: names,
     ...NO_LOOPS,
+    // one graph serves every shape of the call: never counted as large (LARGE_GRAPH_BYTES)
+    inputBytes: 0,
   };
 }

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { OnnxBackend } from '../backend.js';
 import { createOnnxBackend } from '../index.js';
 import type { RemoteRuntime } from '../runtime/node/remote.js';
-import { RETIRE_AFTER } from './graph-cache.js';
+import { LARGE_GRAPH_BYTES, RETIRE_AFTER } from './graph-cache.js';
 
 // Sessions of graphs left behind (the Trainer's block sizes it tried while sizing its calls) are
 // released, each once: when another graph's session is made (a new graph, or one that comes back
@@ -81,6 +81,38 @@ describe('sessions of graphs that stopped running', () => {
       await run(4);
       expect(live()).toBe(2);
       expect(be.graphs.builds).toBe(builds + 1);
+    });
+  }
+
+  for (const where of ['worker', 'thread'] as const) {
+    it(`of large graphs (16 MiB of inputs) are released whenever another session is made, however often they come back (${where})`, async () => {
+      // a backend of its own: the one above keeps the small graphs' sessions
+      registerBackend(`onnx-retire-large-${where}`, () =>
+        createOnnxBackend('onnx', { threads: 1, worker: where === 'worker' }),
+      );
+      const be = useBackend(`onnx-retire-large-${where}`) as OnnxBackend;
+      const live = () =>
+        where === 'worker'
+          ? (be.graphs.remote as RemoteRuntime).stats().sessions
+          : be.graphs.sessions.local;
+      const g = compile((x: Tensor) => sum(tanh(x)));
+      /** Runs g on a large input of n + k values (a graph for each k); returns the sum. */
+      const runLarge = async (k: number) => {
+        const x = tensor(new Float32Array(LARGE_GRAPH_BYTES / 4 + k).fill(0.5));
+        const y = g(x);
+        const v = (await y.data())[0];
+        dispose([x, y]);
+        return v;
+      };
+      const first = await runLarge(0);
+      await runLarge(8);
+      // back and forth: a small graph would keep its session from its second time on
+      for (let i = 0; i < 3; i++) {
+        expect(await runLarge(0)).toBe(first);
+        expect(live()).toBe(1);
+        await runLarge(8);
+        expect(live()).toBe(1);
+      }
     });
   }
 

@@ -290,11 +290,12 @@ export class Trace implements KernelSink {
         outputs: outNames,
         loops: this.#root.program.ops.some((op) => op.kind === 'scan'),
         dataElements: this.#inputList.reduce((n, x) => n + sizeOf(x.shape), this.#seqElements),
+        // float32 and int32 alike: 4 bytes a value
+        inputBytes: this.#inputList.reduce((n, x) => n + 4 * sizeOf(x.shape), 0),
       };
     });
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));
-    // float32 and int32 alike: 4 bytes a value
-    this.cache.weigh(this.#inputList.reduce((n, x) => n + 4 * sizeOf(x.shape), 0));
+    this.cache.weigh(session);
     if (this.cache.inWorker) {
       const rt = this.cache.runtime();
       // the worker runs it; the results stay there until read (see remote.ts), and so do the
