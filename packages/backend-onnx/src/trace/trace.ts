@@ -276,6 +276,7 @@ export class Trace implements KernelSink {
     const outNames = live.map((s) => s.sym!.name);
     const sig = `${this.#sig.join(';')}=>${outNames.join(',')}`;
     const session = this.cache.get(sig, () => {
+      const inputElements = this.#inputList.reduce((n, x) => n + sizeOf(x.shape), 0);
       this.#root.program.outputs = live.map((s) => ({
         src: s.sym!.name,
         name: s.sym!.name,
@@ -289,9 +290,9 @@ export class Trace implements KernelSink {
         ],
         outputs: outNames,
         loops: this.#root.program.ops.some((op) => op.kind === 'scan'),
-        dataElements: this.#inputList.reduce((n, x) => n + sizeOf(x.shape), this.#seqElements),
+        dataElements: inputElements + this.#seqElements,
         // float32 and int32 alike: 4 bytes a value
-        inputBytes: this.#inputList.reduce((n, x) => n + 4 * sizeOf(x.shape), 0),
+        inputBytes: 4 * inputElements,
       };
     });
     const scalars = this.#scalars.map((v) => ({ data: new Float32Array([v]), shape: [] }));

@@ -44,8 +44,8 @@ const values = new Map();
 /**
  * The fewest freed bytes that make this thread collect its garbage (see collectIfDue). Each
  * training run frees the parameters and moments of the run before (57 MiB at hidden 1024); left
- * to V8, a run at hidden 1024 peaked at 693-762 MiB, and at 612 with collections (figures in
- * tooling/bench/README.md).
+ * to V8, runs at hidden 1024 in the worker peaked at 651-697 MiB, and at 612-651 with collections
+ * (figures in tooling/bench/README.md).
  */
 const COLLECT_MIN_BYTES = 16 << 20;
 
