@@ -55,23 +55,22 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
 setFlagsFromString('--no-expose-gc');
 
-/** Bytes of the values held, and of those freed since the last collection. */
-let heldBytes = 0;
+/** Bytes of the values freed since the last collection. */
 let freedBytes = 0;
 let collections = 0;
 /** A value's bytes (a failure has none). */
 const bytes = (v) => v?.data?.byteLength ?? 0;
 
-function hold(id, v) {
-  values.set(id, v);
-  heldBytes += bytes(v);
+function release(id) {
+  freedBytes += bytes(values.get(id));
+  values.delete(id);
 }
 
-function release(id) {
-  const v = values.get(id);
-  values.delete(id);
-  heldBytes -= bytes(v);
-  freedBytes += bytes(v);
+/** Bytes of the values held (a run's parameters and moments): summed once per free message. */
+function heldBytes() {
+  let n = 0;
+  for (const v of values.values()) n += bytes(v);
+  return n;
 }
 
 /**
@@ -81,7 +80,7 @@ function release(id) {
  * hidden 1024, where a run of 4 steps takes about 320.
  */
 function collectIfDue() {
-  if (freedBytes < Math.max(COLLECT_MIN_BYTES, heldBytes)) return;
+  if (freedBytes < COLLECT_MIN_BYTES || freedBytes < heldBytes()) return;
   freedBytes = 0;
   collections++;
   gc();
@@ -115,11 +114,11 @@ function feed(f) {
 
 function run({ sid, feeds, outs }) {
   const fail = (failure) => {
-    for (const id of outs) hold(id, failure);
+    for (const id of outs) values.set(id, failure);
   };
   // moved feeds (their buffers came with the message) are this worker's values from now on,
   // whatever becomes of the run
-  for (const f of feeds) if (f.keep !== undefined) hold(f.keep, tensor(f));
+  for (const f of feeds) if (f.keep !== undefined) values.set(f.keep, tensor(f));
   const s = sessions.get(sid) ?? { error: `graph ${sid} was dropped before it ran` };
   if (s.error) return fail(s);
   try {
@@ -131,7 +130,7 @@ function run({ sid, feeds, outs }) {
     }
     const result = s.session.run(named, s.fetches, {});
     outs.forEach((id, i) => {
-      hold(id, result[s.outputs[i]]);
+      values.set(id, result[s.outputs[i]]);
     });
   } catch (e) {
     fail({ error: message(e), ort: message(e) });
@@ -183,7 +182,6 @@ const handlers = {
     for (const s of sessions.values()) s.session?.dispose();
     sessions.clear();
     values.clear();
-    heldBytes = 0;
     answer({ data: new Int32Array(0), shape: [0] });
   },
 };
